@@ -1,0 +1,67 @@
+//! What can go wrong in storage, separated into what the user caused (bilingual, with the
+//! field) and what the operator must fix (the database itself).
+
+use tongban_domain::{Bilingual, FieldError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("{}", .0)]
+    Invalid(FieldError),
+    #[error("not found: {what}")]
+    NotFound { what: String },
+    #[error("{zh} ({en})")]
+    Conflict { zh: String, en: String },
+    #[error("{0}")]
+    Configuration(String),
+    #[error("stored data is corrupt: {0}")]
+    Corrupt(String),
+}
+
+impl StoreError {
+    pub fn not_found(what: impl Into<String>) -> Self {
+        StoreError::NotFound { what: what.into() }
+    }
+
+    pub fn conflict(zh: impl Into<String>, en: impl Into<String>) -> Self {
+        StoreError::Conflict {
+            zh: zh.into(),
+            en: en.into(),
+        }
+    }
+
+    pub fn corrupt(what: impl std::fmt::Display) -> Self {
+        StoreError::Corrupt(what.to_string())
+    }
+}
+
+impl From<FieldError> for StoreError {
+    fn from(error: FieldError) -> Self {
+        StoreError::Invalid(error)
+    }
+}
+
+impl Bilingual for StoreError {
+    fn zh(&self) -> String {
+        match self {
+            StoreError::Invalid(e) => e.zh(),
+            StoreError::NotFound { what } => format!("未找到：{what}"),
+            StoreError::Conflict { zh, .. } => zh.clone(),
+            StoreError::Database(_) | StoreError::Configuration(_) | StoreError::Corrupt(_) => {
+                "系统暂时无法处理，请稍后再试".to_owned()
+            }
+        }
+    }
+
+    fn en(&self) -> String {
+        match self {
+            StoreError::Invalid(e) => e.en(),
+            StoreError::NotFound { what } => format!("not found: {what}"),
+            StoreError::Conflict { en, .. } => en.clone(),
+            StoreError::Database(_) | StoreError::Configuration(_) | StoreError::Corrupt(_) => {
+                "the system cannot handle this right now; please try again later".to_owned()
+            }
+        }
+    }
+}

@@ -1,0 +1,14 @@
+//! Tongban's storage adapter. One portable schema runs on embedded SQLite and on
+//! PostgreSQL, chosen by URL; each feature has its module here under the same name as in
+//! the domain and web layers. Callers pass the time in: nothing here reads a clock.
+
+pub mod accounts;
+pub mod audit;
+pub mod catalog;
+mod db;
+mod error;
+pub mod migrate;
+pub mod sessions;
+
+pub use db::{Backend, Store, WriteTx};
+pub use error::StoreError;

@@ -1,0 +1,100 @@
+//! Who may use which route, declared in one table and checked in one place. A route that
+//! is not in the table is refused to everyone, so forgetting a declaration fails closed.
+
+use axum::http::Method;
+use tongban_domain::access::{Actor, Role};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// anyone, signed in or not
+    Public,
+    /// any signed-in account
+    SignedIn,
+    /// accounts holding at least one of these roles
+    AnyOf(&'static [Role]),
+}
+
+impl Access {
+    pub fn allows(self, actor: Option<&Actor>) -> bool {
+        match (self, actor) {
+            (Access::Public, _) => true,
+            (Access::SignedIn, Some(_)) => true,
+            (Access::AnyOf(roles), Some(actor)) => roles.iter().any(|r| actor.has(*r)),
+            (_, None) => false,
+        }
+    }
+}
+
+const DEPARTMENT_STAFF: &[Role] = &[Role::DepartmentReviewer, Role::DepartmentApprover];
+const CATALOG_CHANGES: &[Role] = &[
+    Role::ReformOffice,
+    Role::DepartmentReviewer,
+    Role::DepartmentApprover,
+];
+const REFORM_OFFICE: &[Role] = &[Role::ReformOffice];
+
+/// Every route of the application: method, path pattern as the router declares it, access.
+pub const ROUTES: &[(&str, &str, Access)] = &[
+    // operations
+    ("GET", "/healthz", Access::Public),
+    ("GET", "/readyz", Access::Public),
+    ("GET", "/metrics", Access::Public),
+    ("GET", "/assets/{file}", Access::Public),
+    // portal
+    ("GET", "/", Access::Public),
+    ("GET", "/catalog", Access::Public),
+    ("GET", "/catalog/items/{code}", Access::Public),
+    ("GET", "/catalog/items/{code}/history", Access::Public),
+    ("GET", "/preferences", Access::Public),
+    ("GET", "/login", Access::Public),
+    ("POST", "/login", Access::Public),
+    ("POST", "/logout", Access::SignedIn),
+    // catalog change control
+    ("GET", "/changes", Access::AnyOf(CATALOG_CHANGES)),
+    ("GET", "/changes/new", Access::AnyOf(DEPARTMENT_STAFF)),
+    ("POST", "/changes", Access::AnyOf(DEPARTMENT_STAFF)),
+    ("GET", "/changes/{id}", Access::AnyOf(CATALOG_CHANGES)),
+    ("POST", "/changes/{id}/review", Access::AnyOf(REFORM_OFFICE)),
+    // API
+    ("POST", "/api/v1/auth/token", Access::Public),
+    ("GET", "/api/v1/regions", Access::Public),
+    ("GET", "/api/v1/departments", Access::Public),
+    ("GET", "/api/v1/catalog-items", Access::Public),
+    ("GET", "/api/v1/implementations", Access::Public),
+    ("GET", "/api/v1/implementations/{code}", Access::Public),
+    (
+        "GET",
+        "/api/v1/implementations/{code}/versions",
+        Access::Public,
+    ),
+    (
+        "GET",
+        "/api/v1/change-requests",
+        Access::AnyOf(CATALOG_CHANGES),
+    ),
+    (
+        "POST",
+        "/api/v1/change-requests",
+        Access::AnyOf(DEPARTMENT_STAFF),
+    ),
+    (
+        "GET",
+        "/api/v1/change-requests/{id}",
+        Access::AnyOf(CATALOG_CHANGES),
+    ),
+    (
+        "POST",
+        "/api/v1/change-requests/{id}/review",
+        Access::AnyOf(REFORM_OFFICE),
+    ),
+];
+
+/// The declared access of a matched route, or None when undeclared (then: deny).
+pub fn rule_for(method: &Method, path: &str) -> Option<Access> {
+    ROUTES
+        .iter()
+        .find(|(m, p, _)| {
+            *p == path && (*m == method.as_str() || (method == Method::HEAD && *m == "GET"))
+        })
+        .map(|(_, _, access)| *access)
+}

@@ -1,0 +1,92 @@
+//! The JSON API under `/api/v1`. Handlers are annotated for utoipa, so the OpenAPI document
+//! at `/api/openapi.json` is generated from the code it describes. Transfer types live
+//! here: inner types are not serialized as they are, so changing them is no API break.
+
+mod auth;
+mod catalog;
+mod changes;
+
+use axum::Router;
+use serde::{Deserialize, Serialize};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{IntoParams, Modify, OpenApi, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::state::AppState;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Tongban API",
+        description = "一体化在线政务服务平台接口。Integrated government-services platform API: the service catalog, \
+                       its change control, and sign-in. Errors answer `{\"error\": {\"field\", \"message\", \"message_en\"}}`.",
+        license(name = "Apache-2.0")
+    ),
+    modifiers(&BearerAuth),
+    tags(
+        (name = "auth", description = "Sign-in tokens"),
+        (name = "catalog", description = "事项清单: regions, departments, catalog items and implementations"),
+        (name = "changes", description = "清单变更: change requests and their review by the reform office"),
+    )
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(auth::token))
+        .routes(routes!(catalog::regions))
+        .routes(routes!(catalog::departments))
+        .routes(routes!(catalog::catalog_items))
+        .routes(routes!(catalog::implementations))
+        .routes(routes!(catalog::implementation))
+        .routes(routes!(catalog::versions))
+        .routes(routes!(changes::list, changes::create))
+        .routes(routes!(changes::show))
+        .routes(routes!(changes::review))
+        .split_for_parts()
+}
+
+/// The OpenAPI document, for `tongban openapi` and tests.
+pub fn openapi_document() -> utoipa::openapi::OpenApi {
+    router().1
+}
+
+/// Paging, the same on every list: `limit` (1–500, default 20) and `offset`.
+#[derive(Debug, Clone, Copy, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct Paging {
+    pub limit: Option<i64>,
+    pub offset: Option<i64>,
+}
+
+impl Paging {
+    pub fn page(self) -> tongban_store::catalog::Page {
+        tongban_store::catalog::Page::new(self.limit, self.offset)
+    }
+}
+
+/// A page of a list: the items and how many there are in all.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Listing<T: ToSchema> {
+    pub items: Vec<T>,
+    pub total: i64,
+}
+
+pub fn rfc3339(millis: i64) -> String {
+    jiff::Timestamp::from_millisecond(millis)
+        .map(|t| t.to_string())
+        .unwrap_or_default()
+}

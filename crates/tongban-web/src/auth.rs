@@ -1,0 +1,283 @@
+//! The one place requests are authorized: resolve who is asking (session cookie or bearer
+//! token), apply the route's declared access, and check the CSRF token on every
+//! state-changing request that a browser could have been tricked into sending.
+
+use axum::body::{Body, to_bytes};
+use axum::extract::{FromRequestParts, MatchedPath, Request, State};
+use axum::http::header::{AUTHORIZATION, CONTENT_TYPE, COOKIE, SET_COOKIE};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, Method};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use tongban_domain::access::Actor;
+use tongban_store::sessions::{self, SessionKind};
+
+use crate::access::{Access, rule_for};
+use crate::error::{ApiError, PageError};
+use crate::i18n::Lang;
+use crate::state::AppState;
+
+pub const SESSION_COOKIE: &str = "tongban_session";
+pub const ANONYMOUS_CSRF_COOKIE: &str = "tongban_csrf";
+pub const LANG_COOKIE: &str = "tongban_lang";
+pub const LARGE_TYPE_COOKIE: &str = "tongban_large";
+const MAX_FORM_BYTES: usize = 1 << 20;
+
+/// Who is asking, as resolved for this request.
+#[derive(Debug, Clone)]
+pub struct Viewer {
+    pub actor: Option<Actor>,
+    /// the token forms must echo back
+    pub csrf_token: String,
+    pub prefs: Prefs,
+}
+
+/// Display preferences, from cookies (remembered) or the browser's language.
+#[derive(Debug, Clone, Copy)]
+pub struct Prefs {
+    pub lang: Lang,
+    pub large_type: bool,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Viewer {
+    type Rejection = PageError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        parts
+            .extensions
+            .get::<Viewer>()
+            .cloned()
+            .ok_or_else(PageError::internal)
+    }
+}
+
+pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(key, _)| *key == name)
+        .map(|(_, value)| value)
+}
+
+fn prefs_of(headers: &HeaderMap) -> Prefs {
+    let lang = cookie(headers, LANG_COOKIE)
+        .and_then(Lang::from_code)
+        .or_else(|| {
+            let accept = headers.get("accept-language")?.to_str().ok()?;
+            (!accept.trim_start().starts_with("zh") && accept.trim_start().starts_with("en"))
+                .then_some(Lang::En)
+        })
+        .unwrap_or(Lang::Zh);
+    Prefs {
+        lang,
+        large_type: cookie(headers, LARGE_TYPE_COOKIE) == Some("1"),
+    }
+}
+
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .strip_prefix("Bearer ")
+        .map(str::trim)
+}
+
+fn is_api(path: &str) -> bool {
+    path.starts_with("/api/")
+}
+
+/// Builds a Set-Cookie value with the attributes every Tongban cookie carries.
+pub fn set_cookie(
+    state: &AppState,
+    name: &str,
+    value: &str,
+    max_age_seconds: Option<i64>,
+    http_only: bool,
+) -> HeaderValue {
+    let mut cookie = format!("{name}={value}; Path=/; SameSite=Lax");
+    if http_only {
+        cookie.push_str("; HttpOnly");
+    }
+    if state.settings.secure_cookies {
+        cookie.push_str("; Secure");
+    }
+    if let Some(age) = max_age_seconds {
+        cookie.push_str(&format!("; Max-Age={age}"));
+    }
+    HeaderValue::from_str(&cookie).unwrap_or_else(|_| HeaderValue::from_static("invalid=1"))
+}
+
+pub async fn authorize(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let path = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|p| p.as_str().to_owned())
+        .unwrap_or_default();
+    let method = request.method().clone();
+    let prefs = prefs_of(request.headers());
+    let api = is_api(&path);
+    let now = state.now_millis();
+    let policy = state.settings.session;
+
+    let bearer_token = bearer(request.headers()).map(str::to_owned);
+    let cookie_token = cookie(request.headers(), SESSION_COOKIE).map(str::to_owned);
+    let session = match (&bearer_token, &cookie_token) {
+        (Some(token), _) => {
+            sessions::resolve(&state.store, token, SessionKind::ApiToken, policy, now).await
+        }
+        (None, Some(token)) => {
+            sessions::resolve(&state.store, token, SessionKind::Cookie, policy, now).await
+        }
+        (None, None) => Ok(None),
+    };
+    let session = match session {
+        Ok(session) => session,
+        Err(error) => {
+            tracing::error!(%error, "session lookup failed");
+            return if api {
+                ApiError::internal().into_response()
+            } else {
+                PageError::internal().into_response()
+            };
+        }
+    };
+    if bearer_token.is_some() && session.is_none() {
+        return ApiError::unauthorized().into_response();
+    }
+
+    let Some(rule) = rule_for(&method, &path) else {
+        tracing::warn!(%method, path, "refused a route with no access declaration");
+        return deny(api, prefs, session.is_some());
+    };
+    let actor = session.as_ref().map(|s| s.actor.clone());
+    if !rule.allows(actor.as_ref()) {
+        tracing::info!(%method, path, user = actor.as_ref().map(|a| a.username.as_str()), "access denied");
+        if actor.is_none() && rule != Access::Public {
+            return if api {
+                ApiError::unauthorized().into_response()
+            } else {
+                let target = request
+                    .uri()
+                    .path_and_query()
+                    .map(|p| p.as_str())
+                    .unwrap_or("/");
+                Redirect::to(&format!("/login?next={}", urlencode(target))).into_response()
+            };
+        }
+        return deny(api, prefs, true);
+    }
+
+    // The anonymous CSRF token (double-submit cookie) protects sign-in itself.
+    let anonymous_csrf = cookie(request.headers(), ANONYMOUS_CSRF_COOKIE).map(str::to_owned);
+    let mut new_anonymous_csrf = None;
+    let csrf_token = match (&session, &anonymous_csrf) {
+        (Some(s), _) => s.csrf_token.clone(),
+        (None, Some(token)) if token.len() == 64 => token.clone(),
+        (None, _) => {
+            let token = hex_token();
+            new_anonymous_csrf = Some(token.clone());
+            token
+        }
+    };
+
+    let unsafe_method = !matches!(method, Method::GET | Method::HEAD | Method::OPTIONS);
+    let browser_request = cookie_token.is_some() || !api;
+    let mut request = request;
+    if unsafe_method && bearer_token.is_none() && browser_request {
+        let (parts, body) = request.into_parts();
+        let Ok(bytes) = to_bytes(body, MAX_FORM_BYTES).await else {
+            return if api {
+                ApiError::too_large().into_response()
+            } else {
+                PageError::bad_request(prefs).into_response()
+            };
+        };
+        let presented = parts
+            .headers
+            .get("x-csrf-token")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+            .or_else(|| form_field(&parts.headers, &bytes, "csrf_token"));
+        let expected_ok = new_anonymous_csrf.is_none() && !csrf_token.is_empty();
+        if !(expected_ok
+            && presented
+                .as_deref()
+                .is_some_and(|p| constant_time_eq(p, &csrf_token)))
+        {
+            tracing::info!(%method, path, "refused a request without a valid CSRF token");
+            return if api {
+                ApiError::csrf().into_response()
+            } else {
+                PageError::csrf(prefs).into_response()
+            };
+        }
+        request = Request::from_parts(parts, Body::from(bytes));
+    }
+
+    request.extensions_mut().insert(Viewer {
+        actor,
+        csrf_token,
+        prefs,
+    });
+    let mut response = next.run(request).await;
+    if let Some(token) = new_anonymous_csrf {
+        response.headers_mut().append(
+            SET_COOKIE,
+            set_cookie(&state, ANONYMOUS_CSRF_COOKIE, &token, None, true),
+        );
+    }
+    response
+}
+
+fn deny(api: bool, prefs: Prefs, _signed_in: bool) -> Response {
+    if api {
+        ApiError::forbidden().into_response()
+    } else {
+        PageError::forbidden(prefs).into_response()
+    }
+}
+
+fn form_field(headers: &HeaderMap, body: &[u8], name: &str) -> Option<String> {
+    let content_type = headers.get(CONTENT_TYPE)?.to_str().ok()?;
+    if !content_type.starts_with("application/x-www-form-urlencoded") {
+        return None;
+    }
+    serde_urlencoded_pairs(body)
+        .into_iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v)
+}
+
+fn serde_urlencoded_pairs(body: &[u8]) -> Vec<(String, String)> {
+    serde_urlencoded::from_bytes(body).unwrap_or_default()
+}
+
+fn constant_time_eq(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
+pub fn hex_token() -> String {
+    rand::random::<[u8; 32]>()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+pub fn urlencode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

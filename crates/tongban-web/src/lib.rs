@@ -1,0 +1,45 @@
+//! Tongban's web adapter: server-rendered pages in Chinese and English, the JSON API under
+//! `/api/v1` with its OpenAPI document, and the operational endpoints. It knows HTTP and
+//! HTML; the rules live in the domain crate and the data in the store.
+
+pub mod access;
+mod api;
+mod assets;
+mod auth;
+mod error;
+mod i18n;
+mod ops;
+mod pages;
+mod proposals;
+mod state;
+
+pub use api::openapi_document;
+pub use state::{AppState, WebSettings};
+
+use axum::Router;
+use axum::middleware;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
+
+/// The whole application as one router: every route passes the access check, which denies
+/// whatever the access table does not declare.
+pub fn router(state: AppState) -> Router {
+    let (api_router, openapi) = api::router();
+    let docs = utoipa_swagger_ui::SwaggerUi::new("/api/docs").url("/api/openapi.json", openapi);
+    Router::new()
+        .merge(pages::router())
+        .merge(api_router)
+        .merge(ops::router())
+        .merge(assets::router())
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            auth::authorize,
+        ))
+        .merge(docs)
+        .fallback(error::not_found)
+        .layer(middleware::from_fn(ops::record_metrics))
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(TraceLayer::new_for_http().make_span_with(ops::span_for))
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .with_state(state)
+}

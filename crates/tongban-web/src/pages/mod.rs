@@ -1,0 +1,127 @@
+//! Server-rendered pages. Each handler gathers what its page shows into a view struct of
+//! display strings in the reader's language; templates only lay them out.
+
+mod catalog;
+mod changes;
+mod home;
+mod session;
+
+pub use changes::visible_filter as visible_change_filter;
+
+use askama::Template;
+use axum::Router;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{get, post};
+use tongban_domain::access::Role;
+
+use crate::auth::{Prefs, Viewer, urlencode};
+use crate::i18n::{Lang, Texts};
+use crate::state::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home::home))
+        .route("/catalog", get(catalog::browse))
+        .route("/catalog/items/{code}", get(catalog::item))
+        .route("/catalog/items/{code}/history", get(catalog::history))
+        .route("/preferences", get(session::preferences))
+        .route("/login", get(session::login_form).post(session::login))
+        .route("/logout", post(session::logout))
+        .route("/changes", get(changes::list).post(changes::create))
+        .route("/changes/new", get(changes::new_form))
+        .route("/changes/{id}", get(changes::show))
+        .route("/changes/{id}/review", post(changes::review))
+}
+
+/// The frame around every page: language, preferences, who is signed in.
+pub struct Chrome {
+    pub t: &'static Texts,
+    pub lang: Lang,
+    pub large_type: bool,
+    pub title: String,
+    pub actor_name: Option<String>,
+    pub can_see_changes: bool,
+    pub csrf: String,
+    /// the current path, url-encoded, to come back to after a preference change
+    pub back: String,
+}
+
+impl Chrome {
+    pub fn new(viewer: &Viewer, title: &str, path: &str) -> Chrome {
+        Chrome {
+            t: viewer.prefs.lang.texts(),
+            lang: viewer.prefs.lang,
+            large_type: viewer.prefs.large_type,
+            title: title.to_owned(),
+            actor_name: viewer.actor.as_ref().map(|a| a.display_name.clone()),
+            can_see_changes: viewer.actor.as_ref().is_some_and(|a| {
+                a.roles
+                    .iter()
+                    .any(|r| matches!(r, Role::ReformOffice) || r.is_department_staff())
+            }),
+            csrf: viewer.csrf_token.clone(),
+            back: urlencode(path),
+        }
+    }
+}
+
+/// Renders a template into a response; a template error is a bug, logged and shown as 500.
+pub fn render(template: &impl Template) -> Response {
+    match template.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(error) => {
+            tracing::error!(%error, "template failed");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    chrome: Chrome,
+    heading: &'static str,
+    text: &'static str,
+    detail: Option<String>,
+}
+
+pub fn render_error_page(status: StatusCode, prefs: Prefs, detail: Option<String>) -> String {
+    let t = prefs.lang.texts();
+    let (heading, text) = match status {
+        StatusCode::NOT_FOUND => (t.not_found_title, t.not_found_text),
+        StatusCode::FORBIDDEN => (t.forbidden_title, t.forbidden_text),
+        _ => (t.error_title, ""),
+    };
+    let viewer = Viewer {
+        actor: None,
+        csrf_token: String::new(),
+        prefs,
+    };
+    let page = ErrorPage {
+        chrome: Chrome::new(&viewer, heading, "/"),
+        heading,
+        text,
+        detail,
+    };
+    page.render().unwrap_or_else(|_| heading.to_owned())
+}
+
+/// A choice in a select or facet list.
+pub struct Choice {
+    pub key: String,
+    pub label: String,
+    pub count: i64,
+    pub selected: bool,
+}
+
+/// Wall-clock display in China Standard Time (UTC+8, no daylight saving).
+pub fn display_time(millis: i64) -> String {
+    jiff::Timestamp::from_millisecond(millis)
+        .map(|t| {
+            t.to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(8)))
+                .strftime("%Y-%m-%d %H:%M")
+                .to_string()
+        })
+        .unwrap_or_default()
+}

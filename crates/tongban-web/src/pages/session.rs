@@ -1,0 +1,166 @@
+//! Signing in and out, and the display preferences (language, large type).
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Query, State};
+use axum::http::HeaderMap;
+use axum::http::header::SET_COOKIE;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use tongban_store::{accounts, audit, sessions};
+
+use super::{Chrome, render};
+use crate::auth::{LANG_COOKIE, LARGE_TYPE_COOKIE, SESSION_COOKIE, Viewer, cookie, set_cookie};
+use crate::error::PageError;
+use crate::i18n::Lang;
+use crate::state::AppState;
+
+#[derive(Deserialize)]
+pub struct PreferenceQuery {
+    lang: Option<String>,
+    large: Option<String>,
+    back: Option<String>,
+}
+
+/// Only paths on this site: never an open redirect.
+pub fn safe_back(back: Option<&str>) -> String {
+    match back {
+        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => {
+            path.to_owned()
+        }
+        _ => "/".to_owned(),
+    }
+}
+
+pub async fn preferences(
+    State(state): State<AppState>,
+    Query(query): Query<PreferenceQuery>,
+) -> Response {
+    let mut response = Redirect::to(&safe_back(query.back.as_deref())).into_response();
+    let year = Some(365 * 24 * 3600);
+    if let Some(lang) = query.lang.as_deref().and_then(Lang::from_code) {
+        response.headers_mut().append(
+            SET_COOKIE,
+            set_cookie(&state, LANG_COOKIE, lang.code(), year, false),
+        );
+    }
+    if let Some(large) = query.large.as_deref() {
+        let value = if large == "1" { "1" } else { "0" };
+        response.headers_mut().append(
+            SET_COOKIE,
+            set_cookie(&state, LARGE_TYPE_COOKIE, value, year, false),
+        );
+    }
+    response
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    chrome: Chrome,
+    failed: bool,
+    next: String,
+    username: String,
+}
+
+#[derive(Deserialize)]
+pub struct LoginQuery {
+    next: Option<String>,
+}
+
+pub async fn login_form(viewer: Viewer, Query(query): Query<LoginQuery>) -> Response {
+    let chrome = Chrome::new(&viewer, viewer.prefs.lang.texts().login_title, "/login");
+    render(&LoginPage {
+        chrome,
+        failed: false,
+        next: safe_back(query.next.as_deref()),
+        username: String::new(),
+    })
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    username: String,
+    password: String,
+    next: Option<String>,
+}
+
+pub async fn login(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Form(form): Form<LoginForm>,
+) -> Response {
+    let now = state.now_millis();
+    let actor = match accounts::authenticate(&state.store, &form.username, &form.password).await {
+        Ok(actor) => actor,
+        Err(error) => return PageError::store(error, viewer.prefs).into_response(),
+    };
+    let record = |action: &'static str, actor: String| {
+        let store = state.store.clone();
+        async move {
+            let Ok(mut tx) = store.write().await else {
+                return;
+            };
+            let entry = audit::AuditEntry {
+                at_millis: now,
+                actor: &actor,
+                role: "",
+                action,
+                subject: "session",
+                detail: "{\"channel\":\"web\"}",
+            };
+            if audit::append(&mut tx, &entry).await.is_ok() {
+                let _ = tx.commit().await;
+            }
+        }
+    };
+    let Some(actor) = actor else {
+        record(
+            "auth.login_failed",
+            form.username.chars().take(64).collect(),
+        )
+        .await;
+        let chrome = Chrome::new(&viewer, viewer.prefs.lang.texts().login_title, "/login");
+        let page = LoginPage {
+            chrome,
+            failed: true,
+            next: safe_back(form.next.as_deref()),
+            username: form.username,
+        };
+        return (axum::http::StatusCode::UNAUTHORIZED, render(&page)).into_response();
+    };
+    let issued = match sessions::issue(
+        &state.store,
+        actor.user_id,
+        sessions::SessionKind::Cookie,
+        state.settings.session,
+        now,
+    )
+    .await
+    {
+        Ok(issued) => issued,
+        Err(error) => return PageError::store(error, viewer.prefs).into_response(),
+    };
+    record("auth.login", actor.username.clone()).await;
+    let mut response = Redirect::to(&safe_back(form.next.as_deref())).into_response();
+    let lifetime = Some(state.settings.session.absolute_millis / 1000);
+    response.headers_mut().append(
+        SET_COOKIE,
+        set_cookie(&state, SESSION_COOKIE, &issued.token, lifetime, true),
+    );
+    response
+}
+
+pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    if let Some(token) = cookie(&headers, SESSION_COOKIE) {
+        if let Err(error) = sessions::revoke(&state.store, token, state.now_millis()).await {
+            tracing::error!(%error, "could not revoke a session");
+        }
+    }
+    let mut response = Redirect::to("/").into_response();
+    response.headers_mut().append(
+        SET_COOKIE,
+        set_cookie(&state, SESSION_COOKIE, "", Some(0), true),
+    );
+    response
+}

@@ -1,0 +1,55 @@
+//! What every handler may reach: the store, the clock and the web settings.
+
+use std::sync::Arc;
+
+use metrics_exporter_prometheus::PrometheusHandle;
+use tongban_domain::clock::Clock;
+use tongban_store::Store;
+use tongban_store::sessions::SessionPolicy;
+
+#[derive(Debug, Clone)]
+pub struct WebSettings {
+    /// mark cookies Secure (set when served behind TLS)
+    pub secure_cookies: bool,
+    pub session: SessionPolicy,
+}
+
+impl Default for WebSettings {
+    fn default() -> Self {
+        Self {
+            secure_cookies: false,
+            session: SessionPolicy {
+                idle_millis: 30 * 60 * 1000,
+                absolute_millis: 12 * 60 * 60 * 1000,
+            },
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub clock: Arc<dyn Clock>,
+    pub settings: Arc<WebSettings>,
+    pub metrics: PrometheusHandle,
+}
+
+impl AppState {
+    pub fn new(
+        store: Store,
+        clock: Arc<dyn Clock>,
+        settings: WebSettings,
+        metrics: PrometheusHandle,
+    ) -> Self {
+        Self {
+            store,
+            clock,
+            settings: Arc::new(settings),
+            metrics,
+        }
+    }
+
+    pub fn now_millis(&self) -> i64 {
+        self.clock.now_millis()
+    }
+}

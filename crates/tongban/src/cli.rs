@@ -1,0 +1,139 @@
+//! The command line: every command that touches data takes `--db URL`.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "tongban",
+    version,
+    about = "通办 Tongban: integrated government services platform"
+)]
+pub struct Cli {
+    /// configuration file (TOML); default: ./tongban.toml when it exists
+    #[arg(long, global = true, env = "TONGBAN_CONFIG")]
+    pub config: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Args, Default)]
+pub struct DbArg {
+    /// database URL: sqlite://PATH or postgres://USER@HOST/DB (env TONGBAN_DB)
+    #[arg(long)]
+    pub db: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the web server (portal, staff pages, API)
+    Serve {
+        /// address to listen on, e.g. 127.0.0.1:8080
+        #[arg(long)]
+        listen: Option<String>,
+        /// fill an empty database with the demo city and demo accounts; binds to 127.0.0.1 only
+        #[arg(long)]
+        demo: bool,
+        #[command(flatten)]
+        db: DbArg,
+    },
+    /// Apply database migrations and exit
+    Migrate {
+        #[command(flatten)]
+        db: DbArg,
+    },
+    /// Load the demo city into an empty database and exit
+    Demo {
+        #[command(flatten)]
+        db: DbArg,
+    },
+    /// Item codes (GB/T 39554.1)
+    Code {
+        #[command(subcommand)]
+        command: CodeCommand,
+    },
+    /// Check a resident id (GB 11643) or a USCC (GB 32100); exit 1 with the reason when invalid
+    Validate {
+        #[command(subcommand)]
+        what: ValidateCommand,
+    },
+    /// The service catalog (事项清单)
+    Catalog {
+        #[command(subcommand)]
+        command: CatalogCommand,
+    },
+    /// The audit log
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+    /// Accounts
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Print the OpenAPI document
+    Openapi,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CodeCommand {
+    /// Print the parts of a basic, implementation or handling-item code as JSON
+    Parse { code: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ValidateCommand {
+    /// resident identity card number
+    Id { value: String },
+    /// unified social credit code
+    Uscc { value: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CatalogCommand {
+    /// Import a catalog file (CSV or XLSX) as one published change set
+    Import {
+        file: PathBuf,
+        /// print one JSON object instead of a report
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        db: DbArg,
+    },
+    /// Export the current catalog to CSV or XLSX (by the file's extension)
+    Export {
+        file: PathBuf,
+        #[command(flatten)]
+        db: DbArg,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Walk the hash chain; exit 1 naming the first broken link
+    Verify {
+        #[command(flatten)]
+        db: DbArg,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create an account; the password is read from TONGBAN_PASSWORD or the first line of stdin
+    Add {
+        username: String,
+        /// display name
+        #[arg(long)]
+        name: String,
+        /// role(s): admin, reform_office, window_clerk, department_reviewer, department_approver, supervisor, citizen, enterprise
+        #[arg(long = "role", required = true)]
+        roles: Vec<String>,
+        /// department id for department staff
+        #[arg(long)]
+        department: Option<i64>,
+        #[command(flatten)]
+        db: DbArg,
+    },
+}

@@ -1,0 +1,76 @@
+//! `tongban serve`: the web server, optionally on the demo city.
+
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use metrics_exporter_prometheus::PrometheusBuilder;
+use tongban_store::sessions::SessionPolicy;
+use tongban_web::{AppState, WebSettings};
+
+use crate::cli::DbArg;
+use crate::clock::SystemClock;
+use crate::config::Settings;
+
+pub async fn run(
+    settings: &Settings,
+    listen: Option<String>,
+    demo: bool,
+    db: &DbArg,
+) -> anyhow::Result<ExitCode> {
+    let mut address: SocketAddr = listen
+        .as_deref()
+        .unwrap_or(&settings.listen)
+        .parse()
+        .map_err(|e| anyhow::anyhow!("listen address: {e}"))?;
+    if demo && !address.ip().is_loopback() {
+        tracing::warn!(%address, "demo mode binds to 127.0.0.1 only");
+        address.set_ip(std::net::Ipv4Addr::LOCALHOST.into());
+    }
+    let store = super::open(settings, db).await?;
+    if demo {
+        crate::demo::load_if_empty(&store, &SystemClock).await?;
+    }
+    let metrics = PrometheusBuilder::new().install_recorder()?;
+    let web = WebSettings {
+        secure_cookies: settings.secure_cookies,
+        session: SessionPolicy {
+            idle_millis: settings.session_idle_minutes * 60_000,
+            absolute_millis: settings.session_absolute_hours * 3_600_000,
+        },
+    };
+    let state = AppState::new(store.clone(), Arc::new(SystemClock), web, metrics);
+    let listener = tokio::net::TcpListener::bind(address).await?;
+    let bound = listener.local_addr()?;
+    println!("通办 Tongban 已启动 / listening on http://{bound}");
+    if demo {
+        println!(
+            "演示账号 demo accounts (password {}): {}",
+            crate::demo::DEMO_PASSWORD,
+            crate::demo::DEMO_USERNAMES.join(", ")
+        );
+    }
+    axum::serve(listener, tongban_web::router(state))
+        .with_graceful_shutdown(shutdown())
+        .await?;
+    store.close().await;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn shutdown() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut signal) =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            signal.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! { () = ctrl_c => {}, () = terminate => {} }
+    tracing::info!("shutting down");
+}

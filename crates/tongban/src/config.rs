@@ -1,0 +1,86 @@
+//! Settings, layered: built-in defaults, then the config file, then `TONGBAN_*` environment
+//! variables, then command-line flags. Validated once at start-up.
+
+use std::path::Path;
+
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    /// `sqlite://PATH` (default: tongban.sqlite in the working directory) or `postgres://…`
+    pub db: String,
+    /// address the server listens on
+    pub listen: String,
+    /// mark cookies Secure; turn on when TLS terminates in front of Tongban
+    pub secure_cookies: bool,
+    /// sign out after this many idle minutes
+    pub session_idle_minutes: i64,
+    /// sign out after this many hours regardless of activity
+    pub session_absolute_hours: i64,
+    /// "text" for people, "json" for log collectors
+    pub log_format: String,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            db: "sqlite://tongban.sqlite".to_owned(),
+            listen: "127.0.0.1:8080".to_owned(),
+            secure_cookies: false,
+            session_idle_minutes: 30,
+            session_absolute_hours: 12,
+            log_format: "text".to_owned(),
+        }
+    }
+}
+
+impl Settings {
+    pub fn load(file: Option<&Path>) -> anyhow::Result<Settings> {
+        let mut figment = Figment::from(Serialized::defaults(Settings::default()));
+        match file {
+            Some(path) => {
+                anyhow::ensure!(
+                    path.exists(),
+                    "configuration file {} does not exist",
+                    path.display()
+                );
+                figment = figment.merge(Toml::file(path));
+            }
+            None if Path::new("tongban.toml").exists() => {
+                figment = figment.merge(Toml::file("tongban.toml"))
+            }
+            None => {}
+        }
+        let settings: Settings = figment
+            .merge(Env::prefixed("TONGBAN_").ignore(&["config", "password"]))
+            .extract()
+            .map_err(|e| anyhow::anyhow!("configuration: {e}"))?;
+        settings.validate()?;
+        Ok(settings)
+    }
+
+    fn validate(&self) -> anyhow::Result<()> {
+        tongban_store::Backend::from_url(&self.db).map_err(|e| anyhow::anyhow!("db: {e}"))?;
+        anyhow::ensure!(
+            self.session_idle_minutes > 0,
+            "session_idle_minutes must be positive"
+        );
+        anyhow::ensure!(
+            self.session_absolute_hours > 0,
+            "session_absolute_hours must be positive"
+        );
+        anyhow::ensure!(
+            matches!(self.log_format.as_str(), "text" | "json"),
+            "log_format is text or json"
+        );
+        Ok(())
+    }
+
+    /// The database URL: a `--db` flag wins over every other source.
+    pub fn db_url(&self, flag: &crate::cli::DbArg) -> String {
+        flag.db.clone().unwrap_or_else(|| self.db.clone())
+    }
+}

@@ -1,0 +1,349 @@
+//! The demo city (云溪市): regions, departments, published implementations with full guides,
+//! demo accounts, and a little change history, loaded into an empty database through the
+//! same store operations the API uses.
+
+use serde::Deserialize;
+use tongban_domain::access::Role;
+use tongban_domain::catalog::{
+    ChangeDecision, ChangeKind, ImplementationSnapshot, ImplementationStatus, RegionLevel,
+};
+use tongban_domain::clock::Clock;
+use tongban_domain::guide::Guide;
+use tongban_store::Store;
+use tongban_store::accounts::{self, AccountKind, NewAccount};
+use tongban_store::audit::{self, AuditEntry};
+use tongban_store::catalog::{self, NewDepartment, Proposal, Region};
+
+const CITY: &str = include_str!("../demo/city.json");
+pub const DEMO_PASSWORD: &str = "demo12345";
+pub const DEMO_USERNAMES: [&str; 8] = [
+    "admin",
+    "reform",
+    "clerk",
+    "reviewer",
+    "approver",
+    "supervisor",
+    "citizen",
+    "enterprise",
+];
+/// The department whose staff are the demo reviewer and approver.
+const DEMO_DEPARTMENT_KEY: &str = "yx-market";
+
+#[derive(Debug, Deserialize)]
+pub struct City {
+    pub city: CityInfo,
+    pub regions: Vec<RegionData>,
+    pub departments: Vec<DepartmentData>,
+    pub implementations: Vec<ImplementationData>,
+    /// reference lists (retained proofs, intermediaries, fees, sharing sources) for the guide checks
+    #[serde(default)]
+    pub reference_lists: serde_json::Value,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct CityInfo {
+    pub name: String,
+    pub name_en: String,
+    pub hall: String,
+    pub hall_address: String,
+    pub hotline: String,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct RegionData {
+    pub code: String,
+    pub name: String,
+    pub level: String,
+    pub parent: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct DepartmentData {
+    pub key: String,
+    pub name: String,
+    pub uscc: String,
+    pub region: String,
+    pub phone: String,
+    pub address: String,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ImplementationData {
+    pub department: String,
+    pub status: String,
+    pub guide: Guide,
+}
+
+pub fn city() -> anyhow::Result<City> {
+    Ok(serde_json::from_str(CITY)?)
+}
+
+/// Loads the demo city unless the database already has a catalog.
+pub async fn load_if_empty(store: &Store, clock: &dyn Clock) -> anyhow::Result<bool> {
+    if !catalog::departments(store).await?.is_empty() {
+        return Ok(false);
+    }
+    let city = city()?;
+    let at = clock.now_millis();
+    let mut tx = store.write().await?;
+    for region in &city.regions {
+        let level = RegionLevel::parse(&region.level)
+            .ok_or_else(|| anyhow::anyhow!("region level {}", region.level))?;
+        let data = Region {
+            code: region.code.clone(),
+            name: region.name.clone(),
+            level,
+            parent_code: region.parent.clone(),
+        };
+        catalog::upsert_region(&mut tx, &data).await?;
+    }
+    let mut department_ids = std::collections::HashMap::new();
+    for d in &city.departments {
+        let id = catalog::create_department(
+            &mut tx,
+            &NewDepartment {
+                name: &d.name,
+                region_code: &d.region,
+                uscc: Some(&d.uscc),
+                source_code: None,
+                phone: &d.phone,
+                address: &d.address,
+            },
+        )
+        .await?;
+        department_ids.insert(d.key.as_str(), (id, d));
+    }
+    let change_set = catalog::open_change_set(&mut tx, "demo", None, "demo city", at).await?;
+    for implementation in &city.implementations {
+        let (department_id, department) = department_ids
+            .get(implementation.department.as_str())
+            .ok_or_else(|| {
+                anyhow::anyhow!("unknown demo department {}", implementation.department)
+            })?;
+        let snapshot = snapshot_of(implementation, *department_id, department)?;
+        snapshot
+            .validate()
+            .map_err(|e| anyhow::anyhow!("demo item {}: {e}", snapshot.name))?;
+        catalog::publish(&mut tx, &snapshot, None, change_set, None, at).await?;
+    }
+    audit::append(
+        &mut tx,
+        &AuditEntry {
+            at_millis: at,
+            actor: "system",
+            role: "admin",
+            action: "catalog.demo_load",
+            subject: &format!("change_set:{change_set}"),
+            detail: &serde_json::json!({ "implementations": city.implementations.len() })
+                .to_string(),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+
+    let (market_id, _) = department_ids
+        .get(DEMO_DEPARTMENT_KEY)
+        .ok_or_else(|| anyhow::anyhow!("the demo city needs department {DEMO_DEPARTMENT_KEY}"))?;
+    let accounts: [(&str, &str, AccountKind, Option<i64>, Role); 8] = [
+        ("admin", "系统管理员", AccountKind::Staff, None, Role::Admin),
+        (
+            "reform",
+            "审改办 王审核",
+            AccountKind::Staff,
+            None,
+            Role::ReformOffice,
+        ),
+        (
+            "clerk",
+            "综合窗口 李受理",
+            AccountKind::Staff,
+            None,
+            Role::WindowClerk,
+        ),
+        (
+            "reviewer",
+            "市场监管局 张审核",
+            AccountKind::Staff,
+            Some(*market_id),
+            Role::DepartmentReviewer,
+        ),
+        (
+            "approver",
+            "市场监管局 陈审批",
+            AccountKind::Staff,
+            Some(*market_id),
+            Role::DepartmentApprover,
+        ),
+        (
+            "supervisor",
+            "电子监察 赵监察",
+            AccountKind::Staff,
+            None,
+            Role::Supervisor,
+        ),
+        (
+            "citizen",
+            "刘市民",
+            AccountKind::Citizen,
+            None,
+            Role::Citizen,
+        ),
+        (
+            "enterprise",
+            "云溪市青禾餐饮有限公司",
+            AccountKind::Enterprise,
+            None,
+            Role::Enterprise,
+        ),
+    ];
+    for (username, name, kind, department_id, role) in accounts {
+        let account = NewAccount {
+            username,
+            display_name: name,
+            password: DEMO_PASSWORD,
+            kind,
+            department_id,
+            roles: &[role],
+        };
+        accounts::create(store, &account, at).await?;
+    }
+    add_change_history(store, *market_id, at).await?;
+    tracing::info!(
+        implementations = city.implementations.len(),
+        "loaded the demo city"
+    );
+    Ok(true)
+}
+
+fn snapshot_of(
+    data: &ImplementationData,
+    department_id: i64,
+    department: &DepartmentData,
+) -> anyhow::Result<ImplementationSnapshot> {
+    let guide = &data.guide;
+    let code = format!(
+        "{}{}{}",
+        department.uscc, guide.exercise_level, guide.basic_code
+    );
+    Ok(ImplementationSnapshot {
+        code,
+        basic_code: guide.basic_code.clone(),
+        name: guide.name.clone(),
+        item_type: guide.item_type.clone(),
+        department_id,
+        region_code: department.region.clone(),
+        exercise_level: guide.exercise_level,
+        case_kind: guide.case_kind,
+        power_source: guide.power_source.clone(),
+        legal_basis: guide.legal_basis.join("\n"),
+        status: ImplementationStatus::parse(&data.status)
+            .ok_or_else(|| anyhow::anyhow!("status {}", data.status))?,
+        guide: Some(guide.clone()),
+    })
+}
+
+/// One approved change and one pending request, made as the demo staff would make them.
+async fn add_change_history(store: &Store, market_id: i64, at: i64) -> anyhow::Result<()> {
+    let reviewer = accounts::authenticate(store, "reviewer", DEMO_PASSWORD)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("demo reviewer"))?;
+    let reform = accounts::authenticate(store, "reform", DEMO_PASSWORD)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("demo reform"))?;
+    let staff = reviewer
+        .department_staff()
+        .ok_or_else(|| anyhow::anyhow!("demo reviewer is not department staff"))?;
+    let filter = catalog::ImplementationFilter {
+        department_id: Some(market_id),
+        ..Default::default()
+    };
+    let (items, _) =
+        catalog::list_implementations(store, &filter, catalog::Page::new(Some(10), None)).await?;
+    let mut published = items
+        .iter()
+        .filter(|i| i.status == ImplementationStatus::Published);
+    let (Some(first), Some(second)) = (published.next(), published.next()) else {
+        return Ok(());
+    };
+
+    let current = catalog::current(store, &first.code)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("demo item"))?;
+    let mut changed = current.snapshot.clone();
+    changed.legal_basis = format!("{}\n《优化营商环境条例》", changed.legal_basis);
+    let proposal = Proposal {
+        kind: ChangeKind::Change,
+        implementation_code: first.code.clone(),
+        proposed: Some(changed),
+        reason: "依据《优化营商环境条例》补充设定依据".into(),
+    };
+    let id = catalog::propose(store, &staff, &proposal, at).await?;
+    let reviewer_capability = reform
+        .catalog_reviewer()
+        .ok_or_else(|| anyhow::anyhow!("demo reform office"))?;
+    catalog::review(
+        store,
+        &reviewer_capability,
+        id,
+        &ChangeDecision::new(true, "同意，按程序发布")?,
+        at,
+    )
+    .await?;
+
+    let cancel = Proposal {
+        kind: ChangeKind::Cancel,
+        implementation_code: second.code.clone(),
+        proposed: None,
+        reason: "该事项已由上级部门整合办理，申请取消本级实施".into(),
+    };
+    catalog::propose(store, &staff, &cancel, at).await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_demo_city_is_complete() {
+        let city = city().expect("city.json parses");
+        assert!(
+            city.regions
+                .iter()
+                .map(|r| r.level.as_str())
+                .collect::<std::collections::HashSet<_>>()
+                .len()
+                >= 3
+        );
+        assert!(city.departments.len() >= 15);
+        let published = city
+            .implementations
+            .iter()
+            .filter(|i| i.status == "published")
+            .count();
+        assert!(published >= 60, "{published} published implementations");
+        let types: std::collections::HashSet<_> = city
+            .implementations
+            .iter()
+            .map(|i| i.guide.item_type.as_str())
+            .collect();
+        assert!(types.len() >= 8, "{types:?}");
+        for d in &city.departments {
+            tongban_domain::codes::Uscc::parse(&d.uscc)
+                .unwrap_or_else(|e| panic!("{}: {e}", d.name));
+        }
+        assert!(
+            city.departments
+                .iter()
+                .any(|d| d.key == DEMO_DEPARTMENT_KEY)
+        );
+        for i in &city.implementations {
+            let g = &i.guide;
+            assert!(
+                !g.materials.is_empty() && !g.faqs.is_empty() && !g.legal_basis.is_empty(),
+                "{}",
+                g.name
+            );
+        }
+    }
+}

@@ -1,0 +1,196 @@
+//! The binary's commands, run as a user would run them.
+
+use std::process::Command;
+
+use crate::helpers::{Db, TempDir, fresh_database, raw_execute};
+
+fn tongban(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_tongban"))
+        .args(args)
+        .env_remove("TONGBAN_DB")
+        .current_dir(std::env::temp_dir())
+        .output()
+        .expect("run tongban")
+}
+
+fn check_code(code: &str, expected_kind: Option<&str>) {
+    let out = tongban(&["code", "parse", code]);
+    match expected_kind {
+        Some(kind) => {
+            assert!(
+                out.status.success(),
+                "{code}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+            assert_eq!(json["kind"], kind, "{code}");
+        }
+        None => {
+            assert_eq!(out.status.code(), Some(1), "{code}");
+            assert!(!out.stderr.is_empty());
+        }
+    }
+}
+
+#[test]
+fn code_parse() {
+    check_code("370117002011", Some("basic"));
+    check_code("11511301008778220W4510100100100", Some("implementation"));
+    check_code("11511301008778220W451010010010001", Some("handling_item"));
+    check_code(
+        "511A0138000000-511602000000-000-115113010833722043-1-00",
+        Some("opaque"),
+    );
+    check_code("11511301008778220X4510100100100", None);
+    check_code("", None);
+    let out = tongban(&["code", "parse", "11511301008778220W4510100100100"]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["implementation"]["organ_uscc"], "11511301008778220W");
+    assert_eq!(json["implementation"]["exercise_level"], 4);
+    assert_eq!(json["implementation"]["basic_code"]["item_type"], "01");
+}
+
+fn check_validate(kind: &str, value: &str, valid: bool, hint: &str) {
+    let out = tongban(&["validate", kind, value]);
+    assert_eq!(
+        out.status.success(),
+        valid,
+        "{kind} {value}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(text.contains(hint), "{kind} {value}: {text}");
+}
+
+#[test]
+fn validate_ids_and_usccs() {
+    check_validate("id", "11010519491231002X", true, "110105********002X");
+    check_validate(
+        "id",
+        "１１０１０５ １９４９１２３１ ００２ｘ",
+        true,
+        "valid",
+    );
+    check_validate("id", "110105194912310021", false, "X");
+    check_validate("id", "11010519491331002X", false, "invalid");
+    check_validate("id", "1101051949123100", false, "18");
+    check_validate("uscc", "91110000600037341L", true, "valid");
+    check_validate("uscc", "91110000600037341l", true, "valid");
+    check_validate("uscc", "91110000600037341M", false, "L");
+    check_validate("uscc", "9111000060003734IL", false, "I");
+}
+
+#[tokio::test]
+async fn import_export_and_audit_verify() {
+    let dir = TempDir::new();
+    let db = format!("sqlite://{}", dir.0.join("cli.sqlite").display());
+    let csv = dir.0.join("catalog.csv");
+    std::fs::write(
+        &csv,
+        "department,name,itemCode,taskType,areaCode,deptCode\n\
+         区教科体局,学生资助政策咨询,512C0053300008-511602000000-000-115113010833722043-1-00,20,511602000000,083372204\n\
+         区教科体局,,512C0053300009-511602000000-000-115113010833722043-1-00,20,511602000000,083372204\n",
+    )
+    .unwrap();
+    let out = tongban(&[
+        "catalog",
+        "import",
+        csv.to_str().unwrap(),
+        "--json",
+        "--db",
+        &db,
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        (
+            report["rows"].as_i64(),
+            report["imported"].as_i64(),
+            report["opaque_codes"].as_i64()
+        ),
+        (Some(2), Some(1), Some(1))
+    );
+    assert_eq!(report["rejected"][0]["row"], 3);
+    assert_eq!(report["rejected"][0]["field"], "name");
+
+    let xlsx = dir.0.join("export.xlsx");
+    let out = tongban(&["catalog", "export", xlsx.to_str().unwrap(), "--db", &db]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = tongban(&[
+        "catalog",
+        "import",
+        xlsx.to_str().unwrap(),
+        "--json",
+        "--db",
+        &db,
+    ]);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        (report["unchanged"].as_i64(), report["imported"].as_i64()),
+        (Some(1), Some(0)),
+        "{report}"
+    );
+    let exported_csv = dir.0.join("export.csv");
+    assert!(
+        tongban(&[
+            "catalog",
+            "export",
+            exported_csv.to_str().unwrap(),
+            "--db",
+            &db
+        ])
+        .status
+        .success()
+    );
+    assert!(
+        std::fs::read_to_string(&exported_csv)
+            .unwrap()
+            .lines()
+            .next()
+            .unwrap()
+            .contains("implementation_code")
+    );
+
+    assert!(tongban(&["audit", "verify", "--db", &db]).status.success());
+    raw_execute(&db, "UPDATE audit_log SET actor = 'mallory' WHERE seq = 1").await;
+    let out = tongban(&["audit", "verify", "--db", &db]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains('1'));
+}
+
+#[tokio::test]
+async fn migrate_runs_on_both_backends() {
+    for db in [Db::Sqlite, Db::Postgres] {
+        let Some((url, _dir)) = fresh_database(db).await else {
+            continue;
+        };
+        for _ in 0..2 {
+            let out = tongban(&["migrate", "--db", &url]);
+            assert!(
+                out.status.success(),
+                "{db:?}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        let out = tongban(&["demo", "--db", &url]);
+        assert!(
+            out.status.success(),
+            "{db:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let out = tongban(&["migrate", "--db", "mysql://localhost/x"]);
+    assert!(!out.status.success(), "unknown database URLs are refused");
+}

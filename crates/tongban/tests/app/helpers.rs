@@ -1,0 +1,355 @@
+//! `spawn_app()`: a fresh, migrated database (SQLite in a temporary directory, or a new
+//! PostgreSQL database) with the demo city, a fixed clock, and the whole router, plus
+//! typed helpers for requests. Every test runs on both backends through `on_both!`.
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use http_body_util::BodyExt;
+use tongban_domain::clock::FixedClock;
+use tongban_store::Store;
+use tongban_web::{AppState, WebSettings};
+use tower::ServiceExt;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Db {
+    Sqlite,
+    Postgres,
+}
+
+pub struct TestApp {
+    pub router: Router,
+    pub store: Store,
+    pub clock: Arc<FixedClock>,
+    pub db_url: String,
+    _dir: Option<TempDir>,
+}
+
+/// A temporary directory removed on drop.
+pub struct TempDir(pub std::path::PathBuf);
+
+impl TempDir {
+    pub fn new() -> TempDir {
+        let path =
+            std::env::temp_dir().join(format!("tongban-test-{}", hex(rand::random::<[u8; 8]>())));
+        std::fs::create_dir_all(&path).expect("temp dir");
+        TempDir(path)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn hex(bytes: [u8; 8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The administrative connection tests create their PostgreSQL databases from.
+pub fn postgres_admin_url() -> String {
+    std::env::var("TONGBAN_TEST_POSTGRES")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_owned())
+}
+
+/// A new, empty database URL for the backend; None (with a visible message) when
+/// PostgreSQL is unreachable outside CI. Under CI a missing PostgreSQL fails the test.
+pub async fn fresh_database(db: Db) -> Option<(String, Option<TempDir>)> {
+    match db {
+        Db::Sqlite => {
+            let dir = TempDir::new();
+            let url = format!("sqlite://{}", dir.0.join("tongban.sqlite").display());
+            Some((url, Some(dir)))
+        }
+        Db::Postgres => {
+            let admin_url = postgres_admin_url();
+            let admin = match Store::connect(&admin_url).await {
+                Ok(store) => store,
+                Err(error) => {
+                    if std::env::var("CI").is_ok_and(|v| v == "true") {
+                        panic!(
+                            "PostgreSQL tests must run under CI, but {admin_url} is unreachable: {error}"
+                        );
+                    }
+                    eprintln!(
+                        "SKIPPED (PostgreSQL unavailable at {admin_url}: {error}); set TONGBAN_TEST_POSTGRES"
+                    );
+                    return None;
+                }
+            };
+            let name = format!("tongban_test_{}", hex(rand::random::<[u8; 8]>()));
+            admin.close().await;
+            raw_execute(&admin_url, &format!("CREATE DATABASE {name}")).await;
+            let base = admin_url
+                .rsplit_once('/')
+                .map_or(admin_url.as_str(), |(base, _)| base)
+                .to_owned();
+            Some((format!("{base}/{name}"), None))
+        }
+    }
+}
+
+pub async fn spawn_app(db: Db) -> Option<TestApp> {
+    let (db_url, dir) = fresh_database(db).await?;
+    let store = Store::open(&db_url).await.expect("open store");
+    let clock = Arc::new(FixedClock::new(
+        "2026-11-20T02:00:00Z".parse().expect("timestamp"),
+    ));
+    tongban::demo::load_if_empty(&store, clock.as_ref())
+        .await
+        .expect("demo city");
+    let metrics = metrics_exporter_prometheus::PrometheusBuilder::new()
+        .build_recorder()
+        .handle();
+    let state = AppState::new(
+        store.clone(),
+        clock.clone(),
+        WebSettings::default(),
+        metrics,
+    );
+    Some(TestApp {
+        router: tongban_web::router(state),
+        store,
+        clock,
+        db_url,
+        _dir: dir,
+    })
+}
+
+/// Runs each named `async fn(TestApp)` as two tests, one per backend.
+#[macro_export]
+macro_rules! on_both {
+    ($($name:ident),+ $(,)?) => {
+        $(
+            mod $name {
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    if let Some(app) = $crate::helpers::spawn_app($crate::helpers::Db::Sqlite).await {
+                        super::$name(app).await;
+                    }
+                }
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() {
+                    if let Some(app) = $crate::helpers::spawn_app($crate::helpers::Db::Postgres).await {
+                        super::$name(app).await;
+                    }
+                }
+            }
+        )+
+    };
+}
+
+/// A response, read whole.
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: axum::http::HeaderMap,
+    pub body: String,
+}
+
+impl Reply {
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+
+    pub fn cookie(&self, name: &str) -> Option<String> {
+        self.headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .filter_map(|v| v.split(';').next())
+            .filter_map(|pair| pair.split_once('='))
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.to_owned())
+    }
+
+    pub fn location(&self) -> Option<&str> {
+        self.headers
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+    }
+}
+
+/// A signed-in browser: its cookies and the CSRF token its forms carry.
+#[derive(Clone, Debug, Default)]
+pub struct Browser {
+    pub cookies: Vec<(String, String)>,
+    pub csrf: String,
+}
+
+impl Browser {
+    fn cookie_header(&self) -> String {
+        self.cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+}
+
+impl TestApp {
+    pub async fn send(&self, request: Request<Body>) -> Reply {
+        let response = self
+            .router
+            .clone()
+            .oneshot(request)
+            .await
+            .expect("router answers");
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response
+            .into_body()
+            .collect()
+            .await
+            .expect("body")
+            .to_bytes();
+        Reply {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+
+    pub async fn get(&self, path: &str) -> Reply {
+        self.send(Request::get(path).body(Body::empty()).unwrap())
+            .await
+    }
+
+    pub async fn get_as(&self, browser: &Browser, path: &str) -> Reply {
+        self.send(
+            Request::get(path)
+                .header(header::COOKIE, browser.cookie_header())
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+    }
+
+    pub async fn post_form(&self, browser: &Browser, path: &str, fields: &[(&str, &str)]) -> Reply {
+        let body = serde_urlencoded::to_string(fields).expect("form");
+        self.send(
+            Request::post(path)
+                .header(header::COOKIE, browser.cookie_header())
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(body))
+                .unwrap(),
+        )
+        .await
+    }
+
+    pub async fn api(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<serde_json::Value>,
+    ) -> Reply {
+        let mut request = Request::builder().method(method).uri(path);
+        if let Some(token) = token {
+            request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
+        }
+        let body = match body {
+            Some(json) => {
+                request = request.header(header::CONTENT_TYPE, "application/json");
+                Body::from(json.to_string())
+            }
+            None => Body::empty(),
+        };
+        self.send(request.body(body).unwrap()).await
+    }
+
+    pub async fn token(&self, username: &str) -> String {
+        let reply = self
+            .api(
+                "POST",
+                "/api/v1/auth/token",
+                None,
+                Some(serde_json::json!({"username": username, "password": "demo12345"})),
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+        reply.json()["token"].as_str().expect("token").to_owned()
+    }
+
+    /// Signs in through the login form, as a person would.
+    pub async fn sign_in(&self, username: &str) -> Browser {
+        let form = self.get("/login").await;
+        let anonymous = form.cookie("tongban_csrf").expect("anonymous CSRF cookie");
+        let browser = Browser {
+            cookies: vec![("tongban_csrf".into(), anonymous.clone())],
+            csrf: anonymous.clone(),
+        };
+        let reply = self
+            .post_form(
+                &browser,
+                "/login",
+                &[
+                    ("csrf_token", &anonymous),
+                    ("username", username),
+                    ("password", "demo12345"),
+                ],
+            )
+            .await;
+        assert_eq!(
+            reply.status,
+            StatusCode::SEE_OTHER,
+            "login {username}: {}",
+            reply.body
+        );
+        let session = reply.cookie("tongban_session").expect("session cookie");
+        let mut browser = Browser {
+            cookies: vec![("tongban_session".into(), session)],
+            csrf: String::new(),
+        };
+        // Every page of a signed-in person carries the sign-out form, and with it the token.
+        browser.csrf = extract_csrf(&self.get_as(&browser, "/").await.body)
+            .expect("CSRF token on the home page");
+        browser
+    }
+}
+
+/// Runs one statement on a database, bypassing the store: for creating test databases and
+/// for tampering with rows the way an attacker with database access would.
+pub async fn raw_execute(url: &str, sql: &str) {
+    use sqlx::Connection;
+    sqlx::any::install_default_drivers();
+    let mut conn = sqlx::AnyConnection::connect(url)
+        .await
+        .expect("raw connection");
+    sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_owned()))
+        .execute(&mut conn)
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}"));
+    let _ = conn.close().await;
+}
+
+pub fn extract_csrf(html: &str) -> Option<String> {
+    let marker = "name=\"csrf_token\" value=\"";
+    let start = html.find(marker)? + marker.len();
+    Some(html[start..].split('"').next()?.to_owned())
+}
+
+/// The first published implementation code of the demo market department.
+pub async fn market_item(app: &TestApp) -> String {
+    let reply = app
+        .api("GET", "/api/v1/implementations?limit=500", None, None)
+        .await;
+    let json = reply.json();
+    let item = json["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|i| {
+            i["department"]
+                .as_str()
+                .is_some_and(|d| d.contains("市场监督管理局"))
+                && i["exercise_level"] == 3
+        })
+        .expect("a market item");
+    item["implementation_code"]
+        .as_str()
+        .expect("code")
+        .to_owned()
+}
