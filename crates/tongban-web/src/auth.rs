@@ -62,17 +62,13 @@ pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
         .map(|(_, value)| value)
 }
 
-fn prefs_of(headers: &HeaderMap) -> Prefs {
-    let lang = cookie(headers, LANG_COOKIE)
-        .and_then(Lang::from_code)
-        .or_else(|| {
-            let accept = headers.get("accept-language")?.to_str().ok()?;
-            (!accept.trim_start().starts_with("zh") && accept.trim_start().starts_with("en"))
-                .then_some(Lang::En)
-        })
-        .unwrap_or(Lang::Zh);
+/// Chinese unless the reader chose English: a Chinese government portal speaks Chinese
+/// first, whatever language the browser happens to be set to.
+pub fn prefs_of(headers: &HeaderMap) -> Prefs {
     Prefs {
-        lang,
+        lang: cookie(headers, LANG_COOKIE)
+            .and_then(Lang::from_code)
+            .unwrap_or(Lang::Zh),
         large_type: cookie(headers, LARGE_TYPE_COOKIE) == Some("1"),
     }
 }

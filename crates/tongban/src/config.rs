@@ -24,6 +24,17 @@ pub struct Settings {
     pub log_format: String,
 }
 
+/// The settings that `TONGBAN_*` variables may set; other `TONGBAN_` variables (the log
+/// filter, a password for `user add`) belong to other parts.
+const SETTING_NAMES: [&str; 6] = [
+    "db",
+    "listen",
+    "secure_cookies",
+    "session_idle_minutes",
+    "session_absolute_hours",
+    "log_format",
+];
+
 impl Default for Settings {
     fn default() -> Self {
         Settings {
@@ -55,7 +66,7 @@ impl Settings {
             None => {}
         }
         let settings: Settings = figment
-            .merge(Env::prefixed("TONGBAN_").ignore(&["config", "password"]))
+            .merge(Env::prefixed("TONGBAN_").only(&SETTING_NAMES))
             .extract()
             .map_err(|e| anyhow::anyhow!("configuration: {e}"))?;
         settings.validate()?;

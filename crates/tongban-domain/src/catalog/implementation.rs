@@ -139,6 +139,24 @@ pub fn catalog_key_of(code: &ItemCode) -> String {
     }
 }
 
+fn check_text(field: &str, value: &str, max: usize) -> Result<(), FieldError> {
+    if value.trim().is_empty() {
+        return Err(FieldError::new(field, "不能为空", "must not be empty"));
+    }
+    if value.chars().count() > max {
+        return Err(too_long(field, max));
+    }
+    Ok(())
+}
+
+fn too_long(field: &str, max: usize) -> FieldError {
+    FieldError::new(
+        field,
+        format!("不能超过{max}个字符"),
+        format!("must be at most {max} characters"),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -165,22 +183,4 @@ mod tests {
         check("SOMETHING-ELSE", "SOMETHING-ELSE");
         check("370117002011", "370117002011");
     }
-}
-
-fn check_text(field: &str, value: &str, max: usize) -> Result<(), FieldError> {
-    if value.trim().is_empty() {
-        return Err(FieldError::new(field, "不能为空", "must not be empty"));
-    }
-    if value.chars().count() > max {
-        return Err(too_long(field, max));
-    }
-    Ok(())
-}
-
-fn too_long(field: &str, max: usize) -> FieldError {
-    FieldError::new(
-        field,
-        format!("不能超过{max}个字符"),
-        format!("must be at most {max} characters"),
-    )
 }

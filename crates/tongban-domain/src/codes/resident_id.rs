@@ -10,7 +10,7 @@ const CHECK_CHARACTERS: &[u8; 11] = b"10X98765432";
 const MASK: &str = "********";
 
 /// A valid 18-character resident id number, upper-case, with its check character verified.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Clone, PartialEq, Eq, Hash)]
 pub struct ResidentId(String);
 
 impl ResidentId {
@@ -85,12 +85,20 @@ impl ResidentId {
 pub fn mask_resident_id_text(raw: &str) -> String {
     let chars: Vec<char> = raw.chars().collect();
     let n = chars.len();
-    if n < 10 {
+    // Below the full length the visible ends would reveal most of the number.
+    if n < 18 {
         return "*".repeat(n);
     }
     let head: String = chars[..6].iter().collect();
     let tail: String = chars[n - 4..].iter().collect();
     format!("{head}{MASK}{tail}")
+}
+
+/// Debug output is masked too, so an id never reaches a log in full.
+impl std::fmt::Debug for ResidentId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("ResidentId").field(&self.masked()).finish()
+    }
 }
 
 /// The check character for a 17-digit body; the caller guarantees ASCII digits.
@@ -349,18 +357,19 @@ mod tests {
     fn masks_arbitrary_text() {
         assert_eq!(mask_resident_id_text(""), "");
         assert_eq!(mask_resident_id_text("123456789"), "*********");
-        assert_eq!(mask_resident_id_text("1234567890"), "123456********7890");
+        assert_eq!(mask_resident_id_text("1234567890"), "**********");
         assert_eq!(
             mask_resident_id_text("11010519491231002X"),
             "110105********002X"
         );
+        assert_eq!(mask_resident_id_text("110105491231002"), "*".repeat(15));
         assert_eq!(
-            mask_resident_id_text("110105491231002"),
-            "110105********1002"
+            mask_resident_id_text("身份证号码是一二三四五六七八九十甲乙丙"),
+            "身份证号码是********十甲乙丙"
         );
         assert_eq!(
-            mask_resident_id_text("身份证号码是一二三四五六七"),
-            "身份证号码是********四五六七"
+            format!("{:?}", ResidentId::parse("11010519491231002X").unwrap()),
+            "ResidentId(\"110105********002X\")"
         );
     }
 
@@ -456,7 +465,7 @@ mod tests {
         }
 
         #[test]
-        fn masked_text_keeps_first_six_and_last_four(raw in "\\PC{10,40}") {
+        fn masked_text_keeps_first_six_and_last_four(raw in "\\PC{18,40}") {
             let chars: Vec<char> = raw.chars().collect();
             let masked: Vec<char> = mask_resident_id_text(&raw).chars().collect();
             prop_assert_eq!(masked.len(), 18);

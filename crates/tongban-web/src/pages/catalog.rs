@@ -9,6 +9,7 @@ use tongban_domain::codes::{ExerciseLevel, ItemCode, ItemType};
 use tongban_domain::guide::{CaseKind, Guide, MaterialForm, OnlineDepth};
 use tongban_store::catalog::{self, ImplementationFilter, Page};
 
+use super::fields::field_label;
 use super::{Choice, Chrome, display_time, render};
 use crate::auth::{Viewer, urlencode};
 use crate::error::PageError;
@@ -470,6 +471,7 @@ pub async fn history(
     viewer: Viewer,
     Path(code): Path<String>,
 ) -> Response {
+    let lang = viewer.prefs.lang;
     let versions = match catalog::versions(&state.store, &code).await {
         Ok(v) if !v.is_empty() => v,
         Ok(_) => return PageError::not_found(viewer.prefs).into_response(),
@@ -489,7 +491,7 @@ pub async fn history(
             changes: diff_snapshots(i.checked_sub(1).map(|p| &versions[p].snapshot), &v.snapshot)
                 .into_iter()
                 .map(|c| ChangeRow {
-                    field: c.field,
+                    field: field_label(lang, &c.field),
                     before: c.before,
                     after: c.after,
                 })

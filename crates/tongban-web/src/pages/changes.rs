@@ -17,6 +17,7 @@ use tongban_store::StoreError;
 use tongban_store::catalog::{self, ChangeRequest, ChangeRequestFilter, Page};
 
 use super::catalog::ChangeRow;
+use super::fields::field_label;
 use super::{Choice, Chrome, display_time, render};
 use crate::auth::Viewer;
 use crate::error::PageError;
@@ -257,6 +258,7 @@ async fn show_page(
         .as_ref()
         .map(|v| &v.snapshot)
         .filter(|c| target.as_ref().is_some_and(|t| t.code == c.code));
+    let lang = viewer.prefs.lang;
     let changes = target
         .as_ref()
         .map(|t| diff_snapshots(before, t))
@@ -264,12 +266,11 @@ async fn show_page(
         .into_iter()
         .filter(|c| c.field != "guide")
         .map(|c| ChangeRow {
-            field: c.field,
+            field: field_label(lang, &c.field),
             before: c.before,
             after: c.after,
         })
         .collect();
-    let lang = viewer.prefs.lang;
     Ok(ShowPage {
         chrome: Chrome::new(viewer, lang.texts().review, &format!("/changes/{id}")),
         can_review: actor.catalog_reviewer().is_some() && request.status == ChangeStatus::Pending,

@@ -3,6 +3,7 @@
 
 mod catalog;
 mod changes;
+mod fields;
 mod home;
 mod session;
 

@@ -152,10 +152,10 @@ pub async fn login(
 }
 
 pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    if let Some(token) = cookie(&headers, SESSION_COOKIE) {
-        if let Err(error) = sessions::revoke(&state.store, token, state.now_millis()).await {
-            tracing::error!(%error, "could not revoke a session");
-        }
+    if let Some(token) = cookie(&headers, SESSION_COOKIE)
+        && let Err(error) = sessions::revoke(&state.store, token, state.now_millis()).await
+    {
+        tracing::error!(%error, "could not revoke a session");
     }
     let mut response = Redirect::to("/").into_response();
     response.headers_mut().append(

@@ -123,16 +123,8 @@ async fn implementations_are_paged_the_same_way(app: TestApp) {
         .json();
     assert_eq!(items["items"].as_array().unwrap().len(), 3);
     assert!(items["total"].as_i64().unwrap() > 0);
-    assert_eq!(
-        app.api("GET", "/api/v1/regions", None, None)
-            .await
-            .json()
-            .as_array()
-            .unwrap()
-            .len()
-            >= 3,
-        true
-    );
+    let regions = app.api("GET", "/api/v1/regions", None, None).await.json();
+    assert!(regions.as_array().unwrap().len() >= 3, "{regions}");
 }
 
 async fn pages_render_in_both_languages(app: TestApp) {
@@ -165,12 +157,10 @@ async fn pages_render_in_both_languages(app: TestApp) {
     };
     let page = app.get_as(&english, "/catalog").await;
     assert!(page.body.contains("lang=\"en\"") && page.body.contains("Government service catalog"));
+    let home = app.get_as(&english, "/").await.body;
     assert!(
-        app.get_as(&english, "/")
-            .await
-            .body
-            .contains("Administrative licence")
-            || page.body.contains("Item types")
+        home.contains("administrative licence") && !home.contains("事项类型"),
+        "the home page speaks English"
     );
     let evil = app.get("/preferences?lang=en&back=//evil.example").await;
     assert_eq!(evil.location(), Some("/"), "no open redirect");

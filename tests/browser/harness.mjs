@@ -1,0 +1,90 @@
+// The browser-journey harness: starts the real `tongban` binary on a fresh demo database
+// and a free port, and opens Debian's Chromium through playwright-core. Screenshots of
+// every journey are saved under artifacts/ for CI.
+import { spawn } from "node:child_process";
+import { mkdtempSync, mkdirSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, "../..");
+export const artifacts = join(here, "artifacts");
+mkdirSync(artifacts, { recursive: true });
+
+const binary = process.env.TONGBAN_BIN ?? join(root, "target/debug/tongban");
+const browserPath = process.env.CHROMIUM ?? "/usr/bin/chromium";
+
+function freePort() {
+  return new Promise((done, fail) => {
+    const server = createServer();
+    server.unref();
+    server.on("error", fail);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => done(port));
+    });
+  });
+}
+
+async function waitUntilReady(url, process, log) {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    if (process.exitCode !== null) throw new Error(`tongban exited early:\n${log()}`);
+    try {
+      const response = await fetch(`${url}/readyz`);
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`tongban did not become ready:\n${log()}`);
+}
+
+/** Starts a server on the demo city and a browser; returns both and a stop function. */
+export async function start() {
+  const dir = mkdtempSync(join(tmpdir(), "tongban-journey-"));
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  let output = "";
+  const server = spawn(binary, ["serve", "--demo", "--db", `sqlite://${join(dir, "demo.sqlite")}`, "--listen", `127.0.0.1:${port}`], {
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, TONGBAN_LOG: "warn" },
+  });
+  server.stdout.on("data", (d) => (output += d));
+  server.stderr.on("data", (d) => (output += d));
+  await waitUntilReady(url, server, () => output);
+  const browser = await chromium.launch({
+    executablePath: browserPath,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+  });
+  const external = [];
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  // No page may reach outside the server: no CDN, no web fonts.
+  await context.route("**/*", (route) => {
+    const target = route.request().url();
+    if (target.startsWith(url) || target.startsWith("data:")) return route.continue();
+    external.push(target);
+    return route.abort();
+  });
+  const stop = async () => {
+    await browser.close();
+    server.kill("SIGTERM");
+    rmSync(dir, { recursive: true, force: true });
+  };
+  return { url, browser, context, external, stop };
+}
+
+export async function shot(page, name) {
+  await page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
+}
+
+export async function signIn(page, url, username) {
+  await page.goto(`${url}/login`);
+  await page.fill("#username", username);
+  await page.fill("#password", "demo12345");
+  await Promise.all([page.waitForNavigation(), page.click("form.stack button[type=submit]")]);
+}
