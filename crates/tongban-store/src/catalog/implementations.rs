@@ -323,60 +323,125 @@ pub async fn publish(
     at_millis: i64,
 ) -> Result<i64, StoreError> {
     let version = previous.unwrap_or(0) + 1;
-    let standard = ItemCode::parse(&snapshot.code)
-        .map(|c| c.is_standard())
-        .unwrap_or(false);
-    let json = serde_json::to_string(snapshot).map_err(StoreError::corrupt)?;
-    // The primary key (code, version) turns a concurrent publish of the same version into
-    // an error instead of a silent fork of the history.
-    sqlx::query::<Any>(
-        "INSERT INTO implementation_versions (code, version, change_set_id, change_request_id, snapshot, published_at) \
-         VALUES ($1, $2, $3, $4, $5, $6)",
+    publish_batch(
+        tx,
+        &[(snapshot, version)],
+        change_set_id,
+        change_request_id,
+        at_millis,
     )
-    .bind(&snapshot.code)
-    .bind(version)
-    .bind(change_set_id)
-    .bind(change_request_id)
-    .bind(json)
-    .bind(at_millis)
-    .execute(&mut **tx)
-    .await?;
-    sqlx::query::<Any>(
-        "INSERT INTO implementations (code, basic_code, name, item_type, department_id, region_code, exercise_level, \
-         case_kind, status, standard_code, version, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
-         ON CONFLICT (code) DO UPDATE SET basic_code = excluded.basic_code, name = excluded.name, \
-         item_type = excluded.item_type, department_id = excluded.department_id, region_code = excluded.region_code, \
-         exercise_level = excluded.exercise_level, case_kind = excluded.case_kind, status = excluded.status, \
-         standard_code = excluded.standard_code, version = excluded.version, updated_at = excluded.updated_at",
-    )
-    .bind(&snapshot.code)
-    .bind(&snapshot.basic_code)
-    .bind(&snapshot.name)
-    .bind(&snapshot.item_type)
-    .bind(snapshot.department_id)
-    .bind(&snapshot.region_code)
-    .bind(i64::from(snapshot.exercise_level))
-    .bind(snapshot.case_kind.as_str())
-    .bind(snapshot.status.as_str())
-    .bind(i64::from(standard))
-    .bind(version)
-    .bind(at_millis)
-    .execute(&mut **tx)
-    .await?;
-    sqlx::query::<Any>(
-        "INSERT INTO catalog_items (basic_code, name, item_type, power_source, legal_basis, standard_code) \
-         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (basic_code) DO UPDATE SET name = excluded.name, \
-         item_type = excluded.item_type, power_source = excluded.power_source, legal_basis = excluded.legal_basis",
-    )
-    .bind(&snapshot.basic_code)
-    .bind(&snapshot.name)
-    .bind(&snapshot.item_type)
-    .bind(&snapshot.power_source)
-    .bind(&snapshot.legal_basis)
-    .bind(i64::from(standard))
-    .execute(&mut **tx)
     .await?;
     Ok(version)
+}
+
+/// Rows per statement when publishing many versions: well under both backends' limits on
+/// bound parameters (12 columns × 200 = 2,400), and enough to make a bulk import cheap.
+pub(crate) const PUBLISH_BATCH: usize = 200;
+
+/// Publishes several versions (each with its new version number) in a few multi-row
+/// statements. Codes must be distinct within one call.
+pub(crate) async fn publish_batch(
+    tx: &mut WriteTx,
+    versions: &[(&ImplementationSnapshot, i64)],
+    change_set_id: i64,
+    change_request_id: Option<i64>,
+    at_millis: i64,
+) -> Result<(), StoreError> {
+    for chunk in versions.chunks(PUBLISH_BATCH) {
+        // The primary key (code, version) turns a concurrent publish of the same version
+        // into an error instead of a silent fork of the history.
+        let mut sql = String::from(
+            "INSERT INTO implementation_versions (code, version, change_set_id, change_request_id, snapshot, published_at) VALUES ",
+        );
+        sql.push_str(&placeholders(chunk.len(), 6));
+        let mut query = sqlx::query::<Any>(AssertSqlSafe(sql));
+        for (snapshot, version) in chunk {
+            let json = serde_json::to_string(snapshot).map_err(StoreError::corrupt)?;
+            query = query
+                .bind(snapshot.code.clone())
+                .bind(*version)
+                .bind(change_set_id)
+                .bind(change_request_id)
+                .bind(json)
+                .bind(at_millis);
+        }
+        query.execute(&mut **tx).await?;
+
+        let mut sql = String::from(
+            "INSERT INTO implementations (code, basic_code, name, item_type, department_id, region_code, exercise_level, \
+             case_kind, status, standard_code, version, updated_at) VALUES ",
+        );
+        sql.push_str(&placeholders(chunk.len(), 12));
+        sql.push_str(
+            " ON CONFLICT (code) DO UPDATE SET basic_code = excluded.basic_code, name = excluded.name, \
+             item_type = excluded.item_type, department_id = excluded.department_id, region_code = excluded.region_code, \
+             exercise_level = excluded.exercise_level, case_kind = excluded.case_kind, status = excluded.status, \
+             standard_code = excluded.standard_code, version = excluded.version, updated_at = excluded.updated_at",
+        );
+        let mut query = sqlx::query::<Any>(AssertSqlSafe(sql));
+        for (snapshot, version) in chunk {
+            query = query
+                .bind(snapshot.code.clone())
+                .bind(snapshot.basic_code.clone())
+                .bind(snapshot.name.clone())
+                .bind(snapshot.item_type.clone())
+                .bind(snapshot.department_id)
+                .bind(snapshot.region_code.clone())
+                .bind(i64::from(snapshot.exercise_level))
+                .bind(snapshot.case_kind.as_str())
+                .bind(snapshot.status.as_str())
+                .bind(i64::from(is_standard(&snapshot.code)))
+                .bind(*version)
+                .bind(at_millis);
+        }
+        query.execute(&mut **tx).await?;
+
+        // One row per basic code (the last version wins): an upsert may not touch the same
+        // row twice in one statement.
+        let mut items: Vec<&ImplementationSnapshot> = Vec::new();
+        for (snapshot, _) in chunk.iter().rev() {
+            if !items.iter().any(|s| s.basic_code == snapshot.basic_code) {
+                items.push(snapshot);
+            }
+        }
+        let mut sql = String::from(
+            "INSERT INTO catalog_items (basic_code, name, item_type, power_source, legal_basis, standard_code) VALUES ",
+        );
+        sql.push_str(&placeholders(items.len(), 6));
+        sql.push_str(
+            " ON CONFLICT (basic_code) DO UPDATE SET name = excluded.name, item_type = excluded.item_type, \
+             power_source = excluded.power_source, legal_basis = excluded.legal_basis",
+        );
+        let mut query = sqlx::query::<Any>(AssertSqlSafe(sql));
+        for snapshot in items {
+            query = query
+                .bind(snapshot.basic_code.clone())
+                .bind(snapshot.name.clone())
+                .bind(snapshot.item_type.clone())
+                .bind(snapshot.power_source.clone())
+                .bind(snapshot.legal_basis.clone())
+                .bind(i64::from(is_standard(&snapshot.code)));
+        }
+        query.execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+fn is_standard(code: &str) -> bool {
+    ItemCode::parse(code).is_ok_and(|c| c.is_standard())
+}
+
+/// `($1, $2, …), ($n, …)` for `rows` rows of `columns` values.
+fn placeholders(rows: usize, columns: usize) -> String {
+    (0..rows)
+        .map(|row| {
+            let values: Vec<String> = (1..=columns)
+                .map(|column| format!("${}", row * columns + column))
+                .collect();
+            format!("({})", values.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// A catalog item (目录清单 entry) with how many implementations it has.

@@ -9,7 +9,7 @@ use tongban_domain::Bilingual;
 use tongban_domain::catalog::{ImplementationSnapshot, RawCatalogRow, RegionCode, parse_row};
 use tongban_domain::codes::ItemCode;
 
-use super::implementations::{open_change_set, publish};
+use super::implementations::{PUBLISH_BATCH, open_change_set, publish_batch};
 use super::organisation::{NewDepartment, Region, create_department, upsert_region};
 use crate::audit::{self, AuditEntry};
 use crate::{Store, StoreError, WriteTx};
@@ -67,6 +67,7 @@ pub async fn import(
     )
     .await?;
     let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut pending: Vec<(ImplementationSnapshot, i64)> = Vec::with_capacity(PUBLISH_BATCH);
     for (done, raw) in rows.iter().enumerate() {
         progress(done + 1);
         let entry = match parse_row(raw) {
@@ -144,23 +145,19 @@ pub async fn import(
         match existing {
             Some((_, current)) if *current == snapshot => report.unchanged += 1,
             Some((version, _)) => {
-                publish(
-                    &mut tx,
-                    &snapshot,
-                    Some(*version),
-                    change_set,
-                    None,
-                    at_millis,
-                )
-                .await?;
+                pending.push((snapshot, version + 1));
                 report.updated += 1;
             }
             None => {
-                publish(&mut tx, &snapshot, None, change_set, None, at_millis).await?;
+                pending.push((snapshot, 1));
                 report.imported += 1;
             }
         }
+        if pending.len() == PUBLISH_BATCH {
+            flush(&mut tx, &mut pending, change_set, at_millis).await?;
+        }
     }
+    flush(&mut tx, &mut pending, change_set, at_millis).await?;
     report.rejected.sort_by_key(|p| p.row);
     let detail = serde_json::json!({
         "rows": report.rows, "imported": report.imported, "updated": report.updated,
@@ -182,6 +179,18 @@ pub async fn import(
     tx.commit().await?;
     report.change_set_id = Some(change_set);
     Ok(report)
+}
+
+async fn flush(
+    tx: &mut WriteTx,
+    pending: &mut Vec<(ImplementationSnapshot, i64)>,
+    change_set: i64,
+    at_millis: i64,
+) -> Result<(), StoreError> {
+    let batch: Vec<(&ImplementationSnapshot, i64)> = pending.iter().map(|(s, v)| (s, *v)).collect();
+    publish_batch(tx, &batch, change_set, None, at_millis).await?;
+    pending.clear();
+    Ok(())
 }
 
 fn keep_if_blank(given: &str, existing: Option<&str>) -> String {
