@@ -7,6 +7,7 @@ pub mod audit;
 pub mod catalog;
 mod db;
 mod error;
+pub mod guides;
 pub mod migrate;
 pub mod sessions;
 

@@ -32,6 +32,14 @@ const CATALOG_CHANGES: &[Role] = &[
     Role::DepartmentApprover,
 ];
 const REFORM_OFFICE: &[Role] = &[Role::ReformOffice];
+/// Who watches guide quality: the reform office, supervisors, administrators, departments.
+pub const GUIDE_QUALITY: &[Role] = &[
+    Role::ReformOffice,
+    Role::Supervisor,
+    Role::Admin,
+    Role::DepartmentReviewer,
+    Role::DepartmentApprover,
+];
 
 /// Every route of the application: method, path pattern as the router declares it, access.
 pub const ROUTES: &[(&str, &str, Access)] = &[
@@ -45,6 +53,20 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/catalog", Access::Public),
     ("GET", "/catalog/items/{code}", Access::Public),
     ("GET", "/catalog/items/{code}/history", Access::Public),
+    ("GET", "/catalog/items/{code}/kiosk", Access::Public),
+    ("GET", "/catalog/items/{code}/guide.pdf", Access::Public),
+    ("GET", "/catalog/items/{code}/notice.pdf", Access::Public),
+    ("GET", "/catalog/items/{code}/qr.svg", Access::Public),
+    (
+        "GET",
+        "/catalog/items/{code}/guide/edit",
+        Access::AnyOf(DEPARTMENT_STAFF),
+    ),
+    (
+        "POST",
+        "/catalog/items/{code}/guide/edit",
+        Access::AnyOf(DEPARTMENT_STAFF),
+    ),
     ("GET", "/preferences", Access::Public),
     ("GET", "/login", Access::Public),
     ("POST", "/login", Access::Public),
@@ -55,11 +77,36 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("POST", "/changes", Access::AnyOf(DEPARTMENT_STAFF)),
     ("GET", "/changes/{id}", Access::AnyOf(CATALOG_CHANGES)),
     ("POST", "/changes/{id}/review", Access::AnyOf(REFORM_OFFICE)),
+    // guide quality
+    (
+        "GET",
+        "/guides/standardization",
+        Access::AnyOf(GUIDE_QUALITY),
+    ),
+    ("GET", "/guides/consistency", Access::AnyOf(GUIDE_QUALITY)),
+    ("GET", "/guides/lists", Access::AnyOf(GUIDE_QUALITY)),
+    ("POST", "/guides/lists/{list}", Access::AnyOf(REFORM_OFFICE)),
+    (
+        "GET",
+        "/api/v1/implementations/{code}/lint",
+        Access::AnyOf(GUIDE_QUALITY),
+    ),
+    (
+        "GET",
+        "/api/v1/guides/standardization",
+        Access::AnyOf(GUIDE_QUALITY),
+    ),
+    (
+        "GET",
+        "/api/v1/guides/consistency",
+        Access::AnyOf(GUIDE_QUALITY),
+    ),
     // API
     ("POST", "/api/v1/auth/token", Access::Public),
     ("GET", "/api/v1/regions", Access::Public),
     ("GET", "/api/v1/departments", Access::Public),
     ("GET", "/api/v1/catalog-items", Access::Public),
+    ("GET", "/api/v1/catalog-items/{basic_code}", Access::Public),
     ("GET", "/api/v1/implementations", Access::Public),
     ("GET", "/api/v1/implementations/{code}", Access::Public),
     (

@@ -7,6 +7,7 @@ mod api;
 mod assets;
 mod auth;
 mod error;
+mod guide_form;
 mod i18n;
 mod ops;
 mod pages;

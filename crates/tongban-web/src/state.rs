@@ -11,6 +11,8 @@ use tongban_store::sessions::SessionPolicy;
 pub struct WebSettings {
     /// mark cookies Secure (set when served behind TLS)
     pub secure_cookies: bool,
+    /// the address citizens reach the portal at, for QR codes and printed links
+    pub public_url: String,
     pub session: SessionPolicy,
 }
 
@@ -18,6 +20,7 @@ impl Default for WebSettings {
     fn default() -> Self {
         Self {
             secure_cookies: false,
+            public_url: "http://127.0.0.1:8080".to_owned(),
             session: SessionPolicy {
                 idle_millis: 30 * 60 * 1000,
                 absolute_millis: 12 * 60 * 60 * 1000,

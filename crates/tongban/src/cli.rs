@@ -63,6 +63,11 @@ pub enum Command {
         #[command(subcommand)]
         command: CatalogCommand,
     },
+    /// Service guides (办事指南)
+    Guide {
+        #[command(subcommand)]
+        command: GuideCommand,
+    },
     /// The audit log
     Audit {
         #[command(subcommand)]
@@ -104,6 +109,38 @@ pub enum CatalogCommand {
     },
     /// Export the current catalog to CSV or XLSX (by the file's extension)
     Export {
+        file: PathBuf,
+        #[command(flatten)]
+        db: DbArg,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum GuideCommand {
+    /// Check guides against the rules; exit 1 when any error is found
+    Lint {
+        /// the implementation whose published guide to check
+        implementation: Option<String>,
+        /// check every published guide
+        #[arg(long, conflicts_with_all = ["implementation", "file"])]
+        all: bool,
+        /// check a guide file in the exchange format instead
+        #[arg(long, conflicts_with = "implementation")]
+        file: Option<PathBuf>,
+        /// print a JSON list of findings
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        db: DbArg,
+    },
+    /// Print an implementation's published guide in the exchange format (JSON)
+    Export {
+        implementation: String,
+        #[command(flatten)]
+        db: DbArg,
+    },
+    /// Load a guide file (exchange format, with implementation_code) as the implementation's draft
+    Import {
         file: PathBuf,
         #[command(flatten)]
         db: DbArg,

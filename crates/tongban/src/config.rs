@@ -16,6 +16,8 @@ pub struct Settings {
     pub listen: String,
     /// mark cookies Secure; turn on when TLS terminates in front of Tongban
     pub secure_cookies: bool,
+    /// the address citizens reach the portal at (QR codes, printed links); default: http://LISTEN
+    pub public_url: Option<String>,
     /// sign out after this many idle minutes
     pub session_idle_minutes: i64,
     /// sign out after this many hours regardless of activity
@@ -41,6 +43,7 @@ impl Default for Settings {
             db: "sqlite://tongban.sqlite".to_owned(),
             listen: "127.0.0.1:8080".to_owned(),
             secure_cookies: false,
+            public_url: None,
             session_idle_minutes: 30,
             session_absolute_hours: 12,
             log_format: "text".to_owned(),

@@ -13,6 +13,7 @@ use tongban_store::Store;
 use tongban_store::accounts::{self, AccountKind, NewAccount};
 use tongban_store::audit::{self, AuditEntry};
 use tongban_store::catalog::{self, NewDepartment, Proposal, Region};
+use tongban_store::guides::{self, ReferenceEntry, ReferenceList};
 
 const CITY: &str = include_str!("../demo/city.json");
 pub const DEMO_PASSWORD: &str = "demo12345";
@@ -207,6 +208,7 @@ pub async fn load_if_empty(store: &Store, clock: &dyn Clock) -> anyhow::Result<b
         };
         accounts::create(store, &account, at).await?;
     }
+    load_reference_lists(store, &city.reference_lists, at).await?;
     add_change_history(store, *market_id, at).await?;
     tracing::info!(
         implementations = city.implementations.len(),
@@ -240,6 +242,39 @@ fn snapshot_of(
             .ok_or_else(|| anyhow::anyhow!("status {}", data.status))?,
         guide: Some(guide.clone()),
     })
+}
+
+/// The reform office's reference lists, as the demo city publishes them.
+async fn load_reference_lists(
+    store: &Store,
+    lists: &serde_json::Value,
+    at: i64,
+) -> anyhow::Result<()> {
+    let reform = accounts::authenticate(store, "reform", DEMO_PASSWORD)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("demo reform"))?;
+    let reviewer = reform
+        .catalog_reviewer()
+        .ok_or_else(|| anyhow::anyhow!("demo reform office"))?;
+    for (key, list) in [
+        ("retained_proofs", ReferenceList::RetainedProof),
+        ("intermediary_services", ReferenceList::IntermediaryService),
+        ("fees", ReferenceList::Fee),
+        ("sharing_sources", ReferenceList::SharingSource),
+    ] {
+        let entries: Vec<ReferenceEntry> = lists[key]
+            .as_array()
+            .ok_or_else(|| anyhow::anyhow!("demo reference list {key} missing"))?
+            .iter()
+            .filter_map(|entry| {
+                let mut detail = entry.as_object()?.clone();
+                let name = detail.remove("name")?.as_str()?.to_owned();
+                Some(ReferenceEntry { name, detail })
+            })
+            .collect();
+        guides::replace_reference_list(store, &reviewer, list, &entries, at).await?;
+    }
+    Ok(())
 }
 
 /// One approved change and one pending request, made as the demo staff would make them.

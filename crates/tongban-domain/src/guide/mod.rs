@@ -4,6 +4,9 @@
 
 use serde::{Deserialize, Serialize};
 
+pub mod lint;
+pub mod standardization;
+
 /// One implementation's guide, as edited by its department and published by review.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(default, deny_unknown_fields)]

@@ -7,6 +7,7 @@ use tongban_domain::access::{CatalogReviewer, DepartmentStaff};
 use tongban_domain::catalog::{
     ChangeDecision, ChangeKind, ChangeStatus, Effect, ImplementationSnapshot, plan_change,
 };
+use tongban_domain::guide::Guide;
 
 use super::Page;
 use super::implementations::{current_in, open_change_set, publish};
@@ -89,6 +90,12 @@ pub async fn propose(
         current.as_ref().map(|v| &v.snapshot),
         proposal.proposed.as_ref(),
     )?;
+    if let Some(guide) = changed_guide(
+        current.as_ref().map(|v| &v.snapshot),
+        proposal.proposed.as_ref(),
+    ) {
+        crate::guides::require_publishable(store, guide).await?;
+    }
     let proposed_json = proposal
         .proposed
         .as_ref()
@@ -162,6 +169,13 @@ pub async fn review(
             current.as_ref().map(|v| &v.snapshot),
             request.proposed.as_ref(),
         )?;
+        // The reference lists may have changed since the proposal: check again.
+        if let Some(guide) = changed_guide(
+            current.as_ref().map(|v| &v.snapshot),
+            request.proposed.as_ref(),
+        ) {
+            crate::guides::require_publishable(store, guide).await?;
+        }
         let set = open_change_set(
             &mut tx,
             "change_request",
@@ -215,6 +229,15 @@ pub async fn review(
     .await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// The proposed guide when it differs from the current one (the only guide that needs checking).
+fn changed_guide<'a>(
+    current: Option<&ImplementationSnapshot>,
+    proposed: Option<&'a ImplementationSnapshot>,
+) -> Option<&'a Guide> {
+    let guide = proposed?.guide.as_ref()?;
+    (current.and_then(|c| c.guide.as_ref()) != Some(guide)).then_some(guide)
 }
 
 const REQUEST_SELECT: &str = "SELECT c.id, c.kind, c.implementation_code, c.department_id, d.name, c.proposed, c.reason, \

@@ -30,6 +30,7 @@ pub struct ImplementationSummary {
 
 #[derive(Debug, Clone, Default)]
 pub struct ImplementationFilter {
+    pub basic_code: Option<String>,
     pub department_id: Option<i64>,
     pub item_type: Option<String>,
     pub exercise_level: Option<u8>,
@@ -66,6 +67,9 @@ impl PublishedImplementation {
 
 fn filter_of(filter: &ImplementationFilter) -> Filter {
     let mut f = Filter::default();
+    if let Some(code) = &filter.basic_code {
+        f.and("i.basic_code = ?", Value::Text(code.clone()));
+    }
     if let Some(id) = filter.department_id {
         f.and("i.department_id = ?", Value::Int(id));
     }
@@ -501,6 +505,33 @@ pub async fn catalog_items(
         })
         .collect::<Result<_, sqlx::Error>>()?;
     Ok((items, total))
+}
+
+/// One catalog item by its basic code.
+pub async fn catalog_item(
+    store: &Store,
+    basic_code: &str,
+) -> Result<Option<CatalogItem>, StoreError> {
+    let Some(row) = sqlx::query::<Any>(
+        "SELECT c.basic_code, c.name, c.item_type, c.power_source, c.legal_basis, c.standard_code, \
+         (SELECT COUNT(*) FROM implementations i WHERE i.basic_code = c.basic_code) \
+         FROM catalog_items c WHERE c.basic_code = $1",
+    )
+    .bind(basic_code)
+    .fetch_optional(store.pool())
+    .await?
+    else {
+        return Ok(None);
+    };
+    Ok(Some(CatalogItem {
+        basic_code: row.try_get(0)?,
+        name: row.try_get(1)?,
+        item_type: row.try_get(2)?,
+        power_source: row.try_get(3)?,
+        legal_basis: row.try_get(4)?,
+        standard_code: row.try_get::<i64, _>(5)? != 0,
+        implementations: row.try_get(6)?,
+    }))
 }
 
 /// Every current implementation with its department, in code order, for export.

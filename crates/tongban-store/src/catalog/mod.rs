@@ -12,8 +12,8 @@ pub use changes::{
 };
 pub use implementations::{
     CatalogItem, Facets, ImplementationFilter, ImplementationSummary, ImplementationVersion,
-    PublishedImplementation, all_current, catalog_items, current, facets, list_implementations,
-    open_change_set, publish, require_published, version, versions,
+    PublishedImplementation, all_current, catalog_item, catalog_items, current, facets,
+    list_implementations, open_change_set, publish, require_published, version, versions,
 };
 pub use import::{ImportActor, ImportReport, RowProblem, import};
 pub use organisation::{

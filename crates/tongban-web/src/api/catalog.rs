@@ -118,21 +118,56 @@ pub async fn catalog_items(
     )
     .await?;
     Ok(Json(Listing {
-        items: items
-            .into_iter()
-            .map(|c| CatalogItemDto {
-                item_type_name: type_name(&c.item_type),
-                basic_code: c.basic_code,
-                name: c.name,
-                item_type: c.item_type,
-                power_source: c.power_source,
-                legal_basis: c.legal_basis,
-                standard_code: c.standard_code,
-                implementations: c.implementations,
-            })
-            .collect(),
+        items: items.into_iter().map(catalog_item_dto).collect(),
         total,
     }))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CatalogItemDetail {
+    #[serde(flatten)]
+    pub item: CatalogItemDto,
+    /// every implementation of this item, at every level and region, in any status
+    pub implementations_list: Vec<ImplementationDto>,
+}
+
+#[utoipa::path(get, path = "/api/v1/catalog-items/{basic_code}", tag = "catalog",
+    params(("basic_code" = String, Path, description = "basic code, or the catalog part of a local code")),
+    responses((status = 200, body = CatalogItemDetail), (status = 404, body = ErrorBody)))]
+pub async fn catalog_item(
+    State(state): State<AppState>,
+    Path(basic_code): Path<String>,
+) -> Result<Json<CatalogItemDetail>, ApiError> {
+    let item = catalog::catalog_item(&state.store, &basic_code)
+        .await?
+        .ok_or_else(|| ApiError::not_found(&basic_code))?;
+    let filter = ImplementationFilter {
+        basic_code: Some(basic_code),
+        ..ImplementationFilter::default()
+    };
+    let page =
+        tongban_store::catalog::Page::new(Some(tongban_store::catalog::Page::MAX_LIMIT), None);
+    let (implementations, _) = catalog::list_implementations(&state.store, &filter, page).await?;
+    Ok(Json(CatalogItemDetail {
+        item: catalog_item_dto(item),
+        implementations_list: implementations
+            .into_iter()
+            .map(ImplementationDto::from)
+            .collect(),
+    }))
+}
+
+fn catalog_item_dto(c: tongban_store::catalog::CatalogItem) -> CatalogItemDto {
+    CatalogItemDto {
+        item_type_name: type_name(&c.item_type),
+        basic_code: c.basic_code,
+        name: c.name,
+        item_type: c.item_type,
+        power_source: c.power_source,
+        legal_basis: c.legal_basis,
+        standard_code: c.standard_code,
+        implementations: c.implementations,
+    }
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -189,6 +224,8 @@ pub struct ImplementationQuery {
     pub status: Option<String>,
     /// part of the name
     pub q: Option<String>,
+    /// implementations of one catalog item
+    pub basic_code: Option<String>,
 }
 
 #[utoipa::path(get, path = "/api/v1/implementations", tag = "catalog", params(Paging, ImplementationQuery),
@@ -222,6 +259,7 @@ pub async fn implementations(
         region_code: query.region_code,
         status,
         name_contains: query.q,
+        basic_code: query.basic_code,
     };
     let (items, total) =
         catalog::list_implementations(&state.store, &filter, paging.page()).await?;

@@ -5,6 +5,7 @@
 mod auth;
 mod catalog;
 mod changes;
+mod guides;
 
 use axum::Router;
 use serde::{Deserialize, Serialize};
@@ -28,6 +29,7 @@ use crate::state::AppState;
         (name = "auth", description = "Sign-in tokens"),
         (name = "catalog", description = "事项清单: regions, departments, catalog items and implementations"),
         (name = "changes", description = "清单变更: change requests and their review by the reform office"),
+        (name = "guides", description = "办事指南: checks against the rules, standardization figures, consistency"),
     )
 )]
 struct ApiDoc;
@@ -50,12 +52,16 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(catalog::regions))
         .routes(routes!(catalog::departments))
         .routes(routes!(catalog::catalog_items))
+        .routes(routes!(catalog::catalog_item))
         .routes(routes!(catalog::implementations))
         .routes(routes!(catalog::implementation))
         .routes(routes!(catalog::versions))
         .routes(routes!(changes::list, changes::create))
         .routes(routes!(changes::show))
         .routes(routes!(changes::review))
+        .routes(routes!(guides::lint_implementation))
+        .routes(routes!(guides::standardization_figures))
+        .routes(routes!(guides::consistency))
         .split_for_parts()
 }
 

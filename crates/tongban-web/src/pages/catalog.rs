@@ -115,6 +115,7 @@ pub async fn browse(
         None => Some(ImplementationStatus::Published),
     };
     let filter = ImplementationFilter {
+        basic_code: None,
         department_id: non_empty(&query.department).and_then(|d| d.parse().ok()),
         item_type: non_empty(&query.item_type)
             .and_then(|t| ItemType::from_code(t).ok())
@@ -254,46 +255,46 @@ struct ItemView {
     version: i64,
 }
 
-struct MaterialView {
-    name: String,
-    form: String,
-    copies: u32,
-    spec: String,
-    required: String,
-    deferrable: bool,
-    shared_from: Option<String>,
-    blank_form: Option<String>,
-    sample: Option<String>,
+pub struct MaterialView {
+    pub name: String,
+    pub form: String,
+    pub copies: u32,
+    pub spec: String,
+    pub required: String,
+    pub deferrable: bool,
+    pub shared_from: Option<String>,
+    pub blank_form: Option<String>,
+    pub sample: Option<String>,
 }
 
-struct StepView {
-    name: String,
-    limit: String,
-    description: String,
+pub struct StepView {
+    pub name: String,
+    pub limit: String,
+    pub description: String,
 }
 
-struct GuideView {
-    implementing_organ: String,
-    service_objects: String,
-    legal_limit: String,
-    committed_limit: String,
-    visits: u8,
-    visits_reason: Option<String>,
-    online: String,
-    fees: Vec<String>,
-    intermediary: String,
-    result: String,
-    result_sample: Option<String>,
-    office_hours: String,
-    locations: Vec<String>,
-    consultation_phone: String,
-    complaint_phone: String,
-    conditions: Vec<String>,
-    materials: Vec<MaterialView>,
-    process: Vec<StepView>,
-    special_procedures: Vec<String>,
-    legal_basis: Vec<String>,
-    faqs: Vec<tongban_domain::guide::Faq>,
+pub struct GuideView {
+    pub implementing_organ: String,
+    pub service_objects: String,
+    pub legal_limit: String,
+    pub committed_limit: String,
+    pub visits: u8,
+    pub visits_reason: Option<String>,
+    pub online: String,
+    pub fees: Vec<String>,
+    pub intermediary: String,
+    pub result: String,
+    pub result_sample: Option<String>,
+    pub office_hours: String,
+    pub locations: Vec<String>,
+    pub consultation_phone: String,
+    pub complaint_phone: String,
+    pub conditions: Vec<String>,
+    pub materials: Vec<MaterialView>,
+    pub process: Vec<StepView>,
+    pub special_procedures: Vec<String>,
+    pub legal_basis: Vec<String>,
+    pub faqs: Vec<tongban_domain::guide::Faq>,
 }
 
 fn days(lang: Lang, n: u32) -> String {
@@ -305,7 +306,7 @@ fn days(lang: Lang, n: u32) -> String {
     }
 }
 
-fn guide_view(lang: Lang, guide: &Guide) -> GuideView {
+pub fn guide_view(lang: Lang, guide: &Guide) -> GuideView {
     let t = lang.texts();
     GuideView {
         implementing_organ: guide.implementing_organ.clone(),
@@ -397,6 +398,7 @@ fn guide_view(lang: Lang, guide: &Guide) -> GuideView {
 #[template(path = "item.html")]
 struct ItemPage {
     chrome: Chrome,
+    can_edit: bool,
     item: ItemView,
     guide: Option<GuideView>,
 }
@@ -432,7 +434,13 @@ pub async fn item(
         status_key: s.status.as_str(),
         version: version.version,
     };
+    let can_edit = viewer
+        .actor
+        .as_ref()
+        .and_then(|a| a.department_staff())
+        .is_some_and(|staff| staff.department_id == s.department_id);
     let page = ItemPage {
+        can_edit,
         chrome: Chrome::new(
             &viewer,
             &s.name,

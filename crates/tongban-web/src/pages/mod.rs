@@ -3,11 +3,16 @@
 
 mod catalog;
 mod changes;
+mod channels;
 mod fields;
+mod guide_editor;
+mod guides;
 mod home;
+mod reference_lists;
 mod session;
 
 pub use changes::visible_filter as visible_change_filter;
+pub use guides::standardization;
 
 use askama::Template;
 use axum::Router;
@@ -26,6 +31,16 @@ pub fn router() -> Router<AppState> {
         .route("/catalog", get(catalog::browse))
         .route("/catalog/items/{code}", get(catalog::item))
         .route("/catalog/items/{code}/history", get(catalog::history))
+        .route("/catalog/items/{code}/kiosk", get(channels::kiosk))
+        .route(
+            "/catalog/items/{code}/guide.pdf",
+            get(channels::guide_document),
+        )
+        .route(
+            "/catalog/items/{code}/notice.pdf",
+            get(channels::notice_document),
+        )
+        .route("/catalog/items/{code}/qr.svg", get(channels::qr_code))
         .route("/preferences", get(session::preferences))
         .route("/login", get(session::login_form).post(session::login))
         .route("/logout", post(session::logout))
@@ -33,6 +48,14 @@ pub fn router() -> Router<AppState> {
         .route("/changes/new", get(changes::new_form))
         .route("/changes/{id}", get(changes::show))
         .route("/changes/{id}/review", post(changes::review))
+        .route(
+            "/catalog/items/{code}/guide/edit",
+            get(guide_editor::edit_form).post(guide_editor::save),
+        )
+        .route("/guides/standardization", get(guides::standardization_page))
+        .route("/guides/consistency", get(guides::consistency_page))
+        .route("/guides/lists", get(reference_lists::show))
+        .route("/guides/lists/{list}", post(reference_lists::replace))
 }
 
 /// The frame around every page: language, preferences, who is signed in.
@@ -43,6 +66,7 @@ pub struct Chrome {
     pub title: String,
     pub actor_name: Option<String>,
     pub can_see_changes: bool,
+    pub can_see_guide_quality: bool,
     pub csrf: String,
     /// the current path, url-encoded, to come back to after a preference change
     pub back: String,
@@ -61,6 +85,10 @@ impl Chrome {
                     .iter()
                     .any(|r| matches!(r, Role::ReformOffice) || r.is_department_staff())
             }),
+            can_see_guide_quality: viewer
+                .actor
+                .as_ref()
+                .is_some_and(|a| crate::access::GUIDE_QUALITY.iter().any(|r| a.has(*r))),
             csrf: viewer.csrf_token.clone(),
             back: urlencode(path),
         }

@@ -3,6 +3,7 @@
 mod audit;
 mod catalog;
 mod codes;
+mod guides;
 mod serve;
 mod users;
 
@@ -35,6 +36,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Code { command } => Ok(codes::code(command)),
         Command::Validate { what } => Ok(codes::validate(what)),
         Command::Catalog { command } => catalog::run(&settings, command).await,
+        Command::Guide { command } => guides::run(&settings, command).await,
         Command::Audit { command } => audit::run(&settings, command).await,
         Command::User { command } => users::run(&settings, command).await,
         Command::Openapi => {

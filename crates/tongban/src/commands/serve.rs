@@ -32,16 +32,20 @@ pub async fn run(
         crate::demo::load_if_empty(&store, &SystemClock).await?;
     }
     let metrics = PrometheusBuilder::new().install_recorder()?;
+    let listener = tokio::net::TcpListener::bind(address).await?;
+    let bound = listener.local_addr()?;
     let web = WebSettings {
         secure_cookies: settings.secure_cookies,
+        public_url: settings
+            .public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{bound}")),
         session: SessionPolicy {
             idle_millis: settings.session_idle_minutes * 60_000,
             absolute_millis: settings.session_absolute_hours * 3_600_000,
         },
     };
     let state = AppState::new(store.clone(), Arc::new(SystemClock), web, metrics);
-    let listener = tokio::net::TcpListener::bind(address).await?;
-    let bound = listener.local_addr()?;
     println!("通办 Tongban 已启动 / listening on http://{bound}");
     if demo {
         println!(

@@ -194,3 +194,76 @@ async fn migrate_runs_on_both_backends() {
     let out = tongban(&["migrate", "--db", "mysql://localhost/x"]);
     assert!(!out.status.success(), "unknown database URLs are refused");
 }
+
+#[tokio::test]
+async fn guide_lint_export_and_import() {
+    let dir = TempDir::new();
+    let db = format!("sqlite://{}", dir.0.join("guides.sqlite").display());
+    assert!(tongban(&["demo", "--db", &db]).status.success());
+
+    let out = tongban(&["guide", "lint", "--all", "--json", "--db", &db]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "the demo city has guides with errors"
+    );
+    let findings: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let findings = findings.as_array().unwrap();
+    for key in ["implementation", "rule", "severity", "element", "message"] {
+        assert!(findings[0][key].is_string(), "{key}: {}", findings[0]);
+    }
+    let vague = findings
+        .iter()
+        .find(|f| f["rule"] == "G002")
+        .expect("the vague material is found");
+    let flawed = vague["implementation"].as_str().unwrap().to_owned();
+
+    // Export the flawed guide, fix it in the file, check the file, import it as a draft.
+    let out = tongban(&["guide", "export", &flawed, "--db", &db]);
+    assert!(out.status.success());
+    let mut document: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(document["implementation_code"], flawed.as_str());
+    for key in ["name", "legal_limit_days", "committed_limit_days", "visits"] {
+        assert!(!document[key].is_null(), "{key}");
+    }
+    let materials = document["materials"].as_array_mut().unwrap();
+    assert!(
+        materials[0]["name"].is_string()
+            && materials[0]["required"].is_boolean()
+            && materials[0]["copies"].is_number()
+    );
+    materials.retain(|m| m["name"] != "其他相关材料");
+    let file = dir.0.join("guide.json");
+    std::fs::write(&file, serde_json::to_vec_pretty(&document).unwrap()).unwrap();
+    let out = tongban(&[
+        "guide",
+        "lint",
+        "--file",
+        file.to_str().unwrap(),
+        "--json",
+        "--db",
+        &db,
+    ]);
+    let remaining: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        !remaining
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["rule"] == "G002"),
+        "{remaining}"
+    );
+    let out = tongban(&["guide", "import", file.to_str().unwrap(), "--db", &db]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    std::fs::write(&file, b"{\"name\": \"x\", \"no_such_element\": 1}").unwrap();
+    let out = tongban(&["guide", "import", file.to_str().unwrap(), "--db", &db]);
+    assert!(
+        !out.status.success(),
+        "unknown elements are refused, not silently dropped"
+    );
+}

@@ -147,6 +147,8 @@ pub struct Reply {
     pub status: StatusCode,
     pub headers: axum::http::HeaderMap,
     pub body: String,
+    /// the body as sent, for binary answers (PDF, images)
+    pub bytes: Vec<u8>,
 }
 
 impl Reply {
@@ -209,6 +211,7 @@ impl TestApp {
             status,
             headers,
             body: String::from_utf8_lossy(&bytes).into_owned(),
+            bytes: bytes.to_vec(),
         }
     }
 

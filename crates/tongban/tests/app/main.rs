@@ -3,7 +3,9 @@
 
 mod audit;
 mod changes;
+mod channels;
 mod cli;
+mod guides;
 mod helpers;
 mod import;
 mod web;

@@ -123,6 +123,45 @@ async fn implementations_are_paged_the_same_way(app: TestApp) {
         .json();
     assert_eq!(items["items"].as_array().unwrap().len(), 3);
     assert!(items["total"].as_i64().unwrap() > 0);
+    // The same catalog item at several levels: one basic code, implementations at each.
+    let all = app
+        .api("GET", "/api/v1/catalog-items?limit=500", None, None)
+        .await
+        .json();
+    let mut across_levels = 0;
+    for shared in all["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["implementations"].as_i64() >= Some(2))
+    {
+        let basic = shared["basic_code"].as_str().unwrap();
+        let detail = app
+            .api("GET", &format!("/api/v1/catalog-items/{basic}"), None, None)
+            .await
+            .json();
+        let list = detail["implementations_list"].as_array().unwrap();
+        assert_eq!(
+            list.len() as i64,
+            shared["implementations"].as_i64().unwrap(),
+            "{detail}"
+        );
+        let levels: std::collections::HashSet<i64> = list
+            .iter()
+            .map(|i| i["exercise_level"].as_i64().unwrap())
+            .collect();
+        across_levels += usize::from(levels.len() >= 2);
+    }
+    assert!(
+        across_levels >= 8,
+        "the demo city implements at least 8 items at city and district level: {across_levels}"
+    );
+    assert_eq!(
+        app.api("GET", "/api/v1/catalog-items/000000000000", None, None)
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
     let regions = app.api("GET", "/api/v1/regions", None, None).await.json();
     assert!(regions.as_array().unwrap().len() >= 3, "{regions}");
 }
@@ -312,10 +351,23 @@ async fn access_is_denied_by_default(app: TestApp) {
             .status,
         StatusCode::UNAUTHORIZED
     );
+    // Every API operation the OpenAPI document describes has an access declaration.
+    let openapi = app.get("/api/openapi.json").await.json();
+    for (path, operations) in openapi["paths"].as_object().unwrap() {
+        for method in operations.as_object().unwrap().keys() {
+            let method: axum::http::Method = method.to_uppercase().parse().unwrap();
+            assert!(
+                tongban_web::access::rule_for(&method, path).is_some(),
+                "{method} {path} has no access declaration"
+            );
+        }
+    }
     // Every route in the access table is answered by the router (no stale declarations).
     for (method, path, _) in tongban_web::access::ROUTES {
         let concrete = path
             .replace("{code}", "X")
+            .replace("{basic_code}", "X")
+            .replace("{list}", "fee")
             .replace("{id}", "1")
             .replace("{file}", "style.css");
         let reply = app.api(method, &concrete, None, None).await;
