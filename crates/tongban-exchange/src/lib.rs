@@ -3,3 +3,4 @@
 
 pub mod catalog;
 pub mod encoding;
+pub mod reference_list;

@@ -57,6 +57,8 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/catalog/items/{code}/guide.pdf", Access::Public),
     ("GET", "/catalog/items/{code}/notice.pdf", Access::Public),
     ("GET", "/catalog/items/{code}/qr.svg", Access::Public),
+    // blank forms and samples are public documents; ids are content hashes
+    ("GET", "/attachments/{sha256}", Access::Public),
     (
         "GET",
         "/catalog/items/{code}/guide/edit",
@@ -87,6 +89,11 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/guides/lists", Access::AnyOf(GUIDE_QUALITY)),
     ("POST", "/guides/lists/{list}", Access::AnyOf(REFORM_OFFICE)),
     (
+        "POST",
+        "/guides/lists/{list}/import",
+        Access::AnyOf(REFORM_OFFICE),
+    ),
+    (
         "GET",
         "/api/v1/implementations/{code}/lint",
         Access::AnyOf(GUIDE_QUALITY),
@@ -100,6 +107,11 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
         "GET",
         "/api/v1/guides/consistency",
         Access::AnyOf(GUIDE_QUALITY),
+    ),
+    (
+        "POST",
+        "/api/v1/attachments",
+        Access::AnyOf(DEPARTMENT_STAFF),
     ),
     // API
     ("POST", "/api/v1/auth/token", Access::Public),

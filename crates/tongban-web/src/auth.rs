@@ -4,7 +4,7 @@
 
 use axum::body::{Body, to_bytes};
 use axum::extract::{FromRequestParts, MatchedPath, Request, State};
-use axum::http::header::{AUTHORIZATION, CONTENT_TYPE, COOKIE, SET_COOKIE};
+use axum::http::header::{AUTHORIZATION, COOKIE, SET_COOKIE};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Method};
 use axum::middleware::Next;
@@ -14,6 +14,7 @@ use tongban_store::sessions::{self, SessionKind};
 
 use crate::access::{Access, rule_for};
 use crate::error::{ApiError, PageError};
+use crate::form_body;
 use crate::i18n::Lang;
 use crate::state::AppState;
 
@@ -21,7 +22,6 @@ pub const SESSION_COOKIE: &str = "tongban_session";
 pub const ANONYMOUS_CSRF_COOKIE: &str = "tongban_csrf";
 pub const LANG_COOKIE: &str = "tongban_lang";
 pub const LARGE_TYPE_COOKIE: &str = "tongban_large";
-const MAX_FORM_BYTES: usize = 1 << 20;
 
 /// Who is asking, as resolved for this request.
 #[derive(Debug, Clone)]
@@ -185,19 +185,23 @@ pub async fn authorize(State(state): State<AppState>, request: Request, next: Ne
     let mut request = request;
     if unsafe_method && bearer_token.is_none() && browser_request {
         let (parts, body) = request.into_parts();
-        let Ok(bytes) = to_bytes(body, MAX_FORM_BYTES).await else {
+        let Ok(bytes) = to_bytes(body, form_body::body_limit(&parts.headers)).await else {
             return if api {
                 ApiError::too_large().into_response()
             } else {
                 PageError::bad_request(prefs).into_response()
             };
         };
-        let presented = parts
+        let mut presented = parts
             .headers
             .get("x-csrf-token")
             .and_then(|v| v.to_str().ok())
-            .map(str::to_owned)
-            .or_else(|| form_field(&parts.headers, &bytes, "csrf_token"));
+            .map(str::to_owned);
+        if presented.is_none() {
+            presented = form_body::parse(&parts.headers, bytes.clone())
+                .await
+                .and_then(|form| form.field("csrf_token").map(str::to_owned));
+        }
         let expected_ok = new_anonymous_csrf.is_none() && !csrf_token.is_empty();
         if !(expected_ok
             && presented
@@ -235,21 +239,6 @@ fn deny(api: bool, prefs: Prefs, _signed_in: bool) -> Response {
     } else {
         PageError::forbidden(prefs).into_response()
     }
-}
-
-fn form_field(headers: &HeaderMap, body: &[u8], name: &str) -> Option<String> {
-    let content_type = headers.get(CONTENT_TYPE)?.to_str().ok()?;
-    if !content_type.starts_with("application/x-www-form-urlencoded") {
-        return None;
-    }
-    serde_urlencoded_pairs(body)
-        .into_iter()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v)
-}
-
-fn serde_urlencoded_pairs(body: &[u8]) -> Vec<(String, String)> {
-    serde_urlencoded::from_bytes(body).unwrap_or_default()
 }
 
 fn constant_time_eq(a: &str, b: &str) -> bool {

@@ -4,6 +4,7 @@
 //! field; nothing else is checked here (the linter does that when the draft is proposed).
 
 use tongban_domain::FieldError;
+use tongban_domain::guide::attachment::is_attachment_id;
 use tongban_domain::guide::{
     CaseKind, Faq, Fee, Guide, Material, MaterialForm, MaterialSource, OnlineDepth, ProcessStep,
     ResultInfo, ResultKind, SpecialProcedure,
@@ -36,6 +37,13 @@ fn lines(pairs: &Pairs, key: &str) -> Vec<String> {
 
 fn optional(pairs: &Pairs, key: &str) -> Option<String> {
     Some(value(pairs, key).to_owned()).filter(|v| !v.is_empty())
+}
+
+/// The uploaded file behind a file-name field (`{key}_attachment`); clearing the name
+/// removes the file from the guide, and anything that is not an attachment id is ignored.
+fn attachment(pairs: &Pairs, key: &str) -> Option<String> {
+    optional(pairs, key)?;
+    Some(value(pairs, &format!("{key}_attachment")).to_owned()).filter(|v| is_attachment_id(v))
 }
 
 fn number<T: std::str::FromStr + Default>(pairs: &Pairs, key: &str) -> Result<T, FieldError> {
@@ -94,6 +102,7 @@ pub fn guide_from_form(pairs: &Pairs) -> Result<Guide, FieldError> {
                 _ => ResultKind::Other,
             },
             sample: optional(pairs, "result.sample"),
+            sample_attachment: attachment(pairs, "result.sample"),
         },
         office_hours: value(pairs, "office_hours").to_owned(),
         consultation_phone: value(pairs, "consultation_phone").to_owned(),
@@ -147,6 +156,8 @@ pub fn guide_from_form(pairs: &Pairs) -> Result<Guide, FieldError> {
             sharing_source: optional(pairs, &key("sharing_source")),
             sample: optional(pairs, &key("sample")),
             blank_form: optional(pairs, &key("blank_form")),
+            sample_attachment: attachment(pairs, &key("sample")),
+            blank_form_attachment: attachment(pairs, &key("blank_form")),
             basis: optional(pairs, &key("basis")),
             note: optional(pairs, &key("note")),
         });
@@ -245,6 +256,10 @@ pub fn guide_to_pairs(guide: &Guide) -> Vec<(String, String)> {
         "result.sample".into(),
         guide.result.sample.clone().unwrap_or_default(),
     );
+    put(
+        "result.sample_attachment".into(),
+        guide.result.sample_attachment.clone().unwrap_or_default(),
+    );
     put("office_hours".into(), guide.office_hours.clone());
     put(
         "consultation_phone".into(),
@@ -289,6 +304,14 @@ pub fn guide_to_pairs(guide: &Guide) -> Vec<(String, String)> {
             ),
             ("sample", m.sample.clone().unwrap_or_default()),
             ("blank_form", m.blank_form.clone().unwrap_or_default()),
+            (
+                "sample_attachment",
+                m.sample_attachment.clone().unwrap_or_default(),
+            ),
+            (
+                "blank_form_attachment",
+                m.blank_form_attachment.clone().unwrap_or_default(),
+            ),
             ("basis", m.basis.clone().unwrap_or_default()),
             ("note", m.note.clone().unwrap_or_default()),
         ] {

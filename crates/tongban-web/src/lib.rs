@@ -7,6 +7,7 @@ mod api;
 mod assets;
 mod auth;
 mod error;
+mod form_body;
 mod guide_form;
 mod i18n;
 mod ops;
@@ -18,8 +19,10 @@ pub use api::openapi_document;
 pub use state::{AppState, WebSettings};
 
 use axum::Router;
+use axum::http::{HeaderName, HeaderValue, header};
 use axum::middleware;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 /// The whole application as one router: every route passes the access check, which denies
@@ -38,6 +41,19 @@ pub fn router(state: AppState) -> Router {
         ))
         .merge(docs)
         .fallback(error::not_found)
+        // Browsers must use the declared types (uploads!), not sniff; no framing elsewhere.
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("SAMEORIGIN"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            HeaderName::from_static("referrer-policy"),
+            HeaderValue::from_static("same-origin"),
+        ))
         .layer(middleware::from_fn(ops::record_metrics))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(TraceLayer::new_for_http().make_span_with(ops::span_for))

@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
+pub mod attachment;
 pub mod lint;
 pub mod standardization;
 
@@ -144,6 +145,9 @@ pub struct ResultInfo {
     pub kind: ResultKind,
     /// file name of the result sample (结果样本)
     pub sample: Option<String>,
+    /// the uploaded result sample: SHA-256 of its content (see `attachment`)
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sample_attachment: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
@@ -197,6 +201,12 @@ pub struct Material {
     pub sample: Option<String>,
     /// file name of the blank form (空白表格)
     pub blank_form: Option<String>,
+    /// the uploaded sample document: SHA-256 of its content (see `attachment`)
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sample_attachment: Option<String>,
+    /// the uploaded blank form: SHA-256 of its content
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub blank_form_attachment: Option<String>,
     pub basis: Option<String>,
     pub note: Option<String>,
 }
@@ -215,6 +225,8 @@ impl Default for Material {
             sharing_source: None,
             sample: None,
             blank_form: None,
+            sample_attachment: None,
+            blank_form_attachment: None,
             basis: None,
             note: None,
         }

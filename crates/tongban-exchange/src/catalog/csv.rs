@@ -5,7 +5,7 @@ use tongban_domain::catalog::RawCatalogRow;
 
 use super::columns::Column;
 use super::{CellProblem, ReadError, ReadOutcome, SheetRow, WriteError, assemble};
-use crate::encoding::decode_text;
+use crate::encoding::{TextEncoding, decode_text};
 
 const UTF8_BOM: &str = "\u{FEFF}";
 
@@ -14,6 +14,14 @@ const UTF8_BOM: &str = "\u{FEFF}";
 const FORMULA_START: [char; 4] = ['=', '+', '-', '@'];
 
 pub(super) fn read(bytes: &[u8]) -> Result<ReadOutcome, ReadError> {
+    let (sheet, encoding) = read_sheet(bytes)?;
+    let mut outcome = assemble(sheet, true)?;
+    outcome.encoding = Some(encoding);
+    Ok(outcome)
+}
+
+/// Every record, its fields as text, numbered as Excel would show them.
+pub(super) fn read_sheet(bytes: &[u8]) -> Result<(Vec<SheetRow>, TextEncoding), ReadError> {
     let (text, encoding) = decode_text(bytes)?;
     let mut reader = ::csv::ReaderBuilder::new()
         .has_headers(false)
@@ -48,9 +56,7 @@ pub(super) fn read(bytes: &[u8]) -> Result<ReadOutcome, ReadError> {
             }
         }
     }
-    let mut outcome = assemble(sheet, true)?;
-    outcome.encoding = Some(encoding);
-    Ok(outcome)
+    Ok((sheet, encoding))
 }
 
 /// Excel's "Unicode text" and some exports are tab-separated; a header line with tabs and no

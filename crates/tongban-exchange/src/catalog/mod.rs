@@ -14,7 +14,7 @@ use tongban_domain::catalog::RawCatalogRow;
 
 use crate::encoding::{EncodingError, TextEncoding};
 
-pub use columns::Column;
+pub use columns::{Column, normalize_header};
 
 /// The file formats a catalog can be exchanged in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -243,6 +243,19 @@ pub fn read_catalog(bytes: &[u8], format: FileFormat) -> Result<ReadOutcome, Rea
     }
 }
 
+/// Reads any table file (CSV in UTF-8 or GBK, or XLSX) as its non-blank rows of text, for
+/// tables other than the catalog; the reader of each table finds its own header.
+pub fn read_sheet(bytes: &[u8], format: FileFormat) -> Result<Vec<SheetRow>, ReadError> {
+    if bytes.is_empty() {
+        return Err(ReadError::EmptyFile);
+    }
+    let sheet = match format {
+        FileFormat::Csv => self::csv::read_sheet(bytes)?.0,
+        FileFormat::Xlsx => xlsx::read_sheet(bytes)?,
+    };
+    Ok(sheet.into_iter().filter(|row| !row.is_blank()).collect())
+}
+
 /// Writes rows under the canonical header `implementation_code,basic_code,name,…,main_item`.
 /// CSV is UTF-8 with a BOM so Excel opens it right; XLSX has one sheet "事项清单" with a bold,
 /// frozen header. `read_catalog` of the result gives the same rows, numbered from 2.
@@ -256,27 +269,27 @@ pub fn write_catalog(rows: &[RawCatalogRow], format: FileFormat) -> Result<Vec<u
 /// A cell whose value could not be turned into text (an Excel error value, a number that lost
 /// digits), explained for the row report.
 #[derive(Debug, Clone, PartialEq, Eq)]
-struct CellProblem {
-    zh: String,
-    en: String,
+pub struct CellProblem {
+    pub zh: String,
+    pub en: String,
 }
 
 /// One row of a sheet as the format reader saw it, before columns are assigned.
 #[derive(Debug)]
-struct SheetRow {
+pub struct SheetRow {
     /// 1-based, as Excel numbers it
-    row: usize,
-    cells: Vec<Result<String, CellProblem>>,
+    pub row: usize,
+    pub cells: Vec<Result<String, CellProblem>>,
 }
 
 impl SheetRow {
-    fn is_blank(&self) -> bool {
+    pub fn is_blank(&self) -> bool {
         self.cells
             .iter()
             .all(|cell| matches!(cell, Ok(text) if text.trim().is_empty()))
     }
 
-    fn texts(&self) -> Vec<&str> {
+    pub fn texts(&self) -> Vec<&str> {
         self.cells
             .iter()
             .map(|cell| cell.as_deref().unwrap_or(""))

@@ -17,6 +17,11 @@ pub(super) const SHEET_NAME: &str = "事项清单";
 const EXACT_DIGITS_LIMIT: f64 = 1e15;
 
 pub(super) fn read(bytes: &[u8]) -> Result<ReadOutcome, ReadError> {
+    assemble(read_sheet(bytes)?, false)
+}
+
+/// The first non-empty visible sheet (the catalog sheet preferred), its cells as text.
+pub(super) fn read_sheet(bytes: &[u8]) -> Result<Vec<SheetRow>, ReadError> {
     let mut book: Xlsx<_> =
         Xlsx::new(Cursor::new(bytes)).map_err(|e| ReadError::Xlsx(e.to_string()))?;
     let candidates: Vec<String> = {
@@ -49,7 +54,7 @@ pub(super) fn read(bytes: &[u8]) -> Result<ReadOutcome, ReadError> {
                 cells: cells.iter().map(cell_text).collect(),
             })
             .collect();
-        return assemble(sheet, false);
+        return Ok(sheet);
     }
     Err(ReadError::EmptyFile)
 }

@@ -48,6 +48,7 @@ pub fn food_licence() -> Guide {
             name: "食品经营许可证".into(),
             kind: ResultKind::Licence,
             sample: Some("食品经营许可证（样本）.pdf".into()),
+            sample_attachment: None,
         },
         office_hours: "工作日上午9:00—12:00，下午13:30—17:00（法定节假日除外）".into(),
         consultation_phone: CONSULTATION_PHONE.into(),

@@ -2,15 +2,20 @@
 //! cross-level consistency report.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::body::to_bytes;
+use axum::extract::{Path, Query, Request, State};
+use axum::http::StatusCode;
 use serde::Serialize;
 use tongban_domain::catalog::inconsistencies;
 use tongban_domain::guide::lint::{Finding, RULES, lint};
 use tongban_domain::guide::standardization::Figures;
+use tongban_store::guides::attachments;
 use tongban_store::{catalog, guides};
 use utoipa::ToSchema;
 
+use crate::auth::Viewer;
 use crate::error::{ApiError, ErrorBody};
+use crate::form_body::MAX_UPLOAD_BYTES;
 use crate::pages::standardization;
 use crate::state::AppState;
 
@@ -180,5 +185,65 @@ pub async fn consistency(
                     .collect(),
             })
             .collect(),
+    ))
+}
+
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+pub struct UploadQuery {
+    /// the file's name, with its extension (申请表.pdf)
+    pub file_name: String,
+    /// the guide element it is for, named in errors (e.g. materials[0].blank_form)
+    #[serde(default)]
+    pub element: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AttachmentDto {
+    /// SHA-256 of the content: the value for `sample_attachment` / `blank_form_attachment`
+    pub sha256: String,
+    pub file_name: String,
+    pub content_type: String,
+    pub size: u64,
+    /// where it is served
+    pub url: String,
+}
+
+/// Uploads a blank form, sample or result sample for a guide. The body is the file itself;
+/// its type is checked from the content, not from any header.
+#[utoipa::path(post, path = "/api/v1/attachments", tag = "guides", params(UploadQuery),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream"),
+    security(("bearer" = [])),
+    responses((status = 201, body = AttachmentDto), (status = 400, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 413, body = ErrorBody)))]
+pub async fn upload_attachment(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Query(query): Query<UploadQuery>,
+    request: Request,
+) -> Result<(StatusCode, Json<AttachmentDto>), ApiError> {
+    let actor = viewer.actor.as_ref().ok_or_else(ApiError::unauthorized)?;
+    actor.department_staff().ok_or_else(ApiError::forbidden)?;
+    let content = to_bytes(request.into_body(), MAX_UPLOAD_BYTES)
+        .await
+        .map_err(|_| ApiError::too_large())?;
+    let element = query.element.as_deref().unwrap_or("attachment");
+    let stored = attachments::store_attachment(
+        &state.store,
+        &actor.username,
+        element,
+        &query.file_name,
+        &content,
+        state.now_millis(),
+    )
+    .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(AttachmentDto {
+            url: format!("/attachments/{}", stored.sha256),
+            sha256: stored.sha256,
+            file_name: stored.file_name,
+            content_type: stored.content_type.to_owned(),
+            size: stored.size,
+        }),
     ))
 }

@@ -62,6 +62,7 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(guides::lint_implementation))
         .routes(routes!(guides::standardization_figures))
         .routes(routes!(guides::consistency))
+        .routes(routes!(guides::upload_attachment))
         .split_for_parts()
 }
 

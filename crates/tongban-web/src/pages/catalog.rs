@@ -263,8 +263,23 @@ pub struct MaterialView {
     pub required: String,
     pub deferrable: bool,
     pub shared_from: Option<String>,
-    pub blank_form: Option<String>,
-    pub sample: Option<String>,
+    pub blank_form: Option<FileView>,
+    pub sample: Option<FileView>,
+}
+
+/// A named file of a guide; a link where the file itself was uploaded.
+pub struct FileView {
+    pub name: String,
+    pub href: Option<String>,
+}
+
+fn file_view(name: &Option<String>, attachment: &Option<String>) -> Option<FileView> {
+    Some(FileView {
+        name: name.clone()?,
+        href: attachment
+            .as_ref()
+            .map(|sha256| format!("/attachments/{sha256}")),
+    })
 }
 
 pub struct StepView {
@@ -284,7 +299,7 @@ pub struct GuideView {
     pub fees: Vec<String>,
     pub intermediary: String,
     pub result: String,
-    pub result_sample: Option<String>,
+    pub result_sample: Option<FileView>,
     pub office_hours: String,
     pub locations: Vec<String>,
     pub consultation_phone: String,
@@ -330,7 +345,7 @@ pub fn guide_view(lang: Lang, guide: &Guide) -> GuideView {
             .collect(),
         intermediary: guide.intermediary_services.join("、"),
         result: guide.result.name.clone(),
-        result_sample: guide.result.sample.clone(),
+        result_sample: file_view(&guide.result.sample, &guide.result.sample_attachment),
         office_hours: guide.office_hours.clone(),
         locations: guide.locations.clone(),
         consultation_phone: guide.consultation_phone.clone(),
@@ -358,8 +373,8 @@ pub fn guide_view(lang: Lang, guide: &Guide) -> GuideView {
                 .to_owned(),
                 deferrable: m.deferrable,
                 shared_from: m.sharing_source.clone(),
-                blank_form: m.blank_form.clone(),
-                sample: m.sample.clone(),
+                blank_form: file_view(&m.blank_form, &m.blank_form_attachment),
+                sample: file_view(&m.sample, &m.sample_attachment),
             })
             .collect(),
         process: guide

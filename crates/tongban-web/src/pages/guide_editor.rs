@@ -2,21 +2,24 @@
 //! work is not lost), see what the checks find, and propose it to the reform office.
 
 use askama::Template;
-use axum::Form;
-use axum::extract::{Path, State};
+use axum::body::to_bytes;
+use axum::extract::{Path, Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use tongban_domain::Bilingual;
 use tongban_domain::access::DepartmentStaff;
 use tongban_domain::catalog::ChangeKind;
 use tongban_domain::guide::Guide;
+use tongban_domain::guide::attachment::ACCEPTED_EXTENSIONS;
 use tongban_domain::guide::lint::{Finding, lint};
 use tongban_store::catalog::{self, ImplementationVersion, Proposal};
+use tongban_store::guides::attachments;
 use tongban_store::{StoreError, guides};
 
 use super::{Chrome, render};
 use crate::auth::{Viewer, urlencode};
 use crate::error::PageError;
+use crate::form_body::{self, FormBody};
 use crate::guide_form::{GuideFields, guide_from_form, guide_to_pairs};
 use crate::state::AppState;
 
@@ -40,6 +43,8 @@ struct EditorPage {
     has_draft: bool,
     notice: Option<String>,
     error: Option<String>,
+    /// the file types the attachment check accepts, for the browser's file picker
+    accepted_files: &'static str,
 }
 
 /// The implementation, if the signed-in person may edit its guide.
@@ -126,6 +131,7 @@ fn page(
         has_draft,
         notice: None,
         error: None,
+        accepted_files: ACCEPTED_EXTENSIONS,
     }
 }
 
@@ -160,19 +166,93 @@ pub async fn edit_form(
     }
 }
 
+/// The guide element a file input uploads to: `materials.0.sample_file` → `materials.0.sample`.
+fn attachment_element(field: &str) -> Option<&str> {
+    let element = field.strip_suffix("_file")?;
+    let valid = element == "result.sample"
+        || element
+            .strip_prefix("materials.")
+            .and_then(|rest| rest.split_once('.'))
+            .is_some_and(|(row, name)| {
+                row.parse::<usize>().is_ok() && matches!(name, "sample" | "blank_form")
+            });
+    valid.then_some(element)
+}
+
+/// Keeps the files a form carried and points their elements at them. A refused file is
+/// reported by element; the rest of the form is still saved.
+async fn keep_uploads(
+    state: &AppState,
+    username: &str,
+    lang: crate::i18n::Lang,
+    form: &mut FormBody,
+) -> Result<Vec<String>, StoreError> {
+    let mut refused = Vec::new();
+    let files = std::mem::take(&mut form.files);
+    for file in files {
+        let Some(element) = attachment_element(&file.field) else {
+            continue;
+        };
+        let stored = attachments::store_attachment(
+            &state.store,
+            username,
+            element,
+            &file.file_name,
+            &file.content,
+            state.now_millis(),
+        )
+        .await;
+        match stored {
+            Ok(stored) => {
+                let attachment_key = format!("{element}_attachment");
+                form.fields
+                    .retain(|(k, _)| k != element && *k != attachment_key);
+                form.fields.push((element.to_owned(), stored.file_name));
+                form.fields.push((attachment_key, stored.sha256));
+            }
+            Err(StoreError::Invalid(error)) => {
+                refused.push(format!(
+                    "{}：{}",
+                    error.field,
+                    lang.pick(&error.zh, &error.en)
+                ));
+            }
+            Err(error) => return Err(error),
+        }
+    }
+    Ok(refused)
+}
+
 pub async fn save(
     State(state): State<AppState>,
     viewer: Viewer,
     Path(code): Path<String>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    request: Request,
 ) -> Response {
     let current = match editable(&state, &viewer, &code).await {
         Ok(current) => current,
         Err(error) => return error.into_response(),
     };
-    let Some(staff) = viewer.actor.as_ref().and_then(|a| a.department_staff()) else {
+    let (Some(actor), Some(staff)) = (
+        viewer.actor.as_ref(),
+        viewer.actor.as_ref().and_then(|a| a.department_staff()),
+    ) else {
         return PageError::forbidden(viewer.prefs).into_response();
     };
+    let (parts, body) = request.into_parts();
+    let bytes = match to_bytes(body, form_body::MAX_UPLOAD_BYTES).await {
+        Ok(bytes) => bytes,
+        Err(_) => return PageError::bad_request(viewer.prefs).into_response(),
+    };
+    let Some(mut form_body) = form_body::parse(&parts.headers, bytes).await else {
+        return PageError::bad_request(viewer.prefs).into_response();
+    };
+    let refused_files =
+        match keep_uploads(&state, &actor.username, viewer.prefs.lang, &mut form_body).await {
+            Ok(refused) => refused,
+            Err(error) => return PageError::store(error, viewer.prefs).into_response(),
+        };
+    let pairs = form_body.fields;
     let lang = viewer.prefs.lang;
     let t = lang.texts();
     let action = pairs
@@ -213,7 +293,7 @@ pub async fn save(
         Ok(findings) => findings,
         Err(error) => return error.into_response(),
     };
-    if action == "propose" {
+    if action == "propose" && refused_files.is_empty() {
         match propose(&state, &staff, &current, guide, &reason, now).await {
             Ok(id) => {
                 let _ = guides::discard_draft(&state.store, &code).await;
@@ -233,6 +313,10 @@ pub async fn save(
     }
     let mut view = page(&viewer, &current, form, findings, true);
     view.notice = Some(t.draft_saved.to_owned());
+    if !refused_files.is_empty() {
+        view.error = Some(refused_files.join("；"));
+        return (StatusCode::BAD_REQUEST, render(&view)).into_response();
+    }
     render(&view)
 }
 

@@ -1,6 +1,7 @@
 //! Server-rendered pages. Each handler gathers what its page shows into a view struct of
 //! display strings in the reader's language; templates only lay them out.
 
+mod attachments;
 mod catalog;
 mod changes;
 mod channels;
@@ -41,6 +42,7 @@ pub fn router() -> Router<AppState> {
             get(channels::notice_document),
         )
         .route("/catalog/items/{code}/qr.svg", get(channels::qr_code))
+        .route("/attachments/{sha256}", get(attachments::download))
         .route("/preferences", get(session::preferences))
         .route("/login", get(session::login_form).post(session::login))
         .route("/logout", post(session::logout))
@@ -56,6 +58,7 @@ pub fn router() -> Router<AppState> {
         .route("/guides/consistency", get(guides::consistency_page))
         .route("/guides/lists", get(reference_lists::show))
         .route("/guides/lists/{list}", post(reference_lists::replace))
+        .route("/guides/lists/{list}/import", post(reference_lists::import))
 }
 
 /// The frame around every page: language, preferences, who is signed in.

@@ -5,7 +5,7 @@
 use axum::http::StatusCode;
 use serde_json::json;
 
-use crate::helpers::{TestApp, market_item};
+use crate::helpers::{TestApp, form_fields, market_item, set};
 use crate::on_both;
 
 on_both!(
@@ -14,59 +14,8 @@ on_both!(
     consistency_lists_items_that_differ_across_levels,
     only_staff_see_guide_quality,
     the_reform_office_publishes_reference_lists,
+    a_reference_list_is_imported_from_xlsx_row_by_row,
 );
-
-/// Every field of the editor form as the page rendered it, as a browser would submit it.
-fn form_fields(html: &str) -> Vec<(String, String)> {
-    let mut fields = Vec::new();
-    for tag in html.split('<').skip(1) {
-        let attr = |name: &str| -> Option<String> {
-            let marker = format!("{name}=\"");
-            let start = tag.find(&marker)? + marker.len();
-            Some(decode(&tag[start..start + tag[start..].find('"')?]))
-        };
-        if tag.starts_with("input ") {
-            let Some(name) = attr("name") else { continue };
-            if tag.contains("type=\"checkbox\"") {
-                if tag.contains(" checked") {
-                    fields.push((name, "on".into()));
-                }
-            } else {
-                fields.push((name, attr("value").unwrap_or_default()));
-            }
-        } else if tag.starts_with("textarea ") {
-            let Some(name) = attr("name") else { continue };
-            let text = tag.split_once('>').map(|(_, t)| t).unwrap_or_default();
-            fields.push((name, decode(text)));
-        } else if tag.starts_with("select ") {
-            let Some(name) = attr("name") else { continue };
-            fields.push((name, String::new()));
-        } else if tag.starts_with("option ") && tag.contains(" selected") {
-            let value = attr("value").unwrap_or_default();
-            if let Some(last) = fields.last_mut() {
-                last.1 = value;
-            }
-        }
-    }
-    fields
-}
-
-fn decode(text: &str) -> String {
-    text.replace("&#34;", "\"")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&")
-}
-
-fn set(fields: &mut [(String, String)], name: &str, value: &str) {
-    fields
-        .iter_mut()
-        .find(|(k, _)| k == name)
-        .unwrap_or_else(|| panic!("no field {name}"))
-        .1 = value.to_owned();
-}
 
 async fn a_guide_with_errors_is_kept_as_a_draft_but_not_published(app: TestApp) {
     let code = market_item(&app).await;
@@ -420,4 +369,72 @@ async fn the_reform_office_publishes_reference_lists(app: TestApp) {
         StatusCode::FORBIDDEN,
         "only the reform office publishes lists"
     );
+}
+
+async fn a_reference_list_is_imported_from_xlsx_row_by_row(app: TestApp) {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    let rows = [
+        ["收费清单（2026年）", "", ""],
+        ["收费项目", "收费标准", "政策依据"],
+        ["不动产登记费", "每件80元", "发改价格规〔2016〕2559号"],
+        ["", "10元", "没有名称的一行"],
+        ["不动产登记费", "重复", ""],
+        ["证书工本费", "每本10元", "财税〔2016〕79号"],
+    ];
+    for (r, row) in rows.iter().enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            sheet.write_string(r as u32, c as u16, *cell).unwrap();
+        }
+    }
+    let bytes = book.save_to_buffer().unwrap();
+    let reform = app.sign_in("reform").await;
+    let fields = vec![("csrf_token".to_owned(), reform.csrf.clone())];
+    let reply = app
+        .post_multipart(
+            &reform,
+            "/guides/lists/fee/import",
+            &fields,
+            &[("file", "收费清单.xlsx", &bytes)],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    assert!(reply.body.contains("data-testid=\"import-report\""));
+    assert!(
+        reply.body.contains("第4行") && reply.body.contains("第5行"),
+        "{}",
+        reply.body
+    );
+    let page = app.get_as(&reform, "/guides/lists").await;
+    assert!(page.body.contains("每本10元") && page.body.contains("每件80元"));
+
+    // A file that is not a table is refused whole and the list stays as it was.
+    let reply = app
+        .post_multipart(
+            &reform,
+            "/guides/lists/fee/import",
+            &fields,
+            &[("file", "收费清单.xlsx", b"not a workbook")],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST);
+    assert!(
+        app.get_as(&reform, "/guides/lists")
+            .await
+            .body
+            .contains("每本10元")
+    );
+
+    // Only the reform office imports lists.
+    let clerk = app.sign_in("reviewer").await;
+    let fields = vec![("csrf_token".to_owned(), clerk.csrf.clone())];
+    let reply = app
+        .post_multipart(
+            &clerk,
+            "/guides/lists/fee/import",
+            &fields,
+            &[("file", "a.xlsx", &bytes)],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::FORBIDDEN);
 }

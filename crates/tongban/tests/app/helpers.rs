@@ -242,6 +242,47 @@ impl TestApp {
         .await
     }
 
+    /// Posts a multipart form (a form with files): text fields, then `(field, file name, bytes)`.
+    pub async fn post_multipart(
+        &self,
+        browser: &Browser,
+        path: &str,
+        fields: &[(String, String)],
+        files: &[(&str, &str, &[u8])],
+    ) -> Reply {
+        const BOUNDARY: &str = "tongban-test-boundary-7f3a";
+        let mut body = Vec::new();
+        for (name, value) in fields {
+            body.extend_from_slice(
+                format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
+                    .as_bytes(),
+            );
+        }
+        for (name, file_name, content) in files {
+            body.extend_from_slice(
+                format!(
+                    "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{file_name}\"\r\n\
+                     Content-Type: application/octet-stream\r\n\r\n"
+                )
+                .as_bytes(),
+            );
+            body.extend_from_slice(content);
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
+        self.send(
+            Request::post(path)
+                .header(header::COOKIE, browser.cookie_header())
+                .header(
+                    header::CONTENT_TYPE,
+                    format!("multipart/form-data; boundary={BOUNDARY}"),
+                )
+                .body(Body::from(body))
+                .unwrap(),
+        )
+        .await
+    }
+
     pub async fn api(
         &self,
         method: &str,
@@ -355,4 +396,56 @@ pub async fn market_item(app: &TestApp) -> String {
         .as_str()
         .expect("code")
         .to_owned()
+}
+
+/// Every field of the editor form as the page rendered it, as a browser would submit it.
+pub fn form_fields(html: &str) -> Vec<(String, String)> {
+    let mut fields = Vec::new();
+    for tag in html.split('<').skip(1) {
+        let attr = |name: &str| -> Option<String> {
+            let marker = format!("{name}=\"");
+            let start = tag.find(&marker)? + marker.len();
+            Some(decode(&tag[start..start + tag[start..].find('"')?]))
+        };
+        if tag.starts_with("input ") {
+            let Some(name) = attr("name") else { continue };
+            if tag.contains("type=\"checkbox\"") {
+                if tag.contains(" checked") {
+                    fields.push((name, "on".into()));
+                }
+            } else {
+                fields.push((name, attr("value").unwrap_or_default()));
+            }
+        } else if tag.starts_with("textarea ") {
+            let Some(name) = attr("name") else { continue };
+            let text = tag.split_once('>').map(|(_, t)| t).unwrap_or_default();
+            fields.push((name, decode(text)));
+        } else if tag.starts_with("select ") {
+            let Some(name) = attr("name") else { continue };
+            fields.push((name, String::new()));
+        } else if tag.starts_with("option ") && tag.contains(" selected") {
+            let value = attr("value").unwrap_or_default();
+            if let Some(last) = fields.last_mut() {
+                last.1 = value;
+            }
+        }
+    }
+    fields
+}
+
+fn decode(text: &str) -> String {
+    text.replace("&#34;", "\"")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
+pub fn set(fields: &mut [(String, String)], name: &str, value: &str) {
+    fields
+        .iter_mut()
+        .find(|(k, _)| k == name)
+        .unwrap_or_else(|| panic!("no field {name}"))
+        .1 = value.to_owned();
 }

@@ -57,6 +57,7 @@ fn food_licence() -> Guide {
         result: ResultInfo {
             name: "食品经营许可证".into(),
             kind: ResultKind::Licence,
+            sample_attachment: None,
             sample: Some("食品经营许可证（样本）.pdf".into()),
         },
         office_hours:
@@ -744,6 +745,7 @@ fn g012_licence_results() {
                 g.result = ResultInfo {
                     name: name.into(),
                     kind: ResultKind::ApprovalDocument,
+                    sample_attachment: None,
                     sample: None,
                 }
             },

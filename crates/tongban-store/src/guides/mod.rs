@@ -11,6 +11,8 @@ use tongban_domain::guide::lint::{LintSettings, ReferenceLists, SharingSource};
 use crate::audit::{self, AuditEntry};
 use crate::{Store, StoreError};
 
+pub mod attachments;
+
 /// The four lists the reform office keeps.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ReferenceList {
@@ -79,6 +81,21 @@ impl ReferenceList {
 pub struct ReferenceEntry {
     pub name: String,
     pub detail: serde_json::Map<String, serde_json::Value>,
+}
+
+impl ReferenceEntry {
+    /// An entry from its cells in the list's column order: name, then detail columns.
+    pub fn from_cells(list: ReferenceList, cells: Vec<String>) -> ReferenceEntry {
+        let mut cells = cells.into_iter();
+        let name = cells.next().unwrap_or_default();
+        let detail = list
+            .detail_columns()
+            .iter()
+            .zip(cells)
+            .map(|(column, value)| ((*column).to_owned(), serde_json::Value::String(value)))
+            .collect();
+        ReferenceEntry { name, detail }
+    }
 }
 
 pub async fn reference_entries(
@@ -189,18 +206,28 @@ pub async fn reference_lists(store: &Store) -> Result<ReferenceLists, StoreError
 
 const RATIO_SETTING: &str = "guide.committed_ratio_target_percent";
 
+/// A local setting parsed from its stored text; `None` where none is stored.
+pub(crate) async fn setting<T: std::str::FromStr>(
+    store: &Store,
+    name: &str,
+) -> Result<Option<T>, StoreError> {
+    let stored = sqlx::query::<Any>("SELECT value FROM settings WHERE name = $1")
+        .bind(name)
+        .fetch_optional(store.pool())
+        .await?;
+    let Some(row) = stored else { return Ok(None) };
+    let value: String = row.try_get(0)?;
+    value
+        .parse()
+        .map(Some)
+        .map_err(|_| StoreError::corrupt(format!("{name} = {value}")))
+}
+
 /// The guide checks' local settings, defaults where none is stored.
 pub async fn lint_settings(store: &Store) -> Result<LintSettings, StoreError> {
     let mut settings = LintSettings::default();
-    let stored = sqlx::query::<Any>("SELECT value FROM settings WHERE name = $1")
-        .bind(RATIO_SETTING)
-        .fetch_optional(store.pool())
-        .await?;
-    if let Some(row) = stored {
-        let value: String = row.try_get(0)?;
-        settings.committed_ratio_target_percent = value
-            .parse()
-            .map_err(|_| StoreError::corrupt(format!("{RATIO_SETTING} = {value}")))?;
+    if let Some(percent) = setting(store, RATIO_SETTING).await? {
+        settings.committed_ratio_target_percent = percent;
     }
     Ok(settings)
 }
@@ -315,7 +342,7 @@ pub async fn require_publishable(store: &Store, guide: &Guide) -> Result<(), Sto
         .filter(|f| f.severity == tongban_domain::guide::lint::Severity::Error)
         .collect();
     let Some(first) = errors.first() else {
-        return Ok(());
+        return attachments::require_attached(store, guide).await;
     };
     let zh = errors
         .iter()
