@@ -56,11 +56,19 @@ export async function start() {
   });
   server.stdout.on("data", (d) => (output += d));
   server.stderr.on("data", (d) => (output += d));
-  await waitUntilReady(url, server, () => output);
-  const browser = await chromium.launch({
-    executablePath: browserPath,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-  });
+  let browser;
+  try {
+    await waitUntilReady(url, server, () => output);
+    browser = await chromium.launch({
+      executablePath: browserPath,
+      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+    });
+  } catch (error) {
+    // Without this the running server keeps node alive and the suite hangs instead of failing.
+    server.kill("SIGTERM");
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
   const external = [];
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   // No page may reach outside the server: no CDN, no web fonts.

@@ -3,10 +3,12 @@
 //! in everything a decision needs, so every rule is testable as a plain function.
 
 pub mod access;
+pub mod calendar;
 pub mod catalog;
 pub mod clock;
 pub mod codes;
 pub mod guide;
 pub mod message;
+pub mod time_limit;
 
 pub use message::{Bilingual, FieldError};

@@ -58,6 +58,11 @@ pub enum Command {
         #[command(subcommand)]
         what: ValidateCommand,
     },
+    /// The working-day calendar (工作日): statutory holidays and make-up days 2019–2026
+    Calendar {
+        #[command(subcommand)]
+        command: CalendarCommand,
+    },
     /// The service catalog (事项清单)
     Catalog {
         #[command(subcommand)]
@@ -86,6 +91,16 @@ pub enum Command {
 pub enum CodeCommand {
     /// Print the parts of a basic, implementation or handling-item code as JSON
     Parse { code: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CalendarCommand {
+    /// Print `true` if DATE (YYYY-MM-DD) is a working day, else `false`
+    IsWorkday { date: String },
+    /// Print the date of the N-th working day after DATE (N = 0: DATE if a working day, else the next)
+    AddWorkdays { date: String, n: u32 },
+    /// Print the number of working days in [FROM, TO) (negative when TO is before FROM)
+    WorkdaysBetween { from: String, to: String },
 }
 
 #[derive(Debug, Subcommand)]

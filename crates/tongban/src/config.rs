@@ -28,13 +28,14 @@ pub struct Settings {
 
 /// The settings that `TONGBAN_*` variables may set; other `TONGBAN_` variables (the log
 /// filter, a password for `user add`) belong to other parts.
-const SETTING_NAMES: [&str; 6] = [
+const SETTING_NAMES: [&str; 7] = [
     "db",
     "listen",
     "secure_cookies",
     "session_idle_minutes",
     "session_absolute_hours",
     "log_format",
+    "public_url",
 ];
 
 impl Default for Settings {
@@ -90,6 +91,12 @@ impl Settings {
             matches!(self.log_format.as_str(), "text" | "json"),
             "log_format is text or json"
         );
+        if let Some(url) = &self.public_url {
+            anyhow::ensure!(
+                url.starts_with("https://") || url.starts_with("http://"),
+                "public_url must be an absolute http(s) address, e.g. https://zwfw.example.gov.cn"
+            );
+        }
         Ok(())
     }
 

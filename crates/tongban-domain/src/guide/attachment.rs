@@ -132,7 +132,7 @@ pub fn check_attachment(
             format!("\"{file_name}\" is larger than the {limit:.1} MB limit"),
         ));
     }
-    if infer::is_app(bytes) || bytes.starts_with(b"#!") {
+    if is_program(bytes) {
         return Err(error(
             format!("“{file_name}”是可执行程序，不能作为附件"),
             format!("\"{file_name}\" is a program and cannot be attached"),
@@ -162,6 +162,24 @@ pub fn check_attachment(
         file_name: file_name.to_owned(),
         kind,
     })
+}
+
+/// Programs by their first bytes. infer knows the full formats; the bare signatures catch
+/// truncated or hand-made files it would not classify (a 16-byte "MZ…" is still meant to run).
+fn is_program(bytes: &[u8]) -> bool {
+    const SIGNATURES: &[&[u8]] = &[
+        b"MZ",               // Windows PE / DOS
+        b"\x7fELF",          // Linux, Android
+        b"#!",               // scripts
+        b"\xca\xfe\xba\xbe", // Mach-O universal, Java class
+        b"\xcf\xfa\xed\xfe", // Mach-O 64-bit
+        b"\xce\xfa\xed\xfe", // Mach-O 32-bit
+        b"\0asm",            // WebAssembly
+    ];
+    infer::is_app(bytes)
+        || SIGNATURES
+            .iter()
+            .any(|signature| bytes.starts_with(signature))
 }
 
 /// Whether a text is an attachment reference: the SHA-256 of its content, in lower-case hex.

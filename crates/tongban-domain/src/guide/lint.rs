@@ -441,6 +441,12 @@ fn blank(text: &str) -> bool {
 }
 
 /// A name as compared against the reference lists: without any whitespace.
-fn compact(text: &str) -> String {
-    text.chars().filter(|c| !c.is_whitespace()).collect()
+fn compact(text: &str) -> std::borrow::Cow<'_, str> {
+    // Most names have no spaces: borrow them rather than copy (the rules call this per list
+    // entry per material).
+    if text.chars().any(char::is_whitespace) {
+        std::borrow::Cow::Owned(text.chars().filter(|c| !c.is_whitespace()).collect())
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
 }

@@ -1,6 +1,7 @@
 //! Command dispatch: each command gets the settings and returns the process exit code.
 
 mod audit;
+mod calendar;
 mod catalog;
 mod codes;
 mod guides;
@@ -35,6 +36,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Code { command } => Ok(codes::code(command)),
         Command::Validate { what } => Ok(codes::validate(what)),
+        Command::Calendar { command } => Ok(calendar::run(command)),
         Command::Catalog { command } => catalog::run(&settings, command).await,
         Command::Guide { command } => guides::run(&settings, command).await,
         Command::Audit { command } => audit::run(&settings, command).await,

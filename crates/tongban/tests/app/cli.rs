@@ -267,3 +267,64 @@ async fn guide_lint_export_and_import() {
         "unknown elements are refused, not silently dropped"
     );
 }
+
+fn answer(args: &[&str]) -> (Option<i32>, String) {
+    let out = tongban(args);
+    (
+        out.status.code(),
+        String::from_utf8_lossy(if out.status.success() {
+            &out.stdout
+        } else {
+            &out.stderr
+        })
+        .trim()
+        .to_owned(),
+    )
+}
+
+#[test]
+fn calendar_commands() {
+    let ok = |s: &str| (Some(0), s.to_owned());
+    assert_eq!(
+        answer(&["calendar", "is-workday", "2026-02-14"]),
+        ok("true")
+    );
+    assert_eq!(
+        answer(&["calendar", "is-workday", "2026-02-16"]),
+        ok("false")
+    );
+    assert_eq!(
+        answer(&["calendar", "is-workday", "2026-11-21"]),
+        ok("false")
+    );
+    assert_eq!(
+        answer(&["calendar", "add-workdays", "2026-02-13", "2"]),
+        ok("2026-02-24")
+    );
+    assert_eq!(
+        answer(&["calendar", "add-workdays", "2026-10-03", "0"]),
+        ok("2026-10-08")
+    );
+    assert_eq!(
+        answer(&["calendar", "add-workdays", "2026-11-23", "0"]),
+        ok("2026-11-23")
+    );
+    assert_eq!(
+        answer(&["calendar", "add-workdays", "2026-02-02", "20"]),
+        ok("2026-03-06")
+    );
+    assert_eq!(
+        answer(&["calendar", "workdays-between", "2026-10-01", "2026-10-12"]),
+        ok("3")
+    );
+    assert_eq!(
+        answer(&["calendar", "workdays-between", "2025-01-01", "2026-01-01"]),
+        ok("248")
+    );
+    let (code, message) = answer(&["calendar", "is-workday", "2027-03-01"]);
+    assert_eq!(code, Some(2));
+    assert!(message.contains("2027"), "{message}");
+    let (code, message) = answer(&["calendar", "add-workdays", "2026-13-01", "1"]);
+    assert_eq!(code, Some(2));
+    assert!(message.contains("YYYY-MM-DD"), "{message}");
+}

@@ -369,6 +369,7 @@ async fn access_is_denied_by_default(app: TestApp) {
             .replace("{basic_code}", "X")
             .replace("{list}", "fee")
             .replace("{id}", "1")
+            .replace("{sha256}", "X")
             .replace("{file}", "style.css");
         let reply = app.api(method, &concrete, None, None).await;
         assert_ne!(

@@ -144,7 +144,7 @@ fn proof(i: usize, material: &Material, lists: &ReferenceLists, out: &mut Findin
         .retained_proofs
         .iter()
         .map(|p| compact(p))
-        .any(|proof| !proof.is_empty() && (name == proof || name.contains(proof.as_str())));
+        .any(|proof| !proof.is_empty() && (name == proof || name.contains(proof.as_ref())));
     if !retained {
         let name = material.name.trim();
         out.push(
@@ -196,7 +196,7 @@ pub(super) fn names_document(material_name: &str, document: &str) -> bool {
     if document.is_empty() {
         return false;
     }
-    name.match_indices(document.as_str()).any(|(at, _)| {
+    name.match_indices(document.as_ref()).any(|(at, _)| {
         let rest = strip_leading_brackets(&name[at + document.len()..]);
         rest.is_empty()
             || SAME_DOCUMENT_FOLLOWERS

@@ -11,14 +11,43 @@ pub(super) fn check(guide: &Guide, settings: &LintSettings, out: &mut Findings) 
     let Ok(value) = serde_json::to_value(guide) else {
         return;
     };
-    walk(&value, String::new(), settings.max_text_chars, out);
+    walk(&value, &mut Vec::new(), settings.max_text_chars, out);
 }
 
-fn walk(value: &Value, path: String, max: usize, out: &mut Findings) {
+/// One step of the path to an element: a field name or a list position.
+enum Step<'a> {
+    Field(&'a str),
+    Item(usize),
+}
+
+/// The path as the findings name it (`materials[2].name`); built only for a finding, since
+/// almost every guide has none and the walk visits every string.
+fn path_text(path: &[Step<'_>]) -> String {
+    let mut text = String::new();
+    for step in path {
+        match step {
+            Step::Field(key) => {
+                if !text.is_empty() {
+                    text.push('.');
+                }
+                text.push_str(key);
+            }
+            Step::Item(i) => text.push_str(&format!("[{i}]")),
+        }
+    }
+    text
+}
+
+fn walk<'a>(value: &'a Value, path: &mut Vec<Step<'a>>, max: usize, out: &mut Findings) {
     match value {
         Value::String(text) => {
+            // Byte length bounds the character count: most strings need no counting.
+            if text.len() <= max {
+                return;
+            }
             let chars = text.chars().count();
             if chars > max {
+                let path = path_text(path);
                 out.push(
                     "G017",
                     path.clone(),
@@ -35,17 +64,16 @@ fn walk(value: &Value, path: String, max: usize, out: &mut Findings) {
         }
         Value::Array(items) => {
             for (i, item) in items.iter().enumerate() {
-                walk(item, format!("{path}[{i}]"), max, out);
+                path.push(Step::Item(i));
+                walk(item, path, max, out);
+                path.pop();
             }
         }
         Value::Object(fields) => {
             for (key, item) in fields {
-                let path = if path.is_empty() {
-                    key.clone()
-                } else {
-                    format!("{path}.{key}")
-                };
+                path.push(Step::Field(key));
                 walk(item, path, max, out);
+                path.pop();
             }
         }
         Value::Null | Value::Bool(_) | Value::Number(_) => {}
