@@ -30,6 +30,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "attachments",
         sql: include_str!("../migrations/0003_attachments.sql"),
     },
+    Migration {
+        version: 4,
+        name: "calendar",
+        sql: include_str!("../migrations/0004_calendar.sql"),
+    },
 ];
 
 /// An arbitrary constant: the PostgreSQL advisory lock that keeps several starting app

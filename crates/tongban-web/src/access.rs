@@ -113,6 +113,18 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
         "/api/v1/attachments",
         Access::AnyOf(DEPARTMENT_STAFF),
     ),
+    // working-day calendar: public facts; years are added by the reform office
+    ("GET", "/calendar", Access::Public),
+    ("POST", "/calendar/import", Access::AnyOf(REFORM_OFFICE)),
+    ("GET", "/api/v1/calendar/years", Access::Public),
+    ("GET", "/api/v1/calendar/years/{year}", Access::Public),
+    (
+        "PUT",
+        "/api/v1/calendar/years/{year}",
+        Access::AnyOf(REFORM_OFFICE),
+    ),
+    ("GET", "/api/v1/calendar/day", Access::Public),
+    ("GET", "/api/v1/calendar/workdays", Access::Public),
     // API
     ("POST", "/api/v1/auth/token", Access::Public),
     ("GET", "/api/v1/regions", Access::Public),

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use metrics_exporter_prometheus::PrometheusHandle;
 use tongban_domain::clock::Clock;
 use tongban_store::Store;
+use tongban_store::calendar::CalendarCache;
 use tongban_store::sessions::SessionPolicy;
 
 #[derive(Debug, Clone)]
@@ -14,6 +15,8 @@ pub struct WebSettings {
     /// the address citizens reach the portal at, for QR codes and printed links
     pub public_url: String,
     pub session: SessionPolicy,
+    /// whose calendar days the clocks count
+    pub time_zone: jiff::tz::TimeZone,
 }
 
 impl Default for WebSettings {
@@ -25,6 +28,8 @@ impl Default for WebSettings {
                 idle_millis: 30 * 60 * 1000,
                 absolute_millis: 12 * 60 * 60 * 1000,
             },
+            time_zone: jiff::tz::TimeZone::get("Asia/Shanghai")
+                .expect("the time-zone database is built in"),
         }
     }
 }
@@ -35,6 +40,8 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     pub settings: Arc<WebSettings>,
     pub metrics: PrometheusHandle,
+    /// the working-day calendar, rebuilt when a year is imported on any server
+    pub calendar: Arc<CalendarCache>,
 }
 
 impl AppState {
@@ -49,10 +56,18 @@ impl AppState {
             clock,
             settings: Arc::new(settings),
             metrics,
+            calendar: Arc::default(),
         }
     }
 
     pub fn now_millis(&self) -> i64 {
         self.clock.now_millis()
+    }
+
+    /// Today's date where the service centre is.
+    pub fn today(&self) -> jiff::civil::Date {
+        jiff::Timestamp::from_millisecond(self.now_millis())
+            .map(|t| tongban_domain::time_limit::local_date(t, &self.settings.time_zone))
+            .unwrap_or_default()
     }
 }

@@ -96,11 +96,36 @@ pub enum CodeCommand {
 #[derive(Debug, Subcommand)]
 pub enum CalendarCommand {
     /// Print `true` if DATE (YYYY-MM-DD) is a working day, else `false`
-    IsWorkday { date: String },
+    IsWorkday {
+        date: String,
+        #[command(flatten)]
+        db: DbArg,
+    },
     /// Print the date of the N-th working day after DATE (N = 0: DATE if a working day, else the next)
-    AddWorkdays { date: String, n: u32 },
+    AddWorkdays {
+        date: String,
+        n: u32,
+        #[command(flatten)]
+        db: DbArg,
+    },
     /// Print the number of working days in [FROM, TO) (negative when TO is before FROM)
-    WorkdaysBetween { from: String, to: String },
+    WorkdaysBetween {
+        from: String,
+        to: String,
+        #[command(flatten)]
+        db: DbArg,
+    },
+    /// Add or replace a year's holiday notice (JSON: {"year", "papers", "days": [{"name", "date", "isOffDay"}]})
+    Import {
+        file: PathBuf,
+        #[command(flatten)]
+        db: DbArg,
+    },
+    /// List the loaded years and where each notice came from
+    Years {
+        #[command(flatten)]
+        db: DbArg,
+    },
 }
 
 #[derive(Debug, Subcommand)]

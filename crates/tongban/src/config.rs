@@ -24,11 +24,13 @@ pub struct Settings {
     pub session_absolute_hours: i64,
     /// "text" for people, "json" for log collectors
     pub log_format: String,
+    /// the IANA time zone whose calendar days the clocks count (default Asia/Shanghai)
+    pub time_zone: String,
 }
 
 /// The settings that `TONGBAN_*` variables may set; other `TONGBAN_` variables (the log
 /// filter, a password for `user add`) belong to other parts.
-const SETTING_NAMES: [&str; 7] = [
+const SETTING_NAMES: [&str; 8] = [
     "db",
     "listen",
     "secure_cookies",
@@ -36,6 +38,7 @@ const SETTING_NAMES: [&str; 7] = [
     "session_absolute_hours",
     "log_format",
     "public_url",
+    "time_zone",
 ];
 
 impl Default for Settings {
@@ -48,6 +51,7 @@ impl Default for Settings {
             session_idle_minutes: 30,
             session_absolute_hours: 12,
             log_format: "text".to_owned(),
+            time_zone: "Asia/Shanghai".to_owned(),
         }
     }
 }
@@ -91,6 +95,7 @@ impl Settings {
             matches!(self.log_format.as_str(), "text" | "json"),
             "log_format is text or json"
         );
+        self.zone()?;
         if let Some(url) = &self.public_url {
             anyhow::ensure!(
                 url.starts_with("https://") || url.starts_with("http://"),
@@ -98,6 +103,16 @@ impl Settings {
             );
         }
         Ok(())
+    }
+
+    /// The configured time zone, from the time-zone database built into the binary.
+    pub fn zone(&self) -> anyhow::Result<jiff::tz::TimeZone> {
+        jiff::tz::TimeZone::get(&self.time_zone).map_err(|_| {
+            anyhow::anyhow!(
+                "time_zone \"{}\" is not an IANA time zone such as Asia/Shanghai",
+                self.time_zone
+            )
+        })
     }
 
     /// The database URL: a `--db` flag wins over every other source.

@@ -14,7 +14,7 @@ use jiff::civil::{Date, Weekday};
 
 pub use notice::{HolidayNotice, NoticeDay, NoticeError};
 
-use crate::message::Bilingual;
+use crate::message::{Bilingual, FieldError};
 
 /// The official notices shipped with Tongban (2019–2026). More years are added at run time.
 pub const BUILT_IN_NOTICES: [&str; 8] = [
@@ -27,6 +27,17 @@ pub const BUILT_IN_NOTICES: [&str; 8] = [
     include_str!("../../data/holidays/2025.json"),
     include_str!("../../data/holidays/2026.json"),
 ];
+
+/// Reads an ISO `YYYY-MM-DD` date given in `field`.
+pub fn parse_date(field: &str, text: &str) -> Result<Date, FieldError> {
+    text.trim().parse().map_err(|_| {
+        FieldError::new(
+            field,
+            format!("“{text}”不是 YYYY-MM-DD 格式的日期"),
+            format!("\"{text}\" is not a YYYY-MM-DD date"),
+        )
+    })
+}
 
 /// The shipped notices, read.
 pub fn built_in_notices() -> impl Iterator<Item = HolidayNotice> {

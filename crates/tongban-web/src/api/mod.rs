@@ -3,6 +3,7 @@
 //! here: inner types are not serialized as they are, so changing them is no API break.
 
 mod auth;
+mod calendar;
 mod catalog;
 mod changes;
 mod guides;
@@ -30,6 +31,7 @@ use crate::state::AppState;
         (name = "catalog", description = "事项清单: regions, departments, catalog items and implementations"),
         (name = "changes", description = "清单变更: change requests and their review by the reform office"),
         (name = "guides", description = "办事指南: checks against the rules, standardization figures, consistency"),
+        (name = "calendar", description = "工作日: the loaded holiday notices and working-day arithmetic"),
     )
 )]
 struct ApiDoc;
@@ -63,6 +65,10 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(guides::standardization_figures))
         .routes(routes!(guides::consistency))
         .routes(routes!(guides::upload_attachment))
+        .routes(routes!(calendar::years))
+        .routes(routes!(calendar::notice, calendar::import))
+        .routes(routes!(calendar::day))
+        .routes(routes!(calendar::workdays))
         .split_for_parts()
 }
 

@@ -2,6 +2,7 @@
 //! display strings in the reader's language; templates only lay them out.
 
 mod attachments;
+mod calendar;
 mod catalog;
 mod changes;
 mod channels;
@@ -56,6 +57,8 @@ pub fn router() -> Router<AppState> {
         )
         .route("/guides/standardization", get(guides::standardization_page))
         .route("/guides/consistency", get(guides::consistency_page))
+        .route("/calendar", get(calendar::show))
+        .route("/calendar/import", post(calendar::import))
         .route("/guides/lists", get(reference_lists::show))
         .route("/guides/lists/{list}", post(reference_lists::replace))
         .route("/guides/lists/{list}/import", post(reference_lists::import))

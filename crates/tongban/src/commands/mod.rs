@@ -36,7 +36,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Code { command } => Ok(codes::code(command)),
         Command::Validate { what } => Ok(codes::validate(what)),
-        Command::Calendar { command } => Ok(calendar::run(command)),
+        Command::Calendar { command } => calendar::run(&settings, command).await,
         Command::Catalog { command } => catalog::run(&settings, command).await,
         Command::Guide { command } => guides::run(&settings, command).await,
         Command::Audit { command } => audit::run(&settings, command).await,

@@ -44,6 +44,7 @@ pub async fn run(
             idle_millis: settings.session_idle_minutes * 60_000,
             absolute_millis: settings.session_absolute_hours * 3_600_000,
         },
+        time_zone: settings.zone()?,
     };
     let state = AppState::new(store.clone(), Arc::new(SystemClock), web, metrics);
     println!("通办 Tongban 已启动 / listening on http://{bound}");

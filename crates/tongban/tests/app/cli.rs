@@ -328,3 +328,81 @@ fn calendar_commands() {
     assert_eq!(code, Some(2));
     assert!(message.contains("YYYY-MM-DD"), "{message}");
 }
+
+/// A notice for a year that does not ship (the dates are a test fixture, not the real 2027 notice).
+pub const NOTICE_2027: &str = r#"{"year": 2027, "papers": [], "days": [
+    {"name": "元旦", "date": "2027-01-01", "isOffDay": true},
+    {"name": "春节", "date": "2027-02-05", "isOffDay": true},
+    {"name": "春节", "date": "2027-02-08", "isOffDay": true},
+    {"name": "春节", "date": "2027-02-09", "isOffDay": true},
+    {"name": "春节", "date": "2027-02-10", "isOffDay": true},
+    {"name": "春节", "date": "2027-02-11", "isOffDay": true},
+    {"name": "春节", "date": "2027-02-20", "isOffDay": false}
+]}"#;
+
+#[tokio::test]
+async fn a_year_imported_at_the_command_line_is_counted() {
+    for db in [Db::Sqlite, Db::Postgres] {
+        let Some((url, _dir)) = fresh_database(db).await else {
+            continue;
+        };
+        let dir = TempDir::new();
+        let file = dir.0.join("2027.json");
+        std::fs::write(&file, NOTICE_2027).unwrap();
+        let file = file.to_str().unwrap();
+        let (code, message) =
+            answer(&["calendar", "add-workdays", "2027-02-04", "1", "--db", &url]);
+        assert_eq!(code, Some(2), "{db:?}: before the import 2027 is refused");
+        assert!(message.contains("2027"), "{message}");
+        let (code, message) = answer(&["calendar", "import", file, "--db", &url]);
+        assert_eq!(code, Some(0), "{db:?}: {message}");
+        assert!(message.contains("2027"), "{message}");
+        assert_eq!(
+            answer(&["calendar", "add-workdays", "2027-02-04", "1", "--db", &url]),
+            (Some(0), "2027-02-12".to_owned()),
+            "{db:?}"
+        );
+        assert_eq!(
+            answer(&["calendar", "is-workday", "2027-02-20", "--db", &url]),
+            (Some(0), "true".to_owned())
+        );
+        let (_, years) = answer(&["calendar", "years", "--db", &url]);
+        assert!(years.contains("2026\tbuilt-in"), "{years}");
+        assert!(years.contains("2027\timported by cli"), "{years}");
+        // A bad notice is refused naming its field, and the loaded year is kept.
+        std::fs::write(
+            dir.0.join("bad.json"),
+            NOTICE_2027.replace("2027-02-20", "2028-02-20"),
+        )
+        .unwrap();
+        let (code, message) = answer(&[
+            "calendar",
+            "import",
+            dir.0.join("bad.json").to_str().unwrap(),
+            "--db",
+            &url,
+        ]);
+        assert_eq!(code, Some(2));
+        assert!(message.contains("days[6].date"), "{message}");
+        assert_eq!(
+            answer(&["calendar", "is-workday", "2027-02-20", "--db", &url]),
+            (Some(0), "true".to_owned())
+        );
+        let out = tongban(&["audit", "verify", "--db", &url]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+    }
+    // A question about a database that does not exist answers from the shipped years and
+    // creates nothing.
+    let dir = TempDir::new();
+    let absent = dir.0.join("absent.sqlite");
+    let url = format!("sqlite://{}", absent.display());
+    assert_eq!(
+        answer(&["calendar", "is-workday", "2026-02-14", "--db", &url]),
+        (Some(0), "true".to_owned())
+    );
+    assert!(!absent.exists());
+}

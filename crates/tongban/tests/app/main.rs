@@ -3,6 +3,7 @@
 
 mod attachments;
 mod audit;
+mod calendar;
 mod changes;
 mod channels;
 mod cli;
