@@ -2,7 +2,10 @@
 //! function that approves catalog changes takes a `CatalogReviewer`, which only an actor
 //! with the reform-office role can produce, so the check cannot be forgotten.
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
 pub enum Role {
     /// 系统管理员
     Admin,

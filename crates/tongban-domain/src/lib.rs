@@ -4,6 +4,7 @@
 
 pub mod access;
 pub mod calendar;
+pub mod case;
 pub mod catalog;
 pub mod clock;
 pub mod codes;

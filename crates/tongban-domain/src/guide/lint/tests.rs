@@ -38,7 +38,7 @@ fn step(name: &str, limit_days: u32, description: &str) -> ProcessStep {
 }
 
 /// A complete, standard guide: 食品经营许可 by 云溪市市场监督管理局.
-fn food_licence() -> Guide {
+pub(crate) fn food_licence() -> Guide {
     Guide {
         name: "食品经营许可".into(),
         basic_code: "000117021000".into(),
