@@ -162,7 +162,7 @@ pub async fn count(store: &Store) -> Result<i64, StoreError> {
         .try_get(0)?)
 }
 
-async fn hash_password(password: String) -> Result<String, StoreError> {
+pub(crate) async fn hash_password(password: String) -> Result<String, StoreError> {
     // argon2's defaults (OWASP's recommended Argon2id parameters) with a random salt.
     tokio::task::spawn_blocking(move || {
         Argon2::default()
@@ -174,7 +174,7 @@ async fn hash_password(password: String) -> Result<String, StoreError> {
     .map_err(StoreError::corrupt)?
 }
 
-async fn verify_password(password: String, hash: String) -> Result<bool, StoreError> {
+pub(crate) async fn verify_password(password: String, hash: String) -> Result<bool, StoreError> {
     tokio::task::spawn_blocking(move || {
         let parsed = PasswordHash::new(&hash).map_err(StoreError::corrupt)?;
         Ok(Argon2::default()

@@ -5,11 +5,13 @@
 pub mod accounts;
 pub mod audit;
 pub mod calendar;
+pub mod cases;
 pub mod catalog;
 mod db;
 mod error;
 pub mod guides;
 pub mod migrate;
+pub mod sealed;
 pub mod sessions;
 
 pub use db::{Backend, Store, WriteTx};

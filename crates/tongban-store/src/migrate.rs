@@ -35,6 +35,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "calendar",
         sql: include_str!("../migrations/0004_calendar.sql"),
     },
+    Migration {
+        version: 5,
+        name: "cases",
+        sql: include_str!("../migrations/0005_cases.sql"),
+    },
 ];
 
 /// An arbitrary constant: the PostgreSQL advisory lock that keeps several starting app

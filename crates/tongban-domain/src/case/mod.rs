@@ -4,6 +4,7 @@
 //! (see `actions`). Nothing here stores, reads a clock, or knows who may sign in.
 
 mod actions;
+mod applicant;
 mod error;
 mod event;
 mod process;
@@ -14,6 +15,7 @@ mod tests;
 use jiff::civil::Date;
 
 pub use actions::{Acting, Submission};
+pub use applicant::Applicant;
 pub use error::CaseError;
 pub use event::{
     Acceptance, ApplicantKind, CaseEvent, CaseResult, Change, Channel, ClosingCode, Correction,

@@ -5,9 +5,9 @@ use jiff::civil::{Date, date};
 
 use super::*;
 use crate::access::{Actor, Role};
-use crate::message::Bilingual;
 use crate::calendar::Calendar;
 use crate::guide::lint::tests::food_licence;
+use crate::message::Bilingual;
 use crate::time_limit::{AlertLevel, TimeLimitSettings};
 
 const MARKET: i64 = 7;

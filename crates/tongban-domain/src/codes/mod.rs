@@ -24,5 +24,5 @@ pub use item_code::{
     ItemType, OpaqueCode,
 };
 pub use normalize::normalize_identifier;
-pub use resident_id::{ResidentId, ResidentIdError};
+pub use resident_id::{ResidentId, ResidentIdError, mask_resident_id_text};
 pub use uscc::{Uscc, UsccError};

@@ -369,6 +369,23 @@ pub async fn raw_execute(url: &str, sql: &str) {
     let _ = conn.close().await;
 }
 
+/// Reads one count from a database, bypassing the store, as someone with database access would.
+pub async fn raw_count(url: &str, sql: &str) -> i64 {
+    use sqlx::{Connection, Row};
+    sqlx::any::install_default_drivers();
+    let mut conn = sqlx::AnyConnection::connect(url)
+        .await
+        .expect("raw connection");
+    let count: i64 = sqlx::query(sqlx::AssertSqlSafe(sql.to_owned()))
+        .fetch_one(&mut conn)
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}"))
+        .try_get(0)
+        .expect("a count");
+    let _ = conn.close().await;
+    count
+}
+
 pub fn extract_csrf(html: &str) -> Option<String> {
     let marker = "name=\"csrf_token\" value=\"";
     let start = html.find(marker)? + marker.len();

@@ -4,6 +4,7 @@
 mod attachments;
 mod audit;
 mod calendar;
+mod cases;
 mod changes;
 mod channels;
 mod cli;

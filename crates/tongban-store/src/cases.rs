@@ -1,0 +1,406 @@
+//! Cases: the append-only event history of each case, the derived row for inboxes and
+//! look-ups, the sealed applicant, and idempotent acts.
+//!
+//! An act is: load the case, let the domain check the act and make its event, append it as
+//! event `version + 1`. Appending first moves the row's version from what was read; if
+//! another clerk got there first no row matches, and the act is refused as a conflict.
+//! So of two simultaneous acts exactly one wins, on either backend and across app servers.
+
+use rand::Rng;
+use sqlx::{Any, Row};
+use tongban_domain::case::{Applicant, Case, CaseError, CaseEvent, Change};
+
+use crate::audit::{self, AuditEntry};
+use crate::catalog::PublishedImplementation;
+use crate::sealed::DataKey;
+use crate::{Store, StoreError, WriteTx};
+
+/// A case as stored: its id, derived state and history.
+#[derive(Debug, Clone)]
+pub struct StoredCase {
+    pub id: i64,
+    pub case: Case,
+    pub events: Vec<CaseEvent>,
+    pub applicant_name_masked: String,
+    pub applicant_user_id: Option<i64>,
+}
+
+/// Why an act did not happen.
+#[derive(Debug)]
+pub enum ActError {
+    /// the domain refused the act (bad input, out of order, someone else's step…)
+    Refused(CaseError),
+    Store(StoreError),
+}
+
+impl From<StoreError> for ActError {
+    fn from(error: StoreError) -> Self {
+        ActError::Store(error)
+    }
+}
+
+impl From<sqlx::Error> for ActError {
+    fn from(error: sqlx::Error) -> Self {
+        ActError::Store(error.into())
+    }
+}
+
+/// What an act did.
+#[derive(Debug, Clone)]
+pub struct Acted {
+    pub stored: StoredCase,
+    /// the same idempotency key was seen before: nothing was done this time
+    pub repeated: bool,
+    /// at acceptance: the query password, shown once to be printed on the notice
+    pub query_password: Option<String>,
+}
+
+/// The case number issued at acceptance: date and case id, unique by construction.
+pub fn case_number(id: i64, on: jiff::civil::Date) -> String {
+    format!("TB{}{id:08}", on.strftime("%Y%m%d"))
+}
+
+/// Six characters from an alphabet without look-alikes (no 0/O, 1/I/L).
+fn new_query_password() -> String {
+    const ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+    let mut rng = rand::rng();
+    (0..6)
+        .map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char)
+        .collect()
+}
+
+async fn remembered(
+    tx: &mut WriteTx,
+    actor: &str,
+    key: Option<&str>,
+) -> Result<Option<i64>, StoreError> {
+    let Some(key) = key else { return Ok(None) };
+    Ok(
+        sqlx::query::<Any>("SELECT case_id FROM idempotency_keys WHERE actor = $1 AND key = $2")
+            .bind(actor)
+            .bind(key)
+            .fetch_optional(&mut **tx)
+            .await?
+            .map(|row| row.try_get(0))
+            .transpose()?,
+    )
+}
+
+async fn remember(
+    tx: &mut WriteTx,
+    actor: &str,
+    key: Option<&str>,
+    case_id: i64,
+    seq: i64,
+    at_millis: i64,
+) -> Result<(), StoreError> {
+    if let Some(key) = key {
+        sqlx::query::<Any>(
+            "INSERT INTO idempotency_keys (actor, key, case_id, seq, created_at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(actor)
+        .bind(key)
+        .bind(case_id)
+        .bind(seq)
+        .bind(at_millis)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
+async fn insert_event(
+    tx: &mut WriteTx,
+    case_id: i64,
+    seq: i64,
+    event: &CaseEvent,
+) -> Result<(), StoreError> {
+    let json = serde_json::to_string(event).map_err(StoreError::corrupt)?;
+    sqlx::query::<Any>(
+        "INSERT INTO case_events (case_id, seq, at, actor, role, kind, event) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(case_id)
+    .bind(seq)
+    .bind(event.at_millis)
+    .bind(&event.actor)
+    .bind(event.role.as_str())
+    .bind(event.change.kind())
+    .bind(&json)
+    .execute(&mut **tx)
+    .await?;
+    audit::append(
+        tx,
+        &AuditEntry {
+            at_millis: event.at_millis,
+            actor: &event.actor,
+            role: event.role.as_str(),
+            action: &format!("case.{}", event.change.kind()),
+            subject: &format!("case:{case_id}"),
+            detail: &json,
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// Stores a new case from its submission event, made against an implementation that is
+/// published (清单之外无权力). With an idempotency key already used by the same actor,
+/// returns the case that key created and stores nothing.
+pub async fn submit(
+    store: &Store,
+    key: &DataKey,
+    published: &PublishedImplementation,
+    event: &CaseEvent,
+    applicant: &Applicant,
+    applicant_user_id: Option<i64>,
+    idempotency_key: Option<&str>,
+) -> Result<(i64, bool), StoreError> {
+    let Change::Submitted {
+        implementation_code,
+        implementation_version,
+        department_id,
+        channel,
+        ..
+    } = &event.change
+    else {
+        return Err(StoreError::corrupt("a case starts with its submission"));
+    };
+    if *implementation_code != published.snapshot().code
+        || *implementation_version != published.version()
+    {
+        return Err(StoreError::corrupt(
+            "the submission names another implementation than the published one",
+        ));
+    }
+    let mut tx = store.write().await?;
+    if let Some(id) = remembered(&mut tx, &event.actor, idempotency_key).await? {
+        return Ok((id, true));
+    }
+    let sealed = key.seal(&serde_json::to_string(applicant).map_err(StoreError::corrupt)?);
+    let channel = serde_json::to_value(channel)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default();
+    let id: i64 = sqlx::query::<Any>(
+        "INSERT INTO cases (implementation_code, department_id, applicant_user_id, applicant_sealed, \
+         applicant_name_masked, channel, phase, version, submitted_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, 'submitted', 1, $7, $7) RETURNING id",
+    )
+    .bind(implementation_code)
+    .bind(*department_id)
+    .bind(applicant_user_id)
+    .bind(&sealed)
+    .bind(applicant.masked_name())
+    .bind(&channel)
+    .bind(event.at_millis)
+    .fetch_one(&mut *tx)
+    .await?
+    .try_get(0)?;
+    insert_event(&mut tx, id, 1, event).await?;
+    remember(
+        &mut tx,
+        &event.actor,
+        idempotency_key,
+        id,
+        1,
+        event.at_millis,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok((id, false))
+}
+
+/// A case with its history, replayed.
+pub async fn load(store: &Store, id: i64) -> Result<Option<StoredCase>, StoreError> {
+    let Some(row) = sqlx::query::<Any>(
+        "SELECT applicant_name_masked, applicant_user_id FROM cases WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(store.pool())
+    .await?
+    else {
+        return Ok(None);
+    };
+    let rows = sqlx::query::<Any>("SELECT event FROM case_events WHERE case_id = $1 ORDER BY seq")
+        .bind(id)
+        .fetch_all(store.pool())
+        .await?;
+    let events = rows
+        .iter()
+        .map(|r| {
+            let text: String = r.try_get(0)?;
+            serde_json::from_str(&text).map_err(StoreError::corrupt)
+        })
+        .collect::<Result<Vec<CaseEvent>, StoreError>>()?;
+    let case = Case::replay(&events)
+        .ok_or_else(|| StoreError::corrupt(format!("case {id} has no submission")))?;
+    Ok(Some(StoredCase {
+        id,
+        case,
+        events,
+        applicant_name_masked: row.try_get(0)?,
+        applicant_user_id: row.try_get(1)?,
+    }))
+}
+
+/// The id of the case with this number.
+pub async fn id_of(store: &Store, case_number: &str) -> Result<Option<i64>, StoreError> {
+    Ok(
+        sqlx::query::<Any>("SELECT id FROM cases WHERE case_number = $1")
+            .bind(case_number.trim())
+            .fetch_optional(store.pool())
+            .await?
+            .map(|r| r.try_get(0))
+            .transpose()?,
+    )
+}
+
+/// The applicant in full, for the staff who handle the case and for notices.
+pub async fn applicant(store: &Store, key: &DataKey, id: i64) -> Result<Applicant, StoreError> {
+    let row = sqlx::query::<Any>("SELECT applicant_sealed FROM cases WHERE id = $1")
+        .bind(id)
+        .fetch_optional(store.pool())
+        .await?
+        .ok_or_else(|| StoreError::not_found(format!("case {id}")))?;
+    let sealed: String = row.try_get(0)?;
+    serde_json::from_str(&key.open(&sealed)?).map_err(StoreError::corrupt)
+}
+
+/// Progress without signing in: the case number and its query password.
+pub async fn look_up(
+    store: &Store,
+    case_number: &str,
+    password: &str,
+) -> Result<Option<StoredCase>, StoreError> {
+    let row =
+        sqlx::query::<Any>("SELECT id, query_password_hash FROM cases WHERE case_number = $1")
+            .bind(case_number.trim())
+            .fetch_optional(store.pool())
+            .await?;
+    let Some(row) = row else { return Ok(None) };
+    let id: i64 = row.try_get(0)?;
+    let Some(hash) = row.try_get::<Option<String>, _>(1)? else {
+        return Ok(None);
+    };
+    let password = password.trim().to_uppercase();
+    if !crate::accounts::verify_password(password, hash).await? {
+        return Ok(None);
+    }
+    load(store, id).await
+}
+
+/// Does one act on a case: `decide` sees the case as stored now and makes the event (or
+/// refuses); the event is appended only if no other act landed in between. A repeated
+/// idempotency key answers with the case as it is and does nothing.
+pub async fn act(
+    store: &Store,
+    id: i64,
+    actor: &str,
+    idempotency_key: Option<&str>,
+    decide: impl FnOnce(&StoredCase) -> Result<CaseEvent, CaseError>,
+) -> Result<Acted, ActError> {
+    let stored = load(store, id)
+        .await?
+        .ok_or_else(|| StoreError::not_found(format!("case {id}")))?;
+    if let Some(key) = idempotency_key {
+        let seen = sqlx::query::<Any>(
+            "SELECT case_id FROM idempotency_keys WHERE actor = $1 AND key = $2",
+        )
+        .bind(actor)
+        .bind(key)
+        .fetch_optional(store.pool())
+        .await?;
+        if seen.is_some() {
+            return Ok(Acted {
+                stored,
+                repeated: true,
+                query_password: None,
+            });
+        }
+    }
+    let event = decide(&stored).map_err(ActError::Refused)?;
+    append(store, stored, event, actor, idempotency_key).await
+}
+
+/// Appends an event made from `stored` (see [`act`]); refused as a conflict when the case
+/// moved on since it was loaded.
+pub async fn append(
+    store: &Store,
+    stored: StoredCase,
+    event: CaseEvent,
+    actor: &str,
+    idempotency_key: Option<&str>,
+) -> Result<Acted, ActError> {
+    let id = stored.id;
+    let mut next = stored.case.clone();
+    next.apply(&event);
+    let (query_password, password_hash) = match &event.change {
+        Change::Accepted { .. } => {
+            let password = new_query_password();
+            let hash = crate::accounts::hash_password(password.clone()).await?;
+            (Some(password), Some(hash))
+        }
+        _ => (None, None),
+    };
+    let expected = stored.case.version as i64;
+    let mut tx = store.write().await?;
+    if remembered(&mut tx, actor, idempotency_key).await?.is_some() {
+        // The same request landed while this one was deciding.
+        drop(tx);
+        let stored = load(store, id)
+            .await?
+            .ok_or_else(|| StoreError::not_found(format!("case {id}")))?;
+        return Ok(Acted {
+            stored,
+            repeated: true,
+            query_password: None,
+        });
+    }
+    let moved = sqlx::query::<Any>(
+        "UPDATE cases SET version = $1, phase = $2, department_id = $3, \
+         case_number = COALESCE($4, case_number), \
+         query_password_hash = COALESCE($5, query_password_hash), updated_at = $6 \
+         WHERE id = $7 AND version = $8",
+    )
+    .bind(expected + 1)
+    .bind(next.phase.as_str())
+    .bind(next.department_id)
+    .bind(next.case_number.as_deref())
+    .bind(password_hash.as_deref())
+    .bind(event.at_millis)
+    .bind(id)
+    .bind(expected)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if moved == 0 {
+        return Err(ActError::Store(StoreError::conflict(
+            "办件已被他人处理，请刷新后查看最新状态",
+            "someone else acted on this case first; reload to see where it stands",
+        )));
+    }
+    insert_event(&mut tx, id, expected + 1, &event).await?;
+    remember(
+        &mut tx,
+        actor,
+        idempotency_key,
+        id,
+        expected + 1,
+        event.at_millis,
+    )
+    .await?;
+    tx.commit().await?;
+    let mut events = stored.events;
+    events.push(event);
+    Ok(Acted {
+        stored: StoredCase {
+            id,
+            case: next,
+            events,
+            applicant_name_masked: stored.applicant_name_masked,
+            applicant_user_id: stored.applicant_user_id,
+        },
+        repeated: false,
+        query_password,
+    })
+}
