@@ -44,3 +44,18 @@ CREATE TABLE idempotency_keys (
     created_at BIGINT NOT NULL,
     PRIMARY KEY (actor, key)
 );
+
+-- The open steps of each case (derived from its events, rebuilt on every act): what the
+-- back-office inboxes list. Intake inboxes read `cases` by phase.
+CREATE TABLE case_tasks (
+    case_id BIGINT NOT NULL REFERENCES cases (id),
+    step TEXT NOT NULL,
+    department_id BIGINT NOT NULL,
+    role TEXT NOT NULL,
+    claimed_by TEXT,
+    opened_on TEXT NOT NULL,
+    limit_days BIGINT NOT NULL,
+    PRIMARY KEY (case_id, step)
+);
+
+CREATE INDEX case_tasks_by_department ON case_tasks (department_id, role);

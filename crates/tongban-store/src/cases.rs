@@ -8,12 +8,13 @@
 
 use rand::Rng;
 use sqlx::{Any, Row};
-use tongban_domain::case::{Applicant, Case, CaseError, CaseEvent, Change};
+use tongban_domain::case::{Applicant, Case, CaseError, CaseEvent, Change, StepStatus};
 
 use crate::audit::{self, AuditEntry};
 use crate::catalog::PublishedImplementation;
 use crate::sealed::DataKey;
 use crate::{Store, StoreError, WriteTx};
+use tongban_domain::time_limit::TimeLimitSettings;
 
 /// A case as stored: its id, derived state and history.
 #[derive(Debug, Clone)]
@@ -58,6 +59,16 @@ pub struct Acted {
 /// The case number issued at acceptance: date and case id, unique by construction.
 pub fn case_number(id: i64, on: jiff::civil::Date) -> String {
     format!("TB{}{id:08}", on.strftime("%Y%m%d"))
+}
+
+/// What is stored of a query password: keyed with the data key, so the small password space
+/// cannot be searched offline from a copy of the database, and cheap to check online.
+fn query_password_fingerprint(key: &DataKey, case_id: i64, password: &str) -> String {
+    key.fingerprint("query-password", &format!("{case_id}:{password}"))
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 /// Six characters from an alphabet without look-alikes (no 0/O, 1/I/L).
@@ -210,6 +221,141 @@ pub async fn submit(
     Ok((id, false))
 }
 
+/// Whether this actor already made a request with this idempotency key.
+pub async fn already_done(store: &Store, actor: &str, key: &str) -> Result<bool, StoreError> {
+    Ok(
+        sqlx::query::<Any>("SELECT 1 FROM idempotency_keys WHERE actor = $1 AND key = $2")
+            .bind(actor)
+            .bind(key)
+            .fetch_optional(store.pool())
+            .await?
+            .is_some(),
+    )
+}
+
+/// The clock and alert settings, defaults where the database holds none (data, not code).
+pub async fn time_limit_settings(store: &Store) -> Result<TimeLimitSettings, StoreError> {
+    use crate::guides::setting;
+    let mut settings = TimeLimitSettings::default();
+    if let Some(v) = setting(store, "time_limit.restart_next_day").await? {
+        settings.restart_next_day = v;
+    }
+    if let Some(v) = setting(store, "time_limit.extension_days").await? {
+        settings.extension_days = v;
+    }
+    if let Some(v) = setting(store, "time_limit.joint_extension_days").await? {
+        settings.joint_extension_days = v;
+    }
+    if let Some(v) = setting(store, "supervision.warning_within_days").await? {
+        settings.warning_within_days = v;
+    }
+    if let Some(v) = setting(store, "supervision.yellow_within_days").await? {
+        settings.yellow_within_days = v;
+    }
+    Ok(settings)
+}
+
+/// Rebuilds the case's inbox rows from its state: one per open, unapproved step.
+async fn write_tasks(tx: &mut WriteTx, id: i64, case: &Case) -> Result<(), StoreError> {
+    sqlx::query::<Any>("DELETE FROM case_tasks WHERE case_id = $1")
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    for open in &case.open_steps {
+        let claimed_by = match &open.status {
+            StepStatus::Waiting => None,
+            StepStatus::ClaimedBy(by) => Some(by.as_str()),
+            StepStatus::ApprovedBy(_) => continue,
+        };
+        let Some(definition) = case
+            .process
+            .position_of(&open.key)
+            .and_then(|p| case.process.step(p))
+        else {
+            continue;
+        };
+        sqlx::query::<Any>(
+            "INSERT INTO case_tasks (case_id, step, department_id, role, claimed_by, opened_on, limit_days) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(id)
+        .bind(&open.key)
+        .bind(case.step_department(definition))
+        .bind(definition.role.as_str())
+        .bind(claimed_by)
+        .bind(open.clock.started_on.to_string())
+        .bind(i64::from(definition.limit_days))
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
+/// An open step in an inbox.
+#[derive(Debug, Clone)]
+pub struct Task {
+    pub case_id: i64,
+    pub case_number: Option<String>,
+    pub implementation_code: String,
+    pub step: String,
+    pub claimed_by: Option<String>,
+    pub applicant_name_masked: String,
+}
+
+/// The open steps a department's staff in a role may act at, oldest first.
+pub async fn inbox(
+    store: &Store,
+    department_id: i64,
+    role: tongban_domain::access::Role,
+    limit: i64,
+) -> Result<Vec<Task>, StoreError> {
+    sqlx::query::<Any>(
+        "SELECT t.case_id, c.case_number, c.implementation_code, t.step, t.claimed_by, c.applicant_name_masked \
+         FROM case_tasks t JOIN cases c ON c.id = t.case_id \
+         WHERE t.department_id = $1 AND t.role = $2 ORDER BY t.opened_on, t.case_id LIMIT $3",
+    )
+    .bind(department_id)
+    .bind(role.as_str())
+    .bind(limit)
+    .fetch_all(store.pool())
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(Task {
+            case_id: r.try_get(0)?,
+            case_number: r.try_get(1)?,
+            implementation_code: r.try_get(2)?,
+            step: r.try_get(3)?,
+            claimed_by: r.try_get(4)?,
+            applicant_name_masked: r.try_get(5)?,
+        })
+    })
+    .collect()
+}
+
+/// Applications waiting for an intake decision (any general window may take them).
+pub async fn awaiting_intake(store: &Store, limit: i64) -> Result<Vec<Task>, StoreError> {
+    sqlx::query::<Any>(
+        "SELECT id, case_number, implementation_code, applicant_name_masked FROM cases \
+         WHERE phase = 'submitted' ORDER BY submitted_at, id LIMIT $1",
+    )
+    .bind(limit)
+    .fetch_all(store.pool())
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(Task {
+            case_id: r.try_get(0)?,
+            case_number: r.try_get(1)?,
+            implementation_code: r.try_get(2)?,
+            step: String::new(),
+            claimed_by: None,
+            applicant_name_masked: r.try_get(3)?,
+        })
+    })
+    .collect()
+}
+
 /// A case with its history, replayed.
 pub async fn load(store: &Store, id: i64) -> Result<Option<StoredCase>, StoreError> {
     let Some(row) = sqlx::query::<Any>(
@@ -269,6 +415,7 @@ pub async fn applicant(store: &Store, key: &DataKey, id: i64) -> Result<Applican
 /// Progress without signing in: the case number and its query password.
 pub async fn look_up(
     store: &Store,
+    key: &DataKey,
     case_number: &str,
     password: &str,
 ) -> Result<Option<StoredCase>, StoreError> {
@@ -282,8 +429,8 @@ pub async fn look_up(
     let Some(hash) = row.try_get::<Option<String>, _>(1)? else {
         return Ok(None);
     };
-    let password = password.trim().to_uppercase();
-    if !crate::accounts::verify_password(password, hash).await? {
+    let given = query_password_fingerprint(key, id, &password.trim().to_uppercase());
+    if !constant_time_eq(given.as_bytes(), hash.as_bytes()) {
         return Ok(None);
     }
     load(store, id).await
@@ -294,6 +441,7 @@ pub async fn look_up(
 /// idempotency key answers with the case as it is and does nothing.
 pub async fn act(
     store: &Store,
+    key: &DataKey,
     id: i64,
     actor: &str,
     idempotency_key: Option<&str>,
@@ -302,30 +450,24 @@ pub async fn act(
     let stored = load(store, id)
         .await?
         .ok_or_else(|| StoreError::not_found(format!("case {id}")))?;
-    if let Some(key) = idempotency_key {
-        let seen = sqlx::query::<Any>(
-            "SELECT case_id FROM idempotency_keys WHERE actor = $1 AND key = $2",
-        )
-        .bind(actor)
-        .bind(key)
-        .fetch_optional(store.pool())
-        .await?;
-        if seen.is_some() {
-            return Ok(Acted {
-                stored,
-                repeated: true,
-                query_password: None,
-            });
-        }
+    if let Some(idempotency_key) = idempotency_key
+        && already_done(store, actor, idempotency_key).await?
+    {
+        return Ok(Acted {
+            stored,
+            repeated: true,
+            query_password: None,
+        });
     }
     let event = decide(&stored).map_err(ActError::Refused)?;
-    append(store, stored, event, actor, idempotency_key).await
+    append(store, key, stored, event, actor, idempotency_key).await
 }
 
 /// Appends an event made from `stored` (see [`act`]); refused as a conflict when the case
 /// moved on since it was loaded.
 pub async fn append(
     store: &Store,
+    key: &DataKey,
     stored: StoredCase,
     event: CaseEvent,
     actor: &str,
@@ -337,7 +479,7 @@ pub async fn append(
     let (query_password, password_hash) = match &event.change {
         Change::Accepted { .. } => {
             let password = new_query_password();
-            let hash = crate::accounts::hash_password(password.clone()).await?;
+            let hash = query_password_fingerprint(key, id, &password);
             (Some(password), Some(hash))
         }
         _ => (None, None),
@@ -380,6 +522,7 @@ pub async fn append(
         )));
     }
     insert_event(&mut tx, id, expected + 1, &event).await?;
+    write_tasks(&mut tx, id, &next).await?;
     remember(
         &mut tx,
         actor,

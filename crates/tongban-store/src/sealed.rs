@@ -12,7 +12,11 @@ const NONCE_BYTES: usize = 24;
 
 /// The 256-bit key personal data is sealed with; never logged.
 #[derive(Clone)]
-pub struct DataKey(XChaCha20Poly1305);
+pub struct DataKey {
+    cipher: XChaCha20Poly1305,
+    /// for keyed fingerprints (HMAC-SHA-256)
+    secret: [u8; 32],
+}
 
 impl std::fmt::Debug for DataKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -31,7 +35,11 @@ impl DataKey {
                     "the data key must be 64 hexadecimal digits (32 bytes)".to_owned(),
                 )
             })?;
-        Ok(DataKey(XChaCha20Poly1305::new(bytes.as_slice().into())))
+        let secret: [u8; 32] = bytes.as_slice().try_into().expect("checked to be 32 bytes");
+        Ok(DataKey {
+            cipher: XChaCha20Poly1305::new(bytes.as_slice().into()),
+            secret,
+        })
     }
 
     /// A fresh random key, as 64 hexadecimal digits, for a new deployment.
@@ -46,13 +54,38 @@ impl DataKey {
         let mut nonce = [0u8; NONCE_BYTES];
         rand::rng().fill_bytes(&mut nonce);
         let sealed = self
-            .0
+            .cipher
             .encrypt(&XNonce::from(nonce), plain.as_bytes())
             .expect("encrypting in memory cannot fail");
         let mut out = Vec::with_capacity(NONCE_BYTES + sealed.len());
         out.extend_from_slice(&nonce);
         out.extend_from_slice(&sealed);
         hex::encode(out)
+    }
+
+    /// A keyed fingerprint of a value for one purpose (HMAC-SHA-256, hex): equal values give
+    /// equal fingerprints, and without the key nothing can be learnt or guessed from one.
+    pub fn fingerprint(&self, purpose: &str, value: &str) -> String {
+        use sha2::{Digest, Sha256};
+        const BLOCK: usize = 64;
+        let mut inner_key = [0x36u8; BLOCK];
+        let mut outer_key = [0x5cu8; BLOCK];
+        for (i, b) in self.secret.iter().enumerate() {
+            inner_key[i] ^= b;
+            outer_key[i] ^= b;
+        }
+        let inner = Sha256::new()
+            .chain_update(inner_key)
+            .chain_update(purpose.as_bytes())
+            .chain_update([0u8])
+            .chain_update(value.as_bytes())
+            .finalize();
+        hex::encode(
+            Sha256::new()
+                .chain_update(outer_key)
+                .chain_update(inner)
+                .finalize(),
+        )
     }
 
     /// Opens a sealed value; a wrong key or an altered value is an error, never garbage.
@@ -64,7 +97,7 @@ impl DataKey {
         let (nonce, body) = bytes.split_at(NONCE_BYTES);
         let nonce: [u8; NONCE_BYTES] = nonce.try_into().expect("split at the nonce length");
         let plain = self
-            .0
+            .cipher
             .decrypt(&XNonce::from(nonce), body)
             .map_err(|_| StoreError::corrupt("a sealed value does not open with this data key"))?;
         String::from_utf8(plain).map_err(StoreError::corrupt)
@@ -91,5 +124,19 @@ mod tests {
         assert!(other.open(&a).is_err());
         assert!(DataKey::from_hex("abc").is_err());
         assert_eq!(format!("{key:?}"), "DataKey(…)");
+        assert_eq!(key.fingerprint("p", "v"), key.fingerprint("p", "v"));
+        assert_ne!(key.fingerprint("p", "v"), key.fingerprint("q", "v"));
+        assert_ne!(key.fingerprint("p", "v"), other.fingerprint("p", "v"));
+    }
+
+    #[test]
+    fn fingerprints_are_hmac_sha256() {
+        // Checked against an independent HMAC: Python's
+        // hmac.new(bytes([11] * 32), b"p\0v", "sha256").hexdigest().
+        let key = DataKey::from_hex(&"0b".repeat(32)).unwrap();
+        assert_eq!(
+            key.fingerprint("p", "v"),
+            "0c30e4122fee969ecf8e1c1e07b7547d0ace7de0c57fdc346ad14a8bc9a07b27"
+        );
     }
 }

@@ -32,6 +32,23 @@ const CATALOG_CHANGES: &[Role] = &[
     Role::DepartmentApprover,
 ];
 const REFORM_OFFICE: &[Role] = &[Role::ReformOffice];
+/// Who may apply: people and organisations online, general windows for walk-ins.
+const APPLICANTS: &[Role] = &[Role::Citizen, Role::Enterprise, Role::WindowClerk];
+/// Who handles cases.
+const CASE_HANDLERS: &[Role] = &[
+    Role::WindowClerk,
+    Role::DepartmentReviewer,
+    Role::DepartmentApprover,
+];
+/// Who may see or act on a case (each case checks further: its department, its applicant).
+const CASE_PARTIES: &[Role] = &[
+    Role::Citizen,
+    Role::Enterprise,
+    Role::WindowClerk,
+    Role::DepartmentReviewer,
+    Role::DepartmentApprover,
+    Role::Supervisor,
+];
 /// Who watches guide quality: the reform office, supervisors, administrators, departments.
 pub const GUIDE_QUALITY: &[Role] = &[
     Role::ReformOffice,
@@ -125,6 +142,16 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ),
     ("GET", "/api/v1/calendar/day", Access::Public),
     ("GET", "/api/v1/calendar/workdays", Access::Public),
+    // cases: who may see or act on a particular case is decided by the case itself
+    ("POST", "/api/v1/cases", Access::AnyOf(APPLICANTS)),
+    ("GET", "/api/v1/cases/progress", Access::Public),
+    ("GET", "/api/v1/cases/{id}", Access::AnyOf(CASE_PARTIES)),
+    (
+        "POST",
+        "/api/v1/cases/{id}/acts",
+        Access::AnyOf(CASE_PARTIES),
+    ),
+    ("GET", "/api/v1/inbox", Access::AnyOf(CASE_HANDLERS)),
     // API
     ("POST", "/api/v1/auth/token", Access::Public),
     ("GET", "/api/v1/regions", Access::Public),

@@ -17,6 +17,8 @@ pub struct WebSettings {
     pub session: SessionPolicy,
     /// whose calendar days the clocks count
     pub time_zone: jiff::tz::TimeZone,
+    /// seals personal data at rest
+    pub data_key: tongban_store::sealed::DataKey,
 }
 
 impl Default for WebSettings {
@@ -30,6 +32,11 @@ impl Default for WebSettings {
             },
             time_zone: jiff::tz::TimeZone::get("Asia/Shanghai")
                 .expect("the time-zone database is built in"),
+            // A fresh key per process: right for tests, never for a deployment (serve sets it).
+            data_key: tongban_store::sealed::DataKey::from_hex(
+                &tongban_store::sealed::DataKey::generate_hex(),
+            )
+            .expect("a generated key is valid"),
         }
     }
 }

@@ -26,11 +26,15 @@ pub struct Settings {
     pub log_format: String,
     /// the IANA time zone whose calendar days the clocks count (default Asia/Shanghai)
     pub time_zone: String,
+    /// 64 hex digits sealing personal data at rest; several servers on one database share it
+    pub data_key: Option<String>,
+    /// where the data key is kept when `data_key` is not set (created on first start)
+    pub data_key_file: String,
 }
 
 /// The settings that `TONGBAN_*` variables may set; other `TONGBAN_` variables (the log
 /// filter, a password for `user add`) belong to other parts.
-const SETTING_NAMES: [&str; 8] = [
+const SETTING_NAMES: [&str; 10] = [
     "db",
     "listen",
     "secure_cookies",
@@ -39,6 +43,8 @@ const SETTING_NAMES: [&str; 8] = [
     "log_format",
     "public_url",
     "time_zone",
+    "data_key",
+    "data_key_file",
 ];
 
 impl Default for Settings {
@@ -52,6 +58,8 @@ impl Default for Settings {
             session_absolute_hours: 12,
             log_format: "text".to_owned(),
             time_zone: "Asia/Shanghai".to_owned(),
+            data_key: None,
+            data_key_file: "tongban.key".to_owned(),
         }
     }
 }
@@ -115,8 +123,46 @@ impl Settings {
         })
     }
 
+    /// The key personal data is sealed with: the `data_key` setting, else the key file,
+    /// created with a fresh key (readable by the owner only) when it does not exist yet.
+    pub fn data_key(&self) -> anyhow::Result<tongban_store::sealed::DataKey> {
+        use tongban_store::sealed::DataKey;
+        if let Some(hex) = &self.data_key {
+            return DataKey::from_hex(hex).map_err(|e| anyhow::anyhow!("data_key: {e}"));
+        }
+        let path = Path::new(&self.data_key_file);
+        if !path.exists() {
+            write_private(path, &DataKey::generate_hex())?;
+            tracing::warn!(
+                file = %path.display(),
+                "created a new data key; back it up: personal data cannot be read without it"
+            );
+        }
+        let hex = std::fs::read_to_string(path)
+            .map_err(|e| anyhow::anyhow!("data_key_file {}: {e}", path.display()))?;
+        DataKey::from_hex(&hex)
+            .map_err(|e| anyhow::anyhow!("data_key_file {}: {e}", path.display()))
+    }
+
     /// The database URL: a `--db` flag wins over every other source.
     pub fn db_url(&self, flag: &crate::cli::DbArg) -> String {
         flag.db.clone().unwrap_or_else(|| self.db.clone())
     }
+}
+
+/// Writes a secret readable by its owner only.
+fn write_private(path: &Path, content: &str) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options
+        .open(path)
+        .map_err(|e| anyhow::anyhow!("data_key_file {}: {e}", path.display()))?;
+    file.write_all(content.as_bytes())?;
+    Ok(())
 }

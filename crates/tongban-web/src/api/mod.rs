@@ -4,6 +4,7 @@
 
 mod auth;
 mod calendar;
+mod cases;
 mod catalog;
 mod changes;
 mod guides;
@@ -32,6 +33,7 @@ use crate::state::AppState;
         (name = "changes", description = "清单变更: change requests and their review by the reform office"),
         (name = "guides", description = "办事指南: checks against the rules, standardization figures, consistency"),
         (name = "calendar", description = "工作日: the loaded holiday notices and working-day arithmetic"),
+        (name = "cases", description = "办件: applications, acts on them, inboxes, progress by case number"),
     )
 )]
 struct ApiDoc;
@@ -69,6 +71,11 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(calendar::notice, calendar::import))
         .routes(routes!(calendar::day))
         .routes(routes!(calendar::workdays))
+        .routes(routes!(cases::apply))
+        .routes(routes!(cases::progress))
+        .routes(routes!(cases::show))
+        .routes(routes!(cases::act))
+        .routes(routes!(cases::inbox))
         .split_for_parts()
 }
 

@@ -45,6 +45,7 @@ pub async fn run(
             absolute_millis: settings.session_absolute_hours * 3_600_000,
         },
         time_zone: settings.zone()?,
+        data_key: settings.data_key()?,
     };
     let state = AppState::new(store.clone(), Arc::new(SystemClock), web, metrics);
     println!("通办 Tongban 已启动 / listening on http://{bound}");
