@@ -302,6 +302,20 @@ pub struct Task {
     pub applicant_name_masked: String,
 }
 
+impl Task {
+    /// From a row of (case id, case number, implementation code, step, claimed by, applicant).
+    fn from_row(r: &sqlx::any::AnyRow) -> Result<Task, StoreError> {
+        Ok(Task {
+            case_id: r.try_get(0)?,
+            case_number: r.try_get(1)?,
+            implementation_code: r.try_get(2)?,
+            step: r.try_get(3)?,
+            claimed_by: r.try_get(4)?,
+            applicant_name_masked: r.try_get(5)?,
+        })
+    }
+}
+
 /// The open steps a department's staff in a role may act at, oldest first.
 pub async fn inbox(
     store: &Store,
@@ -320,39 +334,21 @@ pub async fn inbox(
     .fetch_all(store.pool())
     .await?
     .iter()
-    .map(|r| {
-        Ok(Task {
-            case_id: r.try_get(0)?,
-            case_number: r.try_get(1)?,
-            implementation_code: r.try_get(2)?,
-            step: r.try_get(3)?,
-            claimed_by: r.try_get(4)?,
-            applicant_name_masked: r.try_get(5)?,
-        })
-    })
+    .map(Task::from_row)
     .collect()
 }
 
 /// Applications waiting for an intake decision (any general window may take them).
 pub async fn awaiting_intake(store: &Store, limit: i64) -> Result<Vec<Task>, StoreError> {
     sqlx::query::<Any>(
-        "SELECT id, case_number, implementation_code, applicant_name_masked FROM cases \
-         WHERE phase = 'submitted' ORDER BY submitted_at, id LIMIT $1",
+        "SELECT id, case_number, implementation_code, '', CAST(NULL AS TEXT), applicant_name_masked \
+         FROM cases WHERE phase = 'submitted' ORDER BY submitted_at, id LIMIT $1",
     )
     .bind(limit)
     .fetch_all(store.pool())
     .await?
     .iter()
-    .map(|r| {
-        Ok(Task {
-            case_id: r.try_get(0)?,
-            case_number: r.try_get(1)?,
-            implementation_code: r.try_get(2)?,
-            step: String::new(),
-            claimed_by: None,
-            applicant_name_masked: r.try_get(3)?,
-        })
-    })
+    .map(Task::from_row)
     .collect()
 }
 

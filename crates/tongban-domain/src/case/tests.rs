@@ -102,6 +102,17 @@ impl Story {
         }
     }
 
+    /// A complete online application, accepted at the window.
+    fn accepted(p: &People, process: Process, submitted_on: Date, accepted_on: Date) -> Story {
+        let mut story = Story::submit(
+            submission(Channel::Online, complete_materials(), process),
+            &p.citizen,
+            submitted_on,
+        );
+        story.ok(|c| c.accept(&acting(&p.window, accepted_on), "N1", Acceptance::Normal));
+        story
+    }
+
     fn act(
         &mut self,
         act: impl FnOnce(&Case) -> Result<CaseEvent, CaseError>,
@@ -338,12 +349,7 @@ fn acts_out_of_order_change_nothing() {
 #[test]
 fn a_claimed_step_is_the_claimers_until_released() {
     let p = people();
-    let mut story = Story::submit(
-        submission(Channel::Online, complete_materials(), Process::standard(5)),
-        &p.citizen,
-        on(3, 2),
-    );
-    story.ok(|c| c.accept(&acting(&p.window, on(3, 2)), "N1", Acceptance::Normal));
+    let mut story = Story::accepted(&p, Process::standard(5), on(3, 2), on(3, 2));
     story.ok(|c| c.claim(&acting(&p.reviewer, on(3, 3)), "undertake"));
     let taken = story
         .act(|c| c.approve(&acting(&p.other_reviewer, on(3, 3)), "undertake", ""))
@@ -470,12 +476,7 @@ fn refusal_needs_reason_and_basis() {
 fn back_office_corrections_and_special_procedures_stop_the_clock() {
     let p = people();
     let calendar = Calendar::built_in();
-    let mut story = Story::submit(
-        submission(Channel::Online, complete_materials(), Process::standard(5)),
-        &p.citizen,
-        on(3, 1),
-    );
-    story.ok(|c| c.accept(&acting(&p.window, on(3, 2)), "N1", Acceptance::Normal));
+    let mut story = Story::accepted(&p, Process::standard(5), on(3, 1), on(3, 2));
     let items = vec![Correction {
         material: "从业人员健康证明".into(),
         problem: "已过期".into(),
@@ -544,12 +545,7 @@ fn back_office_corrections_and_special_procedures_stop_the_clock() {
 fn the_head_extends_once_by_the_statutory_days() {
     let p = people();
     let calendar = Calendar::built_in();
-    let mut story = Story::submit(
-        submission(Channel::Online, complete_materials(), Process::standard(5)),
-        &p.citizen,
-        on(3, 1),
-    );
-    story.ok(|c| c.accept(&acting(&p.window, on(3, 2)), "N1", Acceptance::Normal));
+    let mut story = Story::accepted(&p, Process::standard(5), on(3, 1), on(3, 2));
     story.ok(|c| c.approve(&acting(&p.reviewer, on(3, 3)), "undertake", ""));
     assert!(
         matches!(
@@ -626,12 +622,7 @@ fn parallel_process() -> Process {
 fn parallel_steps_pass_together_and_each_keeps_its_own_limit() {
     let p = people();
     let calendar = Calendar::built_in();
-    let mut story = Story::submit(
-        submission(Channel::Online, complete_materials(), parallel_process()),
-        &p.citizen,
-        on(3, 1),
-    );
-    story.ok(|c| c.accept(&acting(&p.window, on(3, 2)), "N1", Acceptance::Normal));
+    let mut story = Story::accepted(&p, parallel_process(), on(3, 1), on(3, 2));
     story.ok(|c| c.approve(&acting(&p.reviewer, on(3, 3)), "undertake", ""));
     assert_eq!(story.case.open_steps.len(), 2);
     assert!(
@@ -690,12 +681,7 @@ fn parallel_steps_pass_together_and_each_keeps_its_own_limit() {
 #[test]
 fn a_rejection_closes_with_a_refusal_decision() {
     let p = people();
-    let mut story = Story::submit(
-        submission(Channel::Online, complete_materials(), parallel_process()),
-        &p.citizen,
-        on(3, 1),
-    );
-    story.ok(|c| c.accept(&acting(&p.window, on(3, 2)), "N1", Acceptance::Normal));
+    let mut story = Story::accepted(&p, parallel_process(), on(3, 1), on(3, 2));
     story.ok(|c| c.approve(&acting(&p.reviewer, on(3, 3)), "undertake", ""));
     let bare = story.act(|c| c.reject(&acting(&p.health, on(3, 4)), "health", ""));
     assert!(matches!(bare, Err(CaseError::Invalid(e)) if e.field == "reason"));
@@ -816,12 +802,7 @@ fn an_immediate_case_is_decided_and_closed_at_the_window() {
 #[test]
 fn a_first_stage_return_goes_back_to_intake() {
     let p = people();
-    let mut story = Story::submit(
-        submission(Channel::Online, complete_materials(), Process::standard(5)),
-        &p.citizen,
-        on(3, 1),
-    );
-    story.ok(|c| c.accept(&acting(&p.window, on(3, 2)), "N1", Acceptance::Normal));
+    let mut story = Story::accepted(&p, Process::standard(5), on(3, 1), on(3, 2));
     story.ok(|c| c.approve(&acting(&p.reviewer, on(3, 3)), "undertake", ""));
     let forward = story.act(|c| {
         c.return_to(
@@ -856,12 +837,7 @@ fn a_first_stage_return_goes_back_to_intake() {
 #[test]
 fn a_misrouted_case_is_transferred_to_its_department() {
     let p = people();
-    let mut story = Story::submit(
-        submission(Channel::Online, complete_materials(), Process::standard(5)),
-        &p.citizen,
-        on(3, 1),
-    );
-    story.ok(|c| c.accept(&acting(&p.window, on(3, 2)), "N1", Acceptance::Normal));
+    let mut story = Story::accepted(&p, Process::standard(5), on(3, 1), on(3, 2));
     story.ok(|c| c.claim(&acting(&p.reviewer, on(3, 3)), "undertake"));
     story.ok(|c| {
         c.transfer(
