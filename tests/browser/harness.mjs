@@ -52,6 +52,8 @@ export async function start() {
   let output = "";
   const server = spawn(binary, ["serve", "--demo", "--db", `sqlite://${join(dir, "demo.sqlite")}`, "--listen", `127.0.0.1:${port}`], {
     stdio: ["ignore", "pipe", "pipe"],
+    // The data key file is created in the working directory: keep it with the database.
+    cwd: dir,
     env: { ...process.env, TONGBAN_LOG: "warn" },
   });
   server.stdout.on("data", (d) => (output += d));

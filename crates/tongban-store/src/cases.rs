@@ -46,6 +46,15 @@ impl From<sqlx::Error> for ActError {
     }
 }
 
+/// What an act needs besides the case: the data key (query passwords), and the calendar
+/// and settings its clocks are read with (the supervision index).
+#[derive(Debug, Clone, Copy)]
+pub struct ActContext<'a> {
+    pub key: &'a DataKey,
+    pub calendar: &'a tongban_domain::calendar::Calendar,
+    pub settings: &'a TimeLimitSettings,
+}
+
 /// What an act did.
 #[derive(Debug, Clone)]
 pub struct Acted {
@@ -385,6 +394,14 @@ pub async fn load(store: &Store, id: i64) -> Result<Option<StoredCase>, StoreErr
     }))
 }
 
+/// How many cases there are.
+pub async fn count(store: &Store) -> Result<i64, StoreError> {
+    Ok(sqlx::query::<Any>("SELECT COUNT(*) FROM cases")
+        .fetch_one(store.pool())
+        .await?
+        .try_get(0)?)
+}
+
 /// The id of the case with this number.
 pub async fn id_of(store: &Store, case_number: &str) -> Result<Option<i64>, StoreError> {
     Ok(
@@ -437,7 +454,7 @@ pub async fn look_up(
 /// idempotency key answers with the case as it is and does nothing.
 pub async fn act(
     store: &Store,
-    key: &DataKey,
+    context: &ActContext<'_>,
     id: i64,
     actor: &str,
     idempotency_key: Option<&str>,
@@ -456,14 +473,14 @@ pub async fn act(
         });
     }
     let event = decide(&stored).map_err(ActError::Refused)?;
-    append(store, key, stored, event, actor, idempotency_key).await
+    append(store, context, stored, event, actor, idempotency_key).await
 }
 
 /// Appends an event made from `stored` (see [`act`]); refused as a conflict when the case
 /// moved on since it was loaded.
 pub async fn append(
     store: &Store,
-    key: &DataKey,
+    context: &ActContext<'_>,
     stored: StoredCase,
     event: CaseEvent,
     actor: &str,
@@ -475,7 +492,7 @@ pub async fn append(
     let (query_password, password_hash) = match &event.change {
         Change::Accepted { .. } => {
             let password = new_query_password();
-            let hash = query_password_fingerprint(key, id, &password);
+            let hash = query_password_fingerprint(context.key, id, &password);
             (Some(password), Some(hash))
         }
         _ => (None, None),
@@ -519,6 +536,8 @@ pub async fn append(
     }
     insert_event(&mut tx, id, expected + 1, &event).await?;
     write_tasks(&mut tx, id, &next).await?;
+    let watches = next.watches(context.calendar, context.settings);
+    crate::supervision::rewatch(&mut tx, id, &watches, event.on, event.at_millis).await?;
     remember(
         &mut tx,
         actor,

@@ -13,6 +13,7 @@ pub mod guides;
 pub mod migrate;
 pub mod sealed;
 pub mod sessions;
+pub mod supervision;
 
 pub use db::{Backend, Store, WriteTx};
 pub use error::StoreError;

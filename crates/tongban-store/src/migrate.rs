@@ -40,6 +40,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "cases",
         sql: include_str!("../migrations/0005_cases.sql"),
     },
+    Migration {
+        version: 6,
+        name: "supervision",
+        sql: include_str!("../migrations/0006_supervision.sql"),
+    },
 ];
 
 /// An arbitrary constant: the PostgreSQL advisory lock that keeps several starting app

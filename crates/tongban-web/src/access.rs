@@ -40,6 +40,13 @@ const CASE_HANDLERS: &[Role] = &[
     Role::DepartmentReviewer,
     Role::DepartmentApprover,
 ];
+const SUPERVISORS: &[Role] = &[Role::Supervisor];
+/// Supervisors, and departments for their own alerts.
+const ALERT_READERS: &[Role] = &[
+    Role::Supervisor,
+    Role::DepartmentReviewer,
+    Role::DepartmentApprover,
+];
 /// Who may see or act on a case (each case checks further: its department, its applicant).
 const CASE_PARTIES: &[Role] = &[
     Role::Citizen,
@@ -152,6 +159,19 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
         Access::AnyOf(CASE_PARTIES),
     ),
     ("GET", "/api/v1/inbox", Access::AnyOf(CASE_HANDLERS)),
+    // electronic supervision
+    ("GET", "/supervision", Access::AnyOf(SUPERVISORS)),
+    ("GET", "/supervision/cases/{id}", Access::AnyOf(SUPERVISORS)),
+    (
+        "GET",
+        "/api/v1/supervision/alerts",
+        Access::AnyOf(ALERT_READERS),
+    ),
+    (
+        "GET",
+        "/api/v1/supervision/figures",
+        Access::AnyOf(SUPERVISORS),
+    ),
     // API
     ("POST", "/api/v1/auth/token", Access::Public),
     ("GET", "/api/v1/regions", Access::Public),

@@ -49,6 +49,7 @@ impl Lang {
 
 #[derive(Debug)]
 pub struct Texts {
+    pub nav_supervision: &'static str,
     pub nav_calendar: &'static str,
     pub calendar_title: &'static str,
     pub calendar_intro: &'static str,
@@ -251,6 +252,7 @@ pub struct Texts {
 }
 
 pub static ZH: Texts = Texts {
+    nav_supervision: "电子监察",
     nav_calendar: "工作日历",
     calendar_title: "工作日历",
     calendar_intro: "办理时限一律按工作日计算：周一至周五，除去法定节假日，加上调休上班日。节假日安排以国务院办公厅每年发布的通知为准。",
@@ -453,6 +455,7 @@ pub static ZH: Texts = Texts {
 };
 
 pub static EN: Texts = Texts {
+    nav_supervision: "Supervision",
     nav_calendar: "Calendar",
     calendar_title: "Working-day calendar",
     calendar_intro: "Every time limit counts working days: Monday to Friday, minus statutory holidays, plus make-up working days, as the State Council's yearly notice sets them.",

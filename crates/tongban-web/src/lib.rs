@@ -6,6 +6,7 @@ pub mod access;
 mod api;
 mod assets;
 mod auth;
+mod charts;
 mod error;
 mod form_body;
 mod guide_form;

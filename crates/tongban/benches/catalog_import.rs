@@ -6,12 +6,14 @@
 
 use std::time::Instant;
 
-use sqlx::Connection;
 use tongban_domain::catalog::RawCatalogRow;
 use tongban_domain::codes::Uscc;
 use tongban_exchange::catalog::{FileFormat, read_catalog};
 use tongban_store::Store;
 use tongban_store::catalog::{self, ImportActor};
+
+mod common;
+use common::fresh;
 
 fn synthetic_rows(n: usize) -> Vec<RawCatalogRow> {
     // 200 departments with valid USCCs, standard implementation codes, a few types.
@@ -43,36 +45,6 @@ fn synthetic_rows(n: usize) -> Vec<RawCatalogRow> {
             }
         })
         .collect()
-}
-
-async fn fresh(url_kind: &str) -> Option<(String, Option<std::path::PathBuf>)> {
-    match url_kind {
-        "sqlite" => {
-            let dir = std::env::temp_dir().join(format!("tongban-bench-{}", std::process::id()));
-            std::fs::create_dir_all(&dir).ok()?;
-            let file = dir.join(format!("bench-{}.sqlite", rand::random::<u32>()));
-            Some((format!("sqlite://{}", file.display()), Some(dir)))
-        }
-        _ => {
-            sqlx::any::install_default_drivers();
-            let admin = std::env::var("TONGBAN_TEST_POSTGRES")
-                .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
-            let Ok(mut conn) = sqlx::AnyConnection::connect(&admin).await else {
-                eprintln!("postgres: skipped ({admin} unreachable)");
-                return None;
-            };
-            let name = format!("tongban_bench_{}", rand::random::<u32>());
-            sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-                .execute(&mut conn)
-                .await
-                .ok()?;
-            let base = admin
-                .rsplit_once('/')
-                .map_or(admin.as_str(), |(b, _)| b)
-                .to_owned();
-            Some((format!("{base}/{name}"), None))
-        }
-    }
 }
 
 async fn measure(backend: &str, label: &str, rows: &[RawCatalogRow]) {

@@ -30,11 +30,13 @@ pub struct Settings {
     pub data_key: Option<String>,
     /// where the data key is kept when `data_key` is not set (created on first start)
     pub data_key_file: String,
+    /// how often electronic supervision looks for clocks that crossed a threshold
+    pub supervision_interval_seconds: u64,
 }
 
 /// The settings that `TONGBAN_*` variables may set; other `TONGBAN_` variables (the log
 /// filter, a password for `user add`) belong to other parts.
-const SETTING_NAMES: [&str; 10] = [
+const SETTING_NAMES: [&str; 11] = [
     "db",
     "listen",
     "secure_cookies",
@@ -45,6 +47,7 @@ const SETTING_NAMES: [&str; 10] = [
     "time_zone",
     "data_key",
     "data_key_file",
+    "supervision_interval_seconds",
 ];
 
 impl Default for Settings {
@@ -60,6 +63,7 @@ impl Default for Settings {
             time_zone: "Asia/Shanghai".to_owned(),
             data_key: None,
             data_key_file: "tongban.key".to_owned(),
+            supervision_interval_seconds: 60,
         }
     }
 }
@@ -104,6 +108,10 @@ impl Settings {
             "log_format is text or json"
         );
         self.zone()?;
+        anyhow::ensure!(
+            (1..=86_400).contains(&self.supervision_interval_seconds),
+            "supervision_interval_seconds is 1 to 86400"
+        );
         if let Some(url) = &self.public_url {
             anyhow::ensure!(
                 url.starts_with("https://") || url.starts_with("http://"),

@@ -6,3 +6,5 @@ pub mod clock;
 pub mod commands;
 pub mod config;
 pub mod demo;
+pub mod demo_history;
+pub mod jobs;

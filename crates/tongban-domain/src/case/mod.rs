@@ -8,6 +8,7 @@ mod applicant;
 mod error;
 mod event;
 mod process;
+mod watch;
 
 #[cfg(test)]
 mod tests;
@@ -22,6 +23,7 @@ pub use event::{
     Delivery, MaterialEntry, Provided,
 };
 pub use process::{Process, Stage, StepAction, StepDefinition, StepDepartment, StepPosition};
+pub use watch::Watch;
 
 use crate::time_limit::{Stop, StopKind, TimeLimit};
 

@@ -596,7 +596,7 @@ fn parallel_process() -> Process {
         role: Role::DepartmentReviewer,
         department,
         limit_days,
-        actions: vec![Approve, Reject],
+        actions: vec![Approve, Reject, RequestCorrections],
     };
     Process {
         stages: vec![
@@ -886,4 +886,64 @@ fn process_definitions_are_checked() {
     );
     let back: Process = serde_json::from_str(&json).unwrap();
     assert_eq!(back, parallel_process());
+}
+
+#[test]
+fn supervision_watches_the_case_and_its_open_steps() {
+    let p = people();
+    let calendar = Calendar::built_in();
+    let mut story = Story::submit(
+        submission(Channel::Online, complete_materials(), parallel_process()),
+        &p.citizen,
+        on(3, 1),
+    );
+    assert!(
+        story.case.watches(&calendar, &settings()).is_empty(),
+        "not before acceptance"
+    );
+    story.ok(|c| c.accept(&acting(&p.window, on(3, 2)), "N1", Acceptance::Normal));
+    story.ok(|c| c.approve(&acting(&p.reviewer, on(3, 3)), "undertake", ""));
+    story.ok(|c| c.claim(&acting(&p.health, on(3, 3)), "health"));
+    let watches = story.case.watches(&calendar, &settings());
+    assert_eq!(
+        watches.len(),
+        3,
+        "the case, the market step, the health step"
+    );
+    let case = &watches[0];
+    assert_eq!(case.step, None);
+    // 5 days from 2 March: due Monday 9 March; 预警 at once (5 left); 黄牌 once one day
+    // is left, from the weekend before; 红牌 the day after the due date.
+    let dates = case.dates.unwrap();
+    assert_eq!(dates.warning_on, on(3, 2));
+    assert_eq!(dates.yellow_on, on(3, 7));
+    assert_eq!(dates.red_on, on(3, 10));
+    let health = watches
+        .iter()
+        .find(|w| w.step.as_deref() == Some("health"))
+        .unwrap();
+    assert_eq!(health.department_id, HEALTH);
+    assert_eq!(health.responsible.as_deref(), Some("health"));
+    // 1 day from 3 March: 黄牌 on 4 March, 红牌 on 5 March.
+    assert_eq!(health.dates.unwrap().red_on, on(3, 5));
+    // A back-office correction stops every clock: nothing rises while it waits.
+    let items = vec![Correction {
+        material: "从业人员健康证明".into(),
+        problem: "已过期".into(),
+    }];
+    story.ok(|c| {
+        c.request_corrections(
+            &acting(&p.health, on(3, 4)),
+            Some("health"),
+            items,
+            on(3, 13),
+        )
+    });
+    assert!(
+        story
+            .case
+            .watches(&calendar, &settings())
+            .iter()
+            .all(|w| w.dates.is_none())
+    );
 }

@@ -145,6 +145,30 @@ impl AlertLevel {
     }
 }
 
+/// When a running clock's alert level rises, if nothing changes: each the first day of
+/// that level (warning ≤ yellow ≤ red).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LevelDates {
+    pub warning_on: Date,
+    pub yellow_on: Date,
+    pub red_on: Date,
+}
+
+impl LevelDates {
+    /// The level on a day, as the clock would read it.
+    pub fn level_on(&self, day: Date) -> AlertLevel {
+        if day >= self.red_on {
+            AlertLevel::Red
+        } else if day >= self.yellow_on {
+            AlertLevel::Yellow
+        } else if day >= self.warning_on {
+            AlertLevel::Warning
+        } else {
+            AlertLevel::None
+        }
+    }
+}
+
 /// What a clock says on one day.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Reading {
@@ -261,24 +285,71 @@ impl TimeLimit {
 
     /// The due date, or None while an open stop begins before it.
     fn due(&self, calendar: &Calendar, pauses: &[Pause]) -> Result<Option<Date>, CalendarError> {
-        let (first, total) = self.span();
+        let (_, total) = self.span();
+        self.counted_day(calendar, pauses, total)
+    }
+
+    /// The day the k-th counted day falls on (k ≥ 1), or None while an open stop begins
+    /// before it.
+    fn counted_day(
+        &self,
+        calendar: &Calendar,
+        pauses: &[Pause],
+        k: i64,
+    ) -> Result<Option<Date>, CalendarError> {
+        let (first, _) = self.span();
         let before_first = first.yesterday().unwrap_or(first);
         let mut paused = 0i64;
         loop {
-            let days = u32::try_from(total + paused).unwrap_or(u32::MAX);
-            let due = calendar.add_workdays(before_first, days)?;
-            if pauses.iter().any(|p| p.until.is_none() && p.from <= due) {
+            let days = u32::try_from(k + paused).unwrap_or(u32::MAX);
+            let day = calendar.add_workdays(before_first, days)?;
+            if pauses.iter().any(|p| p.until.is_none() && p.from <= day) {
                 return Ok(None);
             }
-            let next = due.tomorrow().unwrap_or(due);
+            let next = day.tomorrow().unwrap_or(day);
             let now_paused = calendar.workdays_between(first, next)?
                 - Self::counted(calendar, pauses, first, next)?;
             // Each round moves the date past more pauses; it stops when none is left behind.
             if now_paused == paused {
-                return Ok(Some(due));
+                return Ok(Some(day));
             }
             paused = now_paused;
         }
+    }
+
+    /// The days on which the clock's alert level will rise — 预警, 黄牌, 红牌 — as long as
+    /// nothing happens to the case; None for a stopped or closed clock (it will not rise
+    /// until an act changes it, and the act recomputes this). Supervision indexes these, so
+    /// its work per tick is the clocks that cross a threshold, not every open clock.
+    pub fn level_dates(
+        &self,
+        calendar: &Calendar,
+        settings: &TimeLimitSettings,
+    ) -> Result<Option<LevelDates>, CalendarError> {
+        if self.closed_on.is_some() {
+            return Ok(None);
+        }
+        let pauses = self.pauses(settings);
+        if pauses.iter().any(|p| p.until.is_none()) {
+            return Ok(None);
+        }
+        let (_, total) = self.span();
+        // remaining ≤ t from the day after the (total − t)-th counted day; from the start
+        // when there are t or fewer days in all.
+        let starts_when = |t: i64| -> Result<Date, CalendarError> {
+            if total - t <= 0 {
+                return Ok(self.started_on);
+            }
+            let day = self
+                .counted_day(calendar, &pauses, total - t)?
+                .expect("no open stop");
+            Ok(day.tomorrow().unwrap_or(day))
+        };
+        Ok(Some(LevelDates {
+            warning_on: starts_when(settings.warning_within_days)?,
+            yellow_on: starts_when(settings.yellow_within_days)?,
+            red_on: starts_when(0)?,
+        }))
     }
 
     /// The clock on a day.

@@ -198,6 +198,31 @@ fn days_are_counted_in_the_configured_time_zone() {
 }
 
 #[test]
+fn level_dates_follow_the_2026_spring_festival() {
+    // 20 days from Monday 2 February 2026: due Friday 6 March (see above).
+    let clock = TimeLimit::new(date(2026, 2, 2), 20);
+    let dates = clock
+        .level_dates(&calendar(), &settings())
+        .unwrap()
+        .unwrap();
+    // 预警 with 5 left: from the day after the 15th counted day, the make-up Saturday
+    // 28 February.
+    assert_eq!(dates.warning_on, date(2026, 3, 1));
+    assert_eq!(dates.yellow_on, date(2026, 3, 6));
+    assert_eq!(dates.red_on, date(2026, 3, 7));
+    let mut stopped = clock.clone();
+    stopped.stops.push(corrections(date(2026, 2, 5), None));
+    assert_eq!(
+        stopped.level_dates(&calendar(), &settings()).unwrap(),
+        None,
+        "a stopped clock does not rise"
+    );
+    let mut closed = clock;
+    closed.closed_on = Some(date(2026, 2, 20));
+    assert_eq!(closed.level_dates(&calendar(), &settings()).unwrap(), None);
+}
+
+#[test]
 fn alert_thresholds_are_settings() {
     let strict = TimeLimitSettings {
         warning_within_days: 10,
@@ -265,6 +290,41 @@ proptest! {
         prop_assert!(c.is_workday(due).unwrap());
         let after = due.tomorrow().unwrap();
         prop_assert_eq!(clock.read(&c, after, &s).unwrap().remaining_days, 0);
+    }
+
+    /// The indexed level dates agree with reading the clock on every day around them.
+    #[test]
+    fn level_dates_agree_with_readings(
+        start in 0i64..300,
+        limit in 0u32..30,
+        stop_at in 0i64..20,
+        stop_len in 0i64..10,
+        extended in proptest::bool::ANY,
+    ) {
+        let started_on = day_in_2025(start);
+        let mut clock = TimeLimit::new(started_on, limit);
+        if stop_len > 0 {
+            let from = day_in_2025(start + stop_at);
+            clock.stops.push(corrections(from, Some(day_in_2025(start + stop_at + stop_len))));
+        }
+        if extended {
+            clock.extensions.push(Extension {
+                days: 10,
+                approver: "局长".into(),
+                reason: "现场核查".into(),
+                granted_on: started_on,
+            });
+        }
+        let calendar = calendar();
+        let dates = clock.level_dates(&calendar, &settings()).unwrap().unwrap();
+        prop_assert!(dates.warning_on <= dates.yellow_on && dates.yellow_on <= dates.red_on);
+        for offset in 0..90 {
+            let day = day_in_2025(start + offset);
+            let reading = clock.read(&calendar, day, &settings()).unwrap();
+            if !reading.suspended {
+                prop_assert_eq!(dates.level_on(day), reading.level, "{}", day);
+            }
+        }
     }
 
     #[test]

@@ -718,6 +718,7 @@ pub async fn act(
     }
     let role = acting_role(actor, &stored, &act)?;
     let settings = cases::time_limit_settings(&state.store).await?;
+    let calendar = state.calendar.get(&state.store).await?;
     let acting = Acting {
         actor,
         role,
@@ -726,9 +727,14 @@ pub async fn act(
     };
     let number = cases::case_number(id, acting.on);
     let event = decide(&stored.case, &acting, &number, act, &settings).map_err(refused)?;
+    let context = cases::ActContext {
+        key: &state.settings.data_key,
+        calendar: &calendar,
+        settings: &settings,
+    };
     let acted = cases::append(
         &state.store,
-        &state.settings.data_key,
+        &context,
         stored,
         event,
         &actor.username,

@@ -8,6 +8,7 @@ mod cases;
 mod catalog;
 mod changes;
 mod guides;
+mod supervision;
 
 use axum::Router;
 use serde::{Deserialize, Serialize};
@@ -34,6 +35,7 @@ use crate::state::AppState;
         (name = "guides", description = "办事指南: checks against the rules, standardization figures, consistency"),
         (name = "calendar", description = "工作日: the loaded holiday notices and working-day arithmetic"),
         (name = "cases", description = "办件: applications, acts on them, inboxes, progress by case number"),
+        (name = "supervision", description = "电子监察: alerts on case clocks and the supervision figures"),
     )
 )]
 struct ApiDoc;
@@ -76,6 +78,8 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(cases::show))
         .routes(routes!(cases::act))
         .routes(routes!(cases::inbox))
+        .routes(routes!(supervision::alerts))
+        .routes(routes!(supervision::figures))
         .split_for_parts()
 }
 

@@ -12,6 +12,7 @@ mod guides;
 mod home;
 mod reference_lists;
 mod session;
+mod supervision;
 
 pub use changes::visible_filter as visible_change_filter;
 pub use guides::standardization;
@@ -59,6 +60,8 @@ pub fn router() -> Router<AppState> {
         .route("/guides/consistency", get(guides::consistency_page))
         .route("/calendar", get(calendar::show))
         .route("/calendar/import", post(calendar::import))
+        .route("/supervision", get(supervision::dashboard))
+        .route("/supervision/cases/{id}", get(supervision::case_timeline))
         .route("/guides/lists", get(reference_lists::show))
         .route("/guides/lists/{list}", post(reference_lists::replace))
         .route("/guides/lists/{list}/import", post(reference_lists::import))
@@ -73,6 +76,7 @@ pub struct Chrome {
     pub actor_name: Option<String>,
     pub can_see_changes: bool,
     pub can_see_guide_quality: bool,
+    pub can_see_supervision: bool,
     pub csrf: String,
     /// the current path, url-encoded, to come back to after a preference change
     pub back: String,
@@ -95,6 +99,10 @@ impl Chrome {
                 .actor
                 .as_ref()
                 .is_some_and(|a| crate::access::GUIDE_QUALITY.iter().any(|r| a.has(*r))),
+            can_see_supervision: viewer
+                .actor
+                .as_ref()
+                .is_some_and(|a| a.has(Role::Supervisor)),
             csrf: viewer.csrf_token.clone(),
             back: urlencode(path),
         }

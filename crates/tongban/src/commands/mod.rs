@@ -32,6 +32,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Demo { db } => {
             let store = open(&settings, &db).await?;
             crate::demo::load_if_empty(&store, &crate::clock::SystemClock).await?;
+            crate::demo_history::load_if_empty(
+                &store,
+                &crate::clock::SystemClock,
+                &settings.zone()?,
+                &settings.data_key()?,
+            )
+            .await?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Code { command } => Ok(codes::code(command)),

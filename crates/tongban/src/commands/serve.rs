@@ -28,8 +28,11 @@ pub async fn run(
         address.set_ip(std::net::Ipv4Addr::LOCALHOST.into());
     }
     let store = super::open(settings, db).await?;
+    let data_key = settings.data_key()?;
     if demo {
         crate::demo::load_if_empty(&store, &SystemClock).await?;
+        crate::demo_history::load_if_empty(&store, &SystemClock, &settings.zone()?, &data_key)
+            .await?;
     }
     let metrics = PrometheusBuilder::new().install_recorder()?;
     let listener = tokio::net::TcpListener::bind(address).await?;
@@ -45,7 +48,7 @@ pub async fn run(
             absolute_millis: settings.session_absolute_hours * 3_600_000,
         },
         time_zone: settings.zone()?,
-        data_key: settings.data_key()?,
+        data_key,
     };
     let state = AppState::new(store.clone(), Arc::new(SystemClock), web, metrics);
     println!("通办 Tongban 已启动 / listening on http://{bound}");
@@ -56,9 +59,16 @@ pub async fn run(
             crate::demo::DEMO_USERNAMES.join(", ")
         );
     }
+    let supervision = tokio::spawn(crate::jobs::supervise(
+        store.clone(),
+        Arc::new(SystemClock),
+        settings.zone()?,
+        std::time::Duration::from_secs(settings.supervision_interval_seconds),
+    ));
     axum::serve(listener, tongban_web::router(state))
         .with_graceful_shutdown(shutdown())
         .await?;
+    supervision.abort();
     store.close().await;
     Ok(ExitCode::SUCCESS)
 }

@@ -21,9 +21,28 @@ on_both!(
     the_applicant_is_sealed_at_rest,
 );
 
-const KEY: &str = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
+static CALENDAR: std::sync::LazyLock<tongban_domain::calendar::Calendar> =
+    std::sync::LazyLock::new(tongban_domain::calendar::Calendar::built_in);
+static SETTINGS: tongban_domain::time_limit::TimeLimitSettings =
+    tongban_domain::time_limit::TimeLimitSettings {
+        restart_next_day: true,
+        extension_days: 10,
+        joint_extension_days: 15,
+        warning_within_days: 5,
+        yellow_within_days: 1,
+    };
 
-async fn actor(app: &TestApp, username: &str) -> Actor {
+pub fn context(key: &DataKey) -> cases::ActContext<'_> {
+    cases::ActContext {
+        key,
+        calendar: &CALENDAR,
+        settings: &SETTINGS,
+    }
+}
+
+pub const KEY: &str = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
+
+pub async fn actor(app: &TestApp, username: &str) -> Actor {
     tongban_store::accounts::authenticate(&app.store, username, "demo12345")
         .await
         .unwrap()
@@ -50,7 +69,7 @@ fn applicant() -> Applicant {
 }
 
 /// Submits a complete online application for the demo market item; returns the case id.
-async fn submitted(app: &TestApp, key: &DataKey, idempotency_key: Option<&str>) -> (i64, bool) {
+pub async fn submitted(app: &TestApp, key: &DataKey, idempotency_key: Option<&str>) -> (i64, bool) {
     let code = market_item(app).await;
     let published = catalog::require_published(&app.store, &code).await.unwrap();
     let guide = published
@@ -99,7 +118,7 @@ async fn accepted(app: &TestApp, key: &DataKey) -> i64 {
     let (id, _) = submitted(app, key, None).await;
     let clerk = actor(app, "clerk").await;
     let on = date(2026, 3, 2);
-    let acted = cases::act(&app.store, key, id, "clerk", None, |stored| {
+    let acted = cases::act(&app.store, &context(key), id, "clerk", None, |stored| {
         stored.case.accept(
             &acting(&clerk, on),
             &cases::case_number(stored.id, on),
@@ -124,7 +143,7 @@ async fn a_case_is_its_history(app: TestApp) {
     let approver = actor(&app, "approver").await;
     let on = date(2026, 3, 2);
     // Deciding before acceptance is refused and changes nothing.
-    let early = cases::act(&app.store, &key, id, "reviewer", None, |s| {
+    let early = cases::act(&app.store, &context(&key), id, "reviewer", None, |s| {
         s.case.approve(&acting(&reviewer, on), "undertake", "")
     })
     .await;
@@ -132,7 +151,7 @@ async fn a_case_is_its_history(app: TestApp) {
         early,
         Err(ActError::Refused(CaseError::OutOfOrder { .. }))
     ));
-    let acted = cases::act(&app.store, &key, id, "clerk", None, |s| {
+    let acted = cases::act(&app.store, &context(&key), id, "clerk", None, |s| {
         s.case.accept(
             &acting(&clerk, on),
             &cases::case_number(s.id, on),
@@ -163,7 +182,7 @@ async fn a_case_is_its_history(app: TestApp) {
         ("review", &reviewer),
         ("approve", &approver),
     ] {
-        cases::act(&app.store, &key, id, &who.username, None, |s| {
+        cases::act(&app.store, &context(&key), id, &who.username, None, |s| {
             s.case.approve(&acting(who, date(2026, 3, 3)), step, "同意")
         })
         .await
@@ -228,10 +247,17 @@ async fn of_two_simultaneous_acts_exactly_one_wins(app: TestApp) {
         .case
         .return_to(&acting(&reviewer, on), "undertake", None, "乙")
         .unwrap();
-    cases::append(&app.store, &key, seen.clone(), first, "reviewer", None)
-        .await
-        .unwrap();
-    let lost = cases::append(&app.store, &key, seen, second, "reviewer", None).await;
+    cases::append(
+        &app.store,
+        &context(&key),
+        seen.clone(),
+        first,
+        "reviewer",
+        None,
+    )
+    .await
+    .unwrap();
+    let lost = cases::append(&app.store, &context(&key), seen, second, "reviewer", None).await;
     let Err(ActError::Store(error)) = lost else {
         panic!("the second act must lose: {lost:?}")
     };
@@ -246,7 +272,7 @@ async fn of_two_simultaneous_acts_exactly_one_wins(app: TestApp) {
         let reviewer = reviewer.clone();
         let key = key.clone();
         tasks.push(tokio::spawn(async move {
-            cases::act(&store, &key, id, "reviewer", None, |s| {
+            cases::act(&store, &context(&key), id, "reviewer", None, |s| {
                 s.case.claim(&acting(&reviewer, on), "review")
             })
             .await
@@ -275,13 +301,20 @@ async fn a_retried_act_does_not_act_twice(app: TestApp) {
     let clerk = actor(&app, "clerk").await;
     let on = date(2026, 3, 2);
     for attempt in 0..2 {
-        let acted = cases::act(&app.store, &key, id, "clerk", Some("accept-1"), |s| {
-            s.case.accept(
-                &acting(&clerk, on),
-                &cases::case_number(s.id, on),
-                Acceptance::Normal,
-            )
-        })
+        let acted = cases::act(
+            &app.store,
+            &context(&key),
+            id,
+            "clerk",
+            Some("accept-1"),
+            |s| {
+                s.case.accept(
+                    &acting(&clerk, on),
+                    &cases::case_number(s.id, on),
+                    Acceptance::Normal,
+                )
+            },
+        )
         .await
         .unwrap();
         assert_eq!(acted.repeated, attempt == 1);

@@ -11,4 +11,5 @@ mod cli;
 mod guides;
 mod helpers;
 mod import;
+mod supervision;
 mod web;

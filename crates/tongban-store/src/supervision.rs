@@ -1,0 +1,409 @@
+//! Electronic supervision (电子监察): the watch index over open case clocks, the tick that
+//! raises and escalates alerts, and the figures the supervisor's dashboard shows.
+//!
+//! An act on a case rewrites its watches (`rewatch`, inside the act's transaction) with the
+//! days each clock's level rises. A tick is a few set-based statements over the watches whose
+//! next rise has come: it never reads a case that did not cross a threshold. Alerts are
+//! unique per clock, level and day, so app servers ticking together raise each alert once.
+
+use jiff::civil::Date;
+use sqlx::{Any, Row};
+use tongban_domain::case::Watch;
+use tongban_domain::time_limit::AlertLevel;
+
+use crate::{Store, StoreError, WriteTx};
+
+pub fn level_rank(level: AlertLevel) -> i64 {
+    match level {
+        AlertLevel::None => 0,
+        AlertLevel::Warning => 1,
+        AlertLevel::Yellow => 2,
+        AlertLevel::Red => 3,
+    }
+}
+
+pub fn level_of_rank(rank: i64) -> AlertLevel {
+    match rank {
+        1 => AlertLevel::Warning,
+        2 => AlertLevel::Yellow,
+        3 => AlertLevel::Red,
+        _ => AlertLevel::None,
+    }
+}
+
+/// The level a watch row reads on day `$1`, in SQL.
+const LEVEL_ON: &str = "CASE WHEN red_on <= $1 THEN 3 WHEN yellow_on <= $1 THEN 2 \
+                        WHEN warning_on <= $1 THEN 1 ELSE 0 END";
+
+/// Raises, for the watch rows `rows` (a condition over `case_watch` that may use `$1`, the
+/// day, and `$3`), an alert at the level each reads on day `$1` where that is above the level
+/// already alerted; resolves the lower alerts of those clocks as escalated; queues a message
+/// for the clerk who holds the step and for the department's heads. Returns (raised, messages).
+async fn raise(
+    tx: &mut WriteTx,
+    rows: &str,
+    day: &str,
+    now_millis: i64,
+    extra: &str,
+) -> Result<(u64, u64), StoreError> {
+    let raised = sqlx::query::<Any>(sqlx::AssertSqlSafe(format!(
+        "INSERT INTO alerts (case_id, step, step_name, level, raised_on, raised_at, department_id, responsible) \
+         SELECT case_id, step, step_name, {LEVEL_ON}, $1, $2, department_id, responsible FROM case_watch \
+         WHERE ({rows}) AND {LEVEL_ON} > level \
+         ON CONFLICT (case_id, step, level, raised_on) DO NOTHING"
+    )))
+    .bind(day)
+    .bind(now_millis)
+    .bind(extra)
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
+    if raised == 0 {
+        return Ok((0, 0));
+    }
+    sqlx::query::<Any>(
+        "UPDATE alerts SET resolved_at = $2, resolution = 'escalated' WHERE resolved_at IS NULL \
+         AND raised_at <> $2 AND (case_id, step) IN \
+         (SELECT case_id, step FROM alerts WHERE raised_on = $1 AND raised_at = $2)",
+    )
+    .bind(day)
+    .bind(now_millis)
+    .execute(&mut **tx)
+    .await?;
+    let mut messages = sqlx::query::<Any>(
+        "INSERT INTO outbox (channel, recipient, subject, body, alert_id, created_at, attempts, next_attempt_at) \
+         SELECT 'log', responsible, 'supervision.alert', '', id, $2, 0, $2 FROM alerts \
+         WHERE raised_on = $1 AND raised_at = $2 AND responsible IS NOT NULL",
+    )
+    .bind(day)
+    .bind(now_millis)
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
+    messages += sqlx::query::<Any>(
+        "INSERT INTO outbox (channel, recipient, subject, body, alert_id, created_at, attempts, next_attempt_at) \
+         SELECT 'log', u.username, 'supervision.alert', '', a.id, $2, 0, $2 FROM alerts a \
+         JOIN users u ON u.department_id = a.department_id AND u.disabled = 0 \
+         JOIN user_roles r ON r.user_id = u.id AND r.role = 'department_approver' \
+         WHERE a.raised_on = $1 AND a.raised_at = $2",
+    )
+    .bind(day)
+    .bind(now_millis)
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
+    Ok((raised, messages))
+}
+
+/// Replaces a case's watches after an act on day `on`, and raises at once what its clocks
+/// already reached. A level already alerted stays alerted while the clock still reads it (or
+/// is stopped); alerts above what the clock now reads (an extension, a passed step, a closed
+/// case) are resolved as acted on.
+pub(crate) async fn rewatch(
+    tx: &mut WriteTx,
+    case_id: i64,
+    watches: &[Watch],
+    on: Date,
+    at_millis: i64,
+) -> Result<(), StoreError> {
+    let alerted: Vec<(String, i64)> = sqlx::query::<Any>(
+        "SELECT step, MAX(level) FROM alerts WHERE case_id = $1 AND resolved_at IS NULL GROUP BY step",
+    )
+    .bind(case_id)
+    .fetch_all(&mut **tx)
+    .await?
+    .iter()
+    .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+    .collect::<Result<_, StoreError>>()?;
+    sqlx::query::<Any>("DELETE FROM case_watch WHERE case_id = $1")
+        .bind(case_id)
+        .execute(&mut **tx)
+        .await?;
+    let mut kept_levels: Vec<(String, i64)> = Vec::new();
+    for watch in watches {
+        let step = watch.step.clone().unwrap_or_default();
+        let before = alerted
+            .iter()
+            .find(|(s, _)| *s == step)
+            .map_or(0, |(_, level)| *level);
+        let level = match &watch.dates {
+            Some(dates) => before.min(level_rank(dates.level_on(on))),
+            None => before,
+        };
+        let day = |d: Option<Date>| d.map(|d| d.to_string());
+        sqlx::query::<Any>(
+            "INSERT INTO case_watch (case_id, step, step_name, department_id, responsible, level, \
+             warning_on, yellow_on, red_on) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(case_id)
+        .bind(&step)
+        .bind(&watch.step_name)
+        .bind(watch.department_id)
+        .bind(watch.responsible.as_deref())
+        .bind(level)
+        .bind(day(watch.dates.map(|d| d.warning_on)))
+        .bind(day(watch.dates.map(|d| d.yellow_on)))
+        .bind(day(watch.dates.map(|d| d.red_on)))
+        .execute(&mut **tx)
+        .await?;
+        kept_levels.push((step, level));
+    }
+    let open: Vec<(i64, String, i64)> = sqlx::query::<Any>(
+        "SELECT id, step, level FROM alerts WHERE case_id = $1 AND resolved_at IS NULL",
+    )
+    .bind(case_id)
+    .fetch_all(&mut **tx)
+    .await?
+    .iter()
+    .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
+    .collect::<Result<_, StoreError>>()?;
+    for (id, step, level) in open {
+        let still = kept_levels
+            .iter()
+            .any(|(s, kept)| *s == step && level <= *kept);
+        if !still {
+            sqlx::query::<Any>(
+                "UPDATE alerts SET resolved_at = $1, resolution = 'acted' WHERE id = $2",
+            )
+            .bind(at_millis)
+            .bind(id)
+            .execute(&mut **tx)
+            .await?;
+        }
+    }
+    // What the clocks already reached on the day of the act is raised now, not at a tick.
+    let day = on.to_string();
+    raise(
+        tx,
+        "case_id = CAST($3 AS BIGINT)",
+        &day,
+        at_millis,
+        &case_id.to_string(),
+    )
+    .await?;
+    sqlx::query::<Any>(sqlx::AssertSqlSafe(format!(
+        "UPDATE case_watch SET level = {LEVEL_ON} WHERE case_id = $2 AND {LEVEL_ON} > level"
+    )))
+    .bind(&day)
+    .bind(case_id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// What one tick did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TickReport {
+    /// the days the tick covered: after `from`, up to and including `to`
+    pub from: String,
+    pub to: String,
+    pub raised: u64,
+    pub notifications: u64,
+}
+
+/// Raises the alerts of the days since the last tick, up to `day`: each clock that crossed a
+/// threshold on those days gets an alert at the level it reads on `day` (see [`raise`]).
+/// Only the clocks whose threshold days fall in that span are read, through their indexes.
+pub async fn tick(store: &Store, day: Date, now_millis: i64) -> Result<TickReport, StoreError> {
+    let day = day.to_string();
+    let mut tx = store.write().await?;
+    let last: String = sqlx::query::<Any>("SELECT last_day FROM supervision_ticks WHERE id = 1")
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get(0)?;
+    let mut report = TickReport {
+        from: last.clone(),
+        to: day.clone(),
+        ..TickReport::default()
+    };
+    if last < day {
+        let rows = "(warning_on > $3 AND warning_on <= $1) OR (yellow_on > $3 AND yellow_on <= $1) \
+                    OR (red_on > $3 AND red_on <= $1)";
+        let (raised, messages) = raise(&mut tx, rows, &day, now_millis, &last).await?;
+        report.raised = raised;
+        report.notifications = messages;
+        sqlx::query::<Any>(
+            "UPDATE supervision_ticks SET last_day = $1, last_at = $2 WHERE id = 1 AND last_day < $1",
+        )
+        .bind(&day)
+        .bind(now_millis)
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(report)
+}
+
+/// One alert, for lists and the dashboard.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Alert {
+    pub id: i64,
+    pub case_id: i64,
+    pub case_number: Option<String>,
+    /// empty: the whole case
+    pub step: String,
+    pub step_name: String,
+    pub level: AlertLevel,
+    pub raised_on: String,
+    pub raised_at: i64,
+    pub department_id: i64,
+    pub department: String,
+    pub responsible: Option<String>,
+    pub notified: Vec<String>,
+    pub resolved_at: Option<i64>,
+    pub resolution: Option<String>,
+}
+
+/// Alerts, newest first: open ones only, or all; optionally of one department or case.
+pub async fn alerts(
+    store: &Store,
+    open_only: bool,
+    department_id: Option<i64>,
+    case_id: Option<i64>,
+    limit: i64,
+) -> Result<Vec<Alert>, StoreError> {
+    let rows = sqlx::query::<Any>(
+        "SELECT a.id, a.case_id, c.case_number, a.step, a.level, a.raised_on, a.raised_at, \
+         a.department_id, d.name, a.responsible, a.resolved_at, a.resolution, a.step_name FROM alerts a \
+         JOIN cases c ON c.id = a.case_id JOIN departments d ON d.id = a.department_id \
+         WHERE ($1 = 0 OR a.resolved_at IS NULL) AND ($2 = 0 OR a.department_id = $2) \
+         AND ($3 = 0 OR a.case_id = $3) ORDER BY a.raised_at DESC, a.id DESC LIMIT $4",
+    )
+    .bind(i64::from(open_only))
+    .bind(department_id.unwrap_or(0))
+    .bind(case_id.unwrap_or(0))
+    .bind(limit)
+    .fetch_all(store.pool())
+    .await?;
+    // Who was told of these alerts: one read for the whole page of them.
+    let ids: Vec<i64> = rows
+        .iter()
+        .map(|r| r.try_get(0))
+        .collect::<Result<_, _>>()?;
+    let (low, high) = (
+        ids.iter().copied().min().unwrap_or(0),
+        ids.iter().copied().max().unwrap_or(0),
+    );
+    let mut notified: std::collections::HashMap<i64, Vec<String>> = Default::default();
+    for n in sqlx::query::<Any>(
+        "SELECT alert_id, recipient FROM outbox WHERE alert_id BETWEEN $1 AND $2 ORDER BY id",
+    )
+    .bind(low)
+    .bind(high)
+    .fetch_all(store.pool())
+    .await?
+    {
+        notified
+            .entry(n.try_get(0)?)
+            .or_default()
+            .push(n.try_get(1)?);
+    }
+    let mut alerts = Vec::with_capacity(rows.len());
+    for (r, id) in rows.iter().zip(ids) {
+        alerts.push(Alert {
+            id,
+            case_id: r.try_get(1)?,
+            case_number: r.try_get(2)?,
+            step: r.try_get(3)?,
+            level: level_of_rank(r.try_get(4)?),
+            raised_on: r.try_get(5)?,
+            raised_at: r.try_get(6)?,
+            department_id: r.try_get(7)?,
+            department: r.try_get(8)?,
+            responsible: r.try_get(9)?,
+            notified: notified.remove(&id).unwrap_or_default(),
+            resolved_at: r.try_get(10)?,
+            resolution: r.try_get(11)?,
+            step_name: r.try_get(12)?,
+        });
+    }
+    Ok(alerts)
+}
+
+/// Open case clocks by department and current level, for the dashboard.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DepartmentFigures {
+    pub department_id: i64,
+    pub department: String,
+    pub open_cases: i64,
+    pub warning: i64,
+    pub yellow: i64,
+    pub red: i64,
+}
+
+/// Each department's open cases and how many stand at each level on `day` (whole-case clocks).
+pub async fn figures(store: &Store, day: Date) -> Result<Vec<DepartmentFigures>, StoreError> {
+    sqlx::query::<Any>(sqlx::AssertSqlSafe(format!(
+        "SELECT department_id, name, COUNT(*), SUM(CASE WHEN lv = 1 THEN 1 ELSE 0 END), \
+         SUM(CASE WHEN lv = 2 THEN 1 ELSE 0 END), SUM(CASE WHEN lv = 3 THEN 1 ELSE 0 END) \
+         FROM (SELECT w.department_id, d.name, {LEVEL_ON} AS lv FROM case_watch w \
+         JOIN departments d ON d.id = w.department_id WHERE w.step = '') levels \
+         GROUP BY department_id, name ORDER BY name"
+    )))
+    .bind(day.to_string())
+    .fetch_all(store.pool())
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(DepartmentFigures {
+            department_id: r.try_get(0)?,
+            department: r.try_get(1)?,
+            open_cases: r.try_get(2)?,
+            warning: r.try_get(3)?,
+            yellow: r.try_get(4)?,
+            red: r.try_get(5)?,
+        })
+    })
+    .collect()
+}
+
+/// Alerts raised per day and level since `from` (inclusive): the trend.
+pub async fn raised_per_day(
+    store: &Store,
+    from: Date,
+) -> Result<Vec<(String, AlertLevel, i64)>, StoreError> {
+    sqlx::query::<Any>(
+        "SELECT raised_on, level, COUNT(*) FROM alerts WHERE raised_on >= $1 \
+         GROUP BY raised_on, level ORDER BY raised_on, level",
+    )
+    .bind(from.to_string())
+    .fetch_all(store.pool())
+    .await?
+    .iter()
+    .map(|r| Ok((r.try_get(0)?, level_of_rank(r.try_get(1)?), r.try_get(2)?)))
+    .collect()
+}
+
+/// Delivers pending messages on the log channel (the structured log a deployment collects);
+/// other channels come with case notifications. Returns how many were sent.
+pub async fn deliver_log_messages(store: &Store, now_millis: i64) -> Result<u64, StoreError> {
+    let mut tx = store.write().await?;
+    let rows = sqlx::query::<Any>(
+        "SELECT o.id, o.recipient, o.subject, a.case_id, a.step, a.level FROM outbox o \
+         LEFT JOIN alerts a ON a.id = o.alert_id \
+         WHERE o.channel = 'log' AND o.sent_at IS NULL AND o.next_attempt_at <= $1 ORDER BY o.id LIMIT 1000",
+    )
+    .bind(now_millis)
+    .fetch_all(&mut *tx)
+    .await?;
+    for r in &rows {
+        let id: i64 = r.try_get(0)?;
+        let recipient: String = r.try_get(1)?;
+        let subject: String = r.try_get(2)?;
+        let case_id: Option<i64> = r.try_get(3)?;
+        let step: Option<String> = r.try_get(4)?;
+        let level: Option<i64> = r.try_get(5)?;
+        tracing::info!(
+            target: "tongban::notify",
+            %recipient, %subject, case_id, step, level = level.map(|l| level_of_rank(l).as_str()),
+            "notification"
+        );
+        sqlx::query::<Any>("UPDATE outbox SET sent_at = $1, attempts = attempts + 1 WHERE id = $2")
+            .bind(now_millis)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(rows.len() as u64)
+}

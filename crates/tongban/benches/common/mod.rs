@@ -1,0 +1,35 @@
+//! What the benchmarks share: a fresh database on each backend.
+
+use sqlx::Connection;
+
+/// A new empty database: a SQLite file in a temporary folder (returned to be removed), or a
+/// new PostgreSQL database beside TONGBAN_TEST_POSTGRES (None, with a message, when unreachable).
+pub async fn fresh(url_kind: &str) -> Option<(String, Option<std::path::PathBuf>)> {
+    match url_kind {
+        "sqlite" => {
+            let dir = std::env::temp_dir().join(format!("tongban-bench-{}", std::process::id()));
+            std::fs::create_dir_all(&dir).ok()?;
+            let file = dir.join(format!("bench-{}.sqlite", rand::random::<u32>()));
+            Some((format!("sqlite://{}", file.display()), Some(dir)))
+        }
+        _ => {
+            sqlx::any::install_default_drivers();
+            let admin = std::env::var("TONGBAN_TEST_POSTGRES")
+                .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
+            let Ok(mut conn) = sqlx::AnyConnection::connect(&admin).await else {
+                eprintln!("postgres: skipped ({admin} unreachable)");
+                return None;
+            };
+            let name = format!("tongban_bench_{}", rand::random::<u32>());
+            sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+                .execute(&mut conn)
+                .await
+                .ok()?;
+            let base = admin
+                .rsplit_once('/')
+                .map_or(admin.as_str(), |(b, _)| b)
+                .to_owned();
+            Some((format!("{base}/{name}"), None))
+        }
+    }
+}

@@ -1,0 +1,137 @@
+//! Electronic supervision at scale: BENCH_CASES open cases (default 1,000,000) under watch,
+//! of which 1% reach a new alert level on each day; one tick per day for 10 days, on SQLite
+//! and on PostgreSQL (TONGBAN_TEST_POSTGRES, skipped if unreachable).
+//!
+//! The open cases are loaded in bulk (rows as the store's acts write them: the case row and
+//! its whole-case watch), not through the API: this measures the tick, not the loading.
+//!
+//! Run: `cargo bench -p tongban --bench supervision_tick` (`BENCH_BACKENDS=sqlite` for one
+//! backend, `BENCH_KEEP=1` to keep the database for a look at the query plans).
+
+use std::time::Instant;
+
+use jiff::civil::{Date, date};
+use sqlx::Connection;
+use tongban_domain::clock::FixedClock;
+use tongban_store::{Store, supervision};
+
+mod common;
+use common::fresh;
+
+const FIRST_DAY: Date = date(2026, 6, 1);
+const BATCH: usize = 1000;
+
+fn day(offset: i64) -> String {
+    FIRST_DAY
+        .checked_add(jiff::Span::new().days(offset))
+        .expect("in range")
+        .to_string()
+}
+
+/// Case `i` reaches 预警 on day `i % 100` (so 1% a day) and nothing more for 200 days.
+async fn load(url: &str, departments: &[i64], n: usize) {
+    let mut conn = sqlx::AnyConnection::connect(url).await.expect("connect");
+    let started = Instant::now();
+    for chunk in (0..n).collect::<Vec<_>>().chunks(BATCH) {
+        let mut cases = String::from(
+            "INSERT INTO cases (id, implementation_code, department_id, applicant_sealed, \
+             applicant_name_masked, channel, phase, version, submitted_at, updated_at) VALUES ",
+        );
+        let mut watches = String::from(
+            "INSERT INTO case_watch (case_id, step, step_name, department_id, responsible, level, \
+             warning_on, yellow_on, red_on) VALUES ",
+        );
+        for (j, &i) in chunk.iter().enumerate() {
+            let id = i + 1;
+            let department = departments[i % departments.len()];
+            let warning = day((i % 100) as i64);
+            let later = day(200 + (i % 100) as i64);
+            let sep = if j == 0 { "" } else { "," };
+            cases.push_str(&format!(
+                "{sep}({id}, 'BENCH{id}', {department}, '00', '*', 'online', 'in_progress', 3, 0, 0)"
+            ));
+            watches.push_str(&format!(
+                "{sep}({id}, '', '', {department}, NULL, 0, '{warning}', '{later}', '{later}')"
+            ));
+        }
+        let mut tx = conn.begin().await.expect("begin");
+        sqlx::raw_sql(sqlx::AssertSqlSafe(cases))
+            .execute(&mut *tx)
+            .await
+            .expect("cases");
+        sqlx::raw_sql(sqlx::AssertSqlSafe(watches))
+            .execute(&mut *tx)
+            .await
+            .expect("watches");
+        tx.commit().await.expect("commit");
+    }
+    sqlx::raw_sql("ANALYZE")
+        .execute(&mut conn)
+        .await
+        .expect("analyze");
+    let _ = conn.close().await;
+    println!(
+        "loaded {n} open cases with their watches in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+}
+
+async fn measure(backend: &str, n: usize) {
+    let Some((url, dir)) = fresh(backend).await else {
+        return;
+    };
+    let store = Store::open(&url).await.expect("store");
+    let clock = FixedClock::new("2026-05-29T02:00:00Z".parse().expect("time"));
+    tongban::demo::load_if_empty(&store, &clock)
+        .await
+        .expect("demo city");
+    let departments: Vec<i64> = tongban_store::catalog::departments(&store)
+        .await
+        .expect("departments")
+        .iter()
+        .map(|d| d.id)
+        .collect();
+    load(&url, &departments, n).await;
+    let mut times = Vec::new();
+    for k in 0..10 {
+        let started = Instant::now();
+        let report =
+            supervision::tick(&store, day(k).parse().expect("date"), 1_780_000_000_000 + k)
+                .await
+                .expect("tick");
+        let ms = started.elapsed().as_secs_f64() * 1000.0;
+        times.push(ms);
+        println!(
+            "{backend:8} tick {k}: {ms:8.1} ms  raised {:>6}  messages {:>6}",
+            report.raised, report.notifications
+        );
+    }
+    let mean = times.iter().sum::<f64>() / times.len() as f64;
+    let max = times.iter().copied().fold(0.0, f64::max);
+    println!(
+        "{backend:8} {n} open cases, 1% changing level per tick: mean {mean:.1} ms, max {max:.1} ms"
+    );
+    store.close().await;
+    if std::env::var_os("BENCH_KEEP").is_some() {
+        println!("kept: {url}");
+    } else if let Some(dir) = dir {
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}
+
+fn main() {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let n: usize = std::env::var("BENCH_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1_000_000);
+    let backends = std::env::var("BENCH_BACKENDS").unwrap_or_else(|_| "sqlite,postgres".into());
+    runtime.block_on(async {
+        for backend in backends.split(',') {
+            measure(backend, n).await;
+        }
+    });
+}
