@@ -102,6 +102,7 @@ pub async fn load_if_empty(
         settings: &settings,
     };
     let today = local_date(clock.now(), zone);
+    let now = (today, clock.now_millis());
     let market = staff
         .reviewer
         .department_id
@@ -178,7 +179,8 @@ pub async fn load_if_empty(
             joint_handling: false,
             pledge_allowed: false,
         };
-        let event = Case::submit(&guide, submission, &at(by, submitted_on))?;
+        let mut event = Case::submit(&guide, submission, &at(by, submitted_on))?;
+        event.at_millis = event.at_millis.min(now.1);
         let user = (channel == Channel::Online).then_some(by.user_id);
         let (id, _) = cases::submit(store, key, published, &event, &applicant, user, None).await?;
         made += 1;
@@ -200,7 +202,7 @@ pub async fn load_if_empty(
                     .find(|m| m.required && m.sharing_source.is_none())
                     .map(|m| m.name.clone())
                     .unwrap_or_default();
-                act_on(store, &context, today, id, on, "clerk", move |st, on| {
+                act_on(store, &context, now, id, on, "clerk", move |st, on| {
                     st.case.request_corrections(
                         &at(&s.clerk, on),
                         None,
@@ -215,7 +217,7 @@ pub async fn load_if_empty(
             }
             2 => {
                 let on = next_day(0);
-                act_on(store, &context, today, id, on, "clerk", |st, on| {
+                act_on(store, &context, now, id, on, "clerk", |st, on| {
                     st.case.refuse(
                         &at(&s.clerk, on),
                         "申请人不具备申请资格（营业执照已注销）",
@@ -226,7 +228,7 @@ pub async fn load_if_empty(
             }
             _ => {
                 let on = next_day(0);
-                let accepted = act_on(store, &context, today, id, on, "clerk", |st, on| {
+                let accepted = act_on(store, &context, now, id, on, "clerk", |st, on| {
                     st.case.accept(
                         &at(&s.clerk, on),
                         &cases::case_number(st.id, on),
@@ -253,7 +255,7 @@ pub async fn load_if_empty(
                     }
                     let on = next_day(1 + (i % 3) as i64);
                     going = if *step == "claim" {
-                        act_on(store, &context, today, id, on, "reviewer", |st, on| {
+                        act_on(store, &context, now, id, on, "reviewer", |st, on| {
                             st.case.claim(&at(&s.reviewer, on), "undertake")
                         })
                         .await?
@@ -263,7 +265,7 @@ pub async fn load_if_empty(
                         } else {
                             &s.reviewer
                         };
-                        act_on(store, &context, today, id, on, who, move |st, on| {
+                        act_on(store, &context, now, id, on, who, move |st, on| {
                             st.case
                                 .approve(&at(actor, on), step, "经审查，符合法定条件")
                         })
@@ -272,7 +274,7 @@ pub async fn load_if_empty(
                 }
                 if going && story >= 8 {
                     let on = next_day(1);
-                    going = act_on(store, &context, today, id, on, "clerk", move |st, on| {
+                    going = act_on(store, &context, now, id, on, "clerk", move |st, on| {
                         st.case.close(
                             &at(&s.clerk, on),
                             CaseResult::Licence {
@@ -293,7 +295,7 @@ pub async fn load_if_empty(
                             signed_by: applicant.masked_name(),
                         },
                     };
-                    act_on(store, &context, today, id, on, "clerk", move |st, on| {
+                    act_on(store, &context, now, id, on, "clerk", move |st, on| {
                         st.case.deliver(&at(&s.clerk, on), delivery.clone())
                     })
                     .await?;
@@ -309,7 +311,7 @@ pub async fn load_if_empty(
 async fn act_on(
     store: &Store,
     context: &ActContext<'_>,
-    today: Date,
+    (today, now_millis): (Date, i64),
     id: i64,
     on: Date,
     by: &str,
@@ -318,9 +320,15 @@ async fn act_on(
     if on > today {
         return Ok(false);
     }
-    cases::act(store, context, id, by, None, |s| decide(s, on))
-        .await
-        .map_err(|e| anyhow::anyhow!("demo case {id}: {e:?}"))?;
+    // Today's acts happen at 10:00 unless that is still to come.
+    cases::act(store, context, id, by, None, |s| {
+        decide(s, on).map(|mut event| {
+            event.at_millis = event.at_millis.min(now_millis);
+            event
+        })
+    })
+    .await
+    .map_err(|e| anyhow::anyhow!("demo case {id}: {e:?}"))?;
     Ok(true)
 }
 

@@ -76,6 +76,7 @@ pub struct Labels {
     pub back: &'static str,
     pub alerts: &'static str,
     pub showing_first: &'static str,
+    pub implementation: &'static str,
 }
 
 fn labels(lang: Lang) -> Labels {
@@ -102,6 +103,7 @@ fn labels(lang: Lang) -> Labels {
         remaining: p("剩余工作日", "Working days left"),
         back: p("返回电子监察", "Back to supervision"),
         alerts: p("预警记录", "Alerts"),
+        implementation: p("事项编码", "Item code"),
         showing_first: p("仅显示最近的30条，共", "Showing the latest 30 of"),
     }
 }
