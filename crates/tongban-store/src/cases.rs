@@ -89,8 +89,9 @@ fn new_query_password() -> String {
         .collect()
 }
 
-async fn remembered(
-    tx: &mut WriteTx,
+/// The case a request with this idempotency key acted on, if the actor made one before.
+async fn remembered<'e>(
+    executor: impl sqlx::Executor<'e, Database = Any>,
     actor: &str,
     key: Option<&str>,
 ) -> Result<Option<i64>, StoreError> {
@@ -99,7 +100,7 @@ async fn remembered(
         sqlx::query::<Any>("SELECT case_id FROM idempotency_keys WHERE actor = $1 AND key = $2")
             .bind(actor)
             .bind(key)
-            .fetch_optional(&mut **tx)
+            .fetch_optional(executor)
             .await?
             .map(|row| row.try_get(0))
             .transpose()?,
@@ -193,7 +194,7 @@ pub async fn submit(
         ));
     }
     let mut tx = store.write().await?;
-    if let Some(id) = remembered(&mut tx, &event.actor, idempotency_key).await? {
+    if let Some(id) = remembered(&mut *tx, &event.actor, idempotency_key).await? {
         return Ok((id, true));
     }
     let sealed = key.seal(&serde_json::to_string(applicant).map_err(StoreError::corrupt)?);
@@ -232,35 +233,58 @@ pub async fn submit(
 
 /// Whether this actor already made a request with this idempotency key.
 pub async fn already_done(store: &Store, actor: &str, key: &str) -> Result<bool, StoreError> {
-    Ok(
-        sqlx::query::<Any>("SELECT 1 FROM idempotency_keys WHERE actor = $1 AND key = $2")
-            .bind(actor)
-            .bind(key)
-            .fetch_optional(store.pool())
-            .await?
-            .is_some(),
-    )
+    Ok(remembered(store.pool(), actor, Some(key)).await?.is_some())
 }
 
 /// The clock and alert settings, defaults where the database holds none (data, not code).
 pub async fn time_limit_settings(store: &Store) -> Result<TimeLimitSettings, StoreError> {
-    use crate::guides::setting;
+    // One read for all of them: cases are read with these on every request.
+    let stored: std::collections::HashMap<String, String> = sqlx::query::<Any>(
+        "SELECT name, value FROM settings WHERE name LIKE 'time_limit.%' OR name LIKE 'supervision.%'",
+    )
+    .fetch_all(store.pool())
+    .await?
+    .iter()
+    .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+    .collect::<Result<_, StoreError>>()?;
+    fn set<T: std::str::FromStr>(
+        stored: &std::collections::HashMap<String, String>,
+        name: &str,
+        target: &mut T,
+    ) -> Result<(), StoreError> {
+        if let Some(value) = stored.get(name) {
+            *target = value
+                .parse()
+                .map_err(|_| StoreError::corrupt(format!("{name} = {value}")))?;
+        }
+        Ok(())
+    }
     let mut settings = TimeLimitSettings::default();
-    if let Some(v) = setting(store, "time_limit.restart_next_day").await? {
-        settings.restart_next_day = v;
-    }
-    if let Some(v) = setting(store, "time_limit.extension_days").await? {
-        settings.extension_days = v;
-    }
-    if let Some(v) = setting(store, "time_limit.joint_extension_days").await? {
-        settings.joint_extension_days = v;
-    }
-    if let Some(v) = setting(store, "supervision.warning_within_days").await? {
-        settings.warning_within_days = v;
-    }
-    if let Some(v) = setting(store, "supervision.yellow_within_days").await? {
-        settings.yellow_within_days = v;
-    }
+    set(
+        &stored,
+        "time_limit.restart_next_day",
+        &mut settings.restart_next_day,
+    )?;
+    set(
+        &stored,
+        "time_limit.extension_days",
+        &mut settings.extension_days,
+    )?;
+    set(
+        &stored,
+        "time_limit.joint_extension_days",
+        &mut settings.joint_extension_days,
+    )?;
+    set(
+        &stored,
+        "supervision.warning_within_days",
+        &mut settings.warning_within_days,
+    )?;
+    set(
+        &stored,
+        "supervision.yellow_within_days",
+        &mut settings.yellow_within_days,
+    )?;
     Ok(settings)
 }
 
@@ -499,7 +523,10 @@ pub async fn append(
     };
     let expected = stored.case.version as i64;
     let mut tx = store.write().await?;
-    if remembered(&mut tx, actor, idempotency_key).await?.is_some() {
+    if remembered(&mut *tx, actor, idempotency_key)
+        .await?
+        .is_some()
+    {
         // The same request landed while this one was deciding.
         drop(tx);
         let stored = load(store, id)

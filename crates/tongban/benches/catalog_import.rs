@@ -80,14 +80,8 @@ async fn measure(backend: &str, label: &str, rows: &[RawCatalogRow]) {
 }
 
 fn main() {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
-    let n: usize = std::env::var("BENCH_ROWS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(100_000);
+    let runtime = common::runtime();
+    let n = common::size("BENCH_ROWS", 100_000);
     let real = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../../../shared/data/catalog/guangan_district_items.csv");
     let real_rows = std::fs::read(&real).ok().map(|bytes| {

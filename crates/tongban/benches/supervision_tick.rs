@@ -120,14 +120,8 @@ async fn measure(backend: &str, n: usize) {
 }
 
 fn main() {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
-    let n: usize = std::env::var("BENCH_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(1_000_000);
+    let runtime = common::runtime();
+    let n = common::size("BENCH_CASES", 1_000_000);
     let backends = std::env::var("BENCH_BACKENDS").unwrap_or_else(|_| "sqlite,postgres".into());
     runtime.block_on(async {
         for backend in backends.split(',') {

@@ -398,10 +398,15 @@ impl TimeLimit {
         settings: &TimeLimitSettings,
     ) -> Result<bool, CalendarError> {
         let reading = self.read(calendar, day, settings)?;
-        Ok(match (self.closed_on, reading.due_on) {
+        Ok(self.is_over_by(&reading, day))
+    }
+
+    /// `is_over` from a reading already taken on `day`, without reading the clock again.
+    pub fn is_over_by(&self, reading: &Reading, day: Date) -> bool {
+        match (self.closed_on, reading.due_on) {
             (Some(closed), Some(due)) if closed <= day => closed > due,
             _ => reading.remaining_days <= 0 && !reading.suspended,
-        })
+        }
     }
 }
 

@@ -223,37 +223,56 @@ fn read(
     today: Date,
     settings: &TimeLimitSettings,
 ) -> (ClockDto, bool) {
-    let over = clock.is_over(calendar, today, settings).unwrap_or(false);
-    let dto = match clock.read(calendar, today, settings) {
-        Ok(reading) => ClockDto::from(reading),
-        Err(error) => ClockDto {
-            due_on: None,
-            elapsed_days: None,
-            remaining_days: None,
-            suspended: false,
-            closed: clock.closed_on.is_some(),
-            level: None,
-            unavailable: Some(format!("{} / {}", error.zh(), error.en())),
-        },
-    };
-    (dto, over)
+    match clock.read(calendar, today, settings) {
+        Ok(reading) => {
+            let over = clock.is_over_by(&reading, today);
+            (ClockDto::from(reading), over)
+        }
+        Err(error) => (
+            ClockDto {
+                due_on: None,
+                elapsed_days: None,
+                remaining_days: None,
+                suspended: false,
+                closed: clock.closed_on.is_some(),
+                level: None,
+                unavailable: Some(format!("{} / {}", error.zh(), error.en())),
+            },
+            false,
+        ),
+    }
 }
 
-async fn case_dto(
+/// The calendar and clock settings a case is read with: loaded once per request.
+struct Reader {
+    calendar: std::sync::Arc<tongban_domain::calendar::Calendar>,
+    settings: TimeLimitSettings,
+}
+
+impl Reader {
+    async fn load(state: &AppState) -> Result<Reader, ApiError> {
+        Ok(Reader {
+            calendar: state.calendar.get(&state.store).await?,
+            settings: cases::time_limit_settings(&state.store).await?,
+        })
+    }
+}
+
+fn case_dto(
     state: &AppState,
+    reader: &Reader,
     stored: &StoredCase,
     query_password: Option<String>,
-) -> Result<CaseDto, ApiError> {
+) -> CaseDto {
     let case = &stored.case;
-    let calendar = state.calendar.get(&state.store).await?;
-    let settings = cases::time_limit_settings(&state.store).await?;
+    let (calendar, settings) = (&reader.calendar, &reader.settings);
     let today = state.today();
     let open_steps = case
         .open_steps
         .iter()
         .filter_map(|open| {
             let definition = case.process.step(case.process.position_of(&open.key)?)?;
-            let (clock, over_limit) = read(&open.clock, &calendar, today, &settings);
+            let (clock, over_limit) = read(&open.clock, calendar, today, settings);
             let (status, claimed_by) = match &open.status {
                 StepStatus::Waiting => ("waiting", None),
                 StepStatus::ClaimedBy(by) => ("claimed", Some(by.clone())),
@@ -271,7 +290,7 @@ async fn case_dto(
             })
         })
         .collect();
-    Ok(CaseDto {
+    CaseDto {
         id: stored.id,
         case_number: case.case_number.clone(),
         implementation_code: case.implementation_code.clone(),
@@ -284,7 +303,7 @@ async fn case_dto(
         clock: case
             .clock
             .as_ref()
-            .map(|c| read(c, &calendar, today, &settings).0),
+            .map(|c| read(c, calendar, today, settings).0),
         open_steps,
         deficiencies: case.deficiencies.clone(),
         timeline: stored
@@ -301,7 +320,7 @@ async fn case_dto(
             })
             .collect(),
         query_password,
-    })
+    }
 }
 
 /// Staff who handle the case, supervisors, and the applicant may see it.
@@ -406,7 +425,8 @@ pub async fn apply(
     } else {
         StatusCode::CREATED
     };
-    Ok((status, Json(case_dto(&state, &stored, None).await?)))
+    let reader = Reader::load(&state).await?;
+    Ok((status, Json(case_dto(&state, &reader, &stored, None))))
 }
 
 #[utoipa::path(get, path = "/api/v1/cases/{id}", tag = "cases", security(("bearer" = [])),
@@ -424,7 +444,8 @@ pub async fn show(
     if !may_see(actor, &stored) {
         return Err(ApiError::forbidden());
     }
-    Ok(Json(case_dto(&state, &stored, None).await?))
+    let reader = Reader::load(&state).await?;
+    Ok(Json(case_dto(&state, &reader, &stored, None)))
 }
 
 /// One act on a case. The body names the act and its fields.
@@ -705,7 +726,8 @@ pub async fn act(
         && cases::already_done(&state.store, &actor.username, key).await?
     {
         // A retry of a request that already acted: answer with the case as it is now.
-        return Ok(Json(case_dto(&state, &stored, None).await?));
+        let reader = Reader::load(&state).await?;
+        return Ok(Json(case_dto(&state, &reader, &stored, None)));
     }
     if let Some(version) = act.version()
         && version != stored.case.version
@@ -717,8 +739,7 @@ pub async fn act(
         ));
     }
     let role = acting_role(actor, &stored, &act)?;
-    let settings = cases::time_limit_settings(&state.store).await?;
-    let calendar = state.calendar.get(&state.store).await?;
+    let reader = Reader::load(&state).await?;
     let acting = Acting {
         actor,
         role,
@@ -726,11 +747,11 @@ pub async fn act(
         on: state.today(),
     };
     let number = cases::case_number(id, acting.on);
-    let event = decide(&stored.case, &acting, &number, act, &settings).map_err(refused)?;
+    let event = decide(&stored.case, &acting, &number, act, &reader.settings).map_err(refused)?;
     let context = cases::ActContext {
         key: &state.settings.data_key,
-        calendar: &calendar,
-        settings: &settings,
+        calendar: &reader.calendar,
+        settings: &reader.settings,
     };
     let acted = cases::append(
         &state.store,
@@ -741,9 +762,12 @@ pub async fn act(
         key.as_deref(),
     )
     .await?;
-    Ok(Json(
-        case_dto(&state, &acted.stored, acted.query_password).await?,
-    ))
+    Ok(Json(case_dto(
+        &state,
+        &reader,
+        &acted.stored,
+        acted.query_password,
+    )))
 }
 
 #[derive(Debug, Serialize, ToSchema)]

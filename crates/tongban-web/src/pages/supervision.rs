@@ -306,9 +306,10 @@ pub async fn case_timeline(
         Ok(c) => c,
         Err(e) => return PageError::store(e, viewer.prefs).into_response(),
     };
-    let settings = cases::time_limit_settings(&state.store)
-        .await
-        .unwrap_or_default();
+    let settings = match cases::time_limit_settings(&state.store).await {
+        Ok(s) => s,
+        Err(e) => return PageError::store(e, viewer.prefs).into_response(),
+    };
     let reading = stored
         .case
         .clock

@@ -33,3 +33,19 @@ pub async fn fresh(url_kind: &str) -> Option<(String, Option<std::path::PathBuf>
         }
     }
 }
+
+/// The async runtime a benchmark's `main` drives the store with.
+pub fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime")
+}
+
+/// A size from the environment (e.g. BENCH_ROWS), or the default.
+pub fn size(variable: &str, default: usize) -> usize {
+    std::env::var(variable)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}

@@ -49,7 +49,7 @@ pub async fn actor(app: &TestApp, username: &str) -> Actor {
         .expect("demo account")
 }
 
-fn acting(actor: &Actor, on: Date) -> Acting<'_> {
+pub fn acting(actor: &Actor, on: Date) -> Acting<'_> {
     Acting {
         actor,
         role: actor.roles[0],
@@ -114,7 +114,8 @@ pub async fn submitted(app: &TestApp, key: &DataKey, idempotency_key: Option<&st
     .unwrap()
 }
 
-async fn accepted(app: &TestApp, key: &DataKey) -> i64 {
+/// A complete online application accepted at the window on 2 March 2026.
+pub async fn accepted(app: &TestApp, key: &DataKey) -> i64 {
     let (id, _) = submitted(app, key, None).await;
     let clerk = actor(app, "clerk").await;
     let on = date(2026, 3, 2);

@@ -2,14 +2,14 @@
 //! each however many servers tick, reach the clerk and the department head, escalate, and
 //! are resolved when the case moves on; a tick touches only the clocks that crossed.
 
-use jiff::civil::{Date, date};
-use tongban_domain::case::{Acceptance, Acting, CaseEvent};
+use jiff::civil::date;
+use tongban_domain::case::CaseEvent;
 use tongban_domain::time_limit::AlertLevel;
 use tongban_store::cases;
 use tongban_store::sealed::DataKey;
 use tongban_store::supervision;
 
-use crate::cases::{KEY, actor, context, submitted};
+use crate::cases::{KEY, accepted, acting, actor, context};
 use crate::helpers::TestApp;
 use crate::on_both;
 
@@ -18,15 +18,6 @@ on_both!(
     an_act_raises_what_its_clocks_already_reached,
     the_supervisor_sees_the_dashboard_and_the_api
 );
-
-fn acting(actor: &tongban_domain::access::Actor, on: Date) -> Acting<'_> {
-    Acting {
-        actor,
-        role: actor.roles[0],
-        at_millis: 1_772_000_000_000,
-        on,
-    }
-}
 
 async fn act(
     app: &TestApp,
@@ -42,23 +33,12 @@ async fn act(
 
 async fn alerts_rise_escalate_and_resolve_with_the_case(app: TestApp) {
     let key = DataKey::from_hex(KEY).unwrap();
-    let clerk = actor(&app, "clerk").await;
     let reviewer = actor(&app, "reviewer").await;
     // Two cases accepted on Monday 2 March 2026; the demo item allows 30 working days and
     // its first step (承办) 15.
     let mut ids = Vec::new();
     for _ in 0..2 {
-        let (id, _) = submitted(&app, &key, None).await;
-        let on = date(2026, 3, 2);
-        act(&app, &key, id, "clerk", |s| {
-            s.case.accept(
-                &acting(&clerk, on),
-                &cases::case_number(s.id, on),
-                Acceptance::Normal,
-            )
-        })
-        .await;
-        ids.push(id);
+        ids.push(accepted(&app, &key).await);
     }
     let (first, second) = (ids[0], ids[1]);
     act(&app, &key, first, "reviewer", |s| {
@@ -183,17 +163,7 @@ async fn alerts_rise_escalate_and_resolve_with_the_case(app: TestApp) {
 async fn the_supervisor_sees_the_dashboard_and_the_api(app: TestApp) {
     use axum::http::StatusCode;
     let key = DataKey::from_hex(KEY).unwrap();
-    let clerk = actor(&app, "clerk").await;
-    let (id, _) = submitted(&app, &key, None).await;
-    let on = date(2026, 3, 2);
-    act(&app, &key, id, "clerk", |s| {
-        s.case.accept(
-            &acting(&clerk, on),
-            &cases::case_number(s.id, on),
-            Acceptance::Normal,
-        )
-    })
-    .await;
+    let id = accepted(&app, &key).await;
     supervision::tick(&app.store, date(2026, 3, 3), 1)
         .await
         .unwrap();
@@ -275,18 +245,8 @@ async fn the_supervisor_sees_the_dashboard_and_the_api(app: TestApp) {
 
 async fn an_act_raises_what_its_clocks_already_reached(app: TestApp) {
     let key = DataKey::from_hex(KEY).unwrap();
-    let clerk = actor(&app, "clerk").await;
     let reviewer = actor(&app, "reviewer").await;
-    let (id, _) = submitted(&app, &key, None).await;
-    let on = date(2026, 3, 2);
-    act(&app, &key, id, "clerk", |s| {
-        s.case.accept(
-            &acting(&clerk, on),
-            &cases::case_number(s.id, on),
-            Acceptance::Normal,
-        )
-    })
-    .await;
+    let id = accepted(&app, &key).await;
     // No tick has run; the reviewer claims the 承办 step two days after its due date.
     act(&app, &key, id, "reviewer", |s| {
         s.case
