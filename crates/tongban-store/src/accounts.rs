@@ -35,6 +35,8 @@ pub struct NewAccount<'a> {
     pub kind: AccountKind,
     pub department_id: Option<i64>,
     pub roles: &'a [Role],
+    /// where email reaches the person (supervision digests for staff)
+    pub email: Option<&'a str>,
 }
 
 pub const MIN_PASSWORD_CHARS: usize = 8;
@@ -65,6 +67,22 @@ pub async fn create(
         )
         .into());
     }
+    let email = account.email.map(str::trim).filter(|e| !e.is_empty());
+    if let Some(email) = email {
+        let plausible = email.len() <= 254
+            && !email.chars().any(char::is_whitespace)
+            && email.split_once('@').is_some_and(|(local, domain)| {
+                !local.is_empty() && domain.contains('.') && !domain.contains('@')
+            });
+        if !plausible {
+            return Err(FieldError::new(
+                "email",
+                "电子邮箱格式不正确",
+                "that is not an email address",
+            )
+            .into());
+        }
+    }
     let hash = hash_password(account.password.to_owned()).await?;
     let mut tx = store.write().await?;
     let taken = sqlx::query::<Any>("SELECT id FROM users WHERE username = $1")
@@ -78,8 +96,8 @@ pub async fn create(
         ));
     }
     let id: i64 = sqlx::query::<Any>(
-        "INSERT INTO users (username, display_name, password_hash, kind, department_id, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        "INSERT INTO users (username, display_name, password_hash, kind, department_id, created_at, email) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
     )
     .bind(username)
     .bind(account.display_name)
@@ -87,6 +105,7 @@ pub async fn create(
     .bind(account.kind.as_str())
     .bind(account.department_id)
     .bind(at_millis)
+    .bind(email)
     .fetch_one(&mut *tx)
     .await?
     .try_get(0)?;

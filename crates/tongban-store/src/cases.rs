@@ -285,6 +285,16 @@ pub async fn time_limit_settings(store: &Store) -> Result<TimeLimitSettings, Sto
         "supervision.yellow_within_days",
         &mut settings.yellow_within_days,
     )?;
+    set(
+        &stored,
+        "supervision.refusal_reason_min_chars",
+        &mut settings.refusal_reason_min_chars,
+    )?;
+    set(
+        &stored,
+        "supervision.close_on_corrections_timeout",
+        &mut settings.close_on_corrections_timeout,
+    )?;
     Ok(settings)
 }
 
@@ -565,6 +575,16 @@ pub async fn append(
     write_tasks(&mut tx, id, &next).await?;
     let watches = next.watches(context.calendar, context.settings);
     crate::supervision::rewatch(&mut tx, id, &watches, event.on, event.at_millis).await?;
+    crate::supervision::flag(
+        &mut tx,
+        id,
+        next.department_id,
+        &event.actor,
+        &event.change.flags(context.settings),
+        event.on,
+        event.at_millis,
+    )
+    .await?;
     remember(
         &mut tx,
         actor,

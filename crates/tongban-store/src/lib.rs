@@ -11,6 +11,7 @@ mod db;
 mod error;
 pub mod guides;
 pub mod migrate;
+pub mod outbox;
 pub mod sealed;
 pub mod sessions;
 pub mod supervision;

@@ -45,6 +45,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "supervision",
         sql: include_str!("../migrations/0006_supervision.sql"),
     },
+    Migration {
+        version: 7,
+        name: "notifications",
+        sql: include_str!("../migrations/0007_notifications.sql"),
+    },
 ];
 
 /// An arbitrary constant: the PostgreSQL advisory lock that keeps several starting app

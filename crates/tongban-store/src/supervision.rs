@@ -8,10 +8,11 @@
 
 use jiff::civil::Date;
 use sqlx::{Any, Row};
-use tongban_domain::case::Watch;
+use tongban_domain::case::{Flag, Watch};
+use tongban_domain::message::FieldError;
 use tongban_domain::time_limit::AlertLevel;
 
-use crate::{Store, StoreError, WriteTx};
+use crate::{Backend, Store, StoreError, WriteTx};
 
 pub fn level_rank(level: AlertLevel) -> i64 {
     match level {
@@ -37,8 +38,7 @@ const LEVEL_ON: &str = "CASE WHEN red_on <= $1 THEN 3 WHEN yellow_on <= $1 THEN 
 
 /// Raises, for the watch rows `rows` (a condition over `case_watch` that may use `$1`, the
 /// day, and `$3`), an alert at the level each reads on day `$1` where that is above the level
-/// already alerted; resolves the lower alerts of those clocks as escalated; queues a message
-/// for the clerk who holds the step and for the department's heads. Returns (raised, messages).
+/// already alerted, then [`notify`]. Returns (raised, messages).
 async fn raise(
     tx: &mut WriteTx,
     rows: &str,
@@ -61,38 +61,76 @@ async fn raise(
     if raised == 0 {
         return Ok((0, 0));
     }
+    Ok((raised, notify(tx, day, now_millis).await?))
+}
+
+/// After alerts were raised on day `day` at `now_millis`: resolves the lower alerts of those
+/// clocks as escalated, and queues one digest per person on each channel that reaches them —
+/// the clerk holding a step, for their own steps, and each head (department approver) of a
+/// department concerned, for the department's. Returns the messages queued.
+async fn notify(tx: &mut WriteTx, day: &str, now_millis: i64) -> Result<u64, StoreError> {
+    // A 预警 is a clock's first alert: only the higher levels have a lower one to escalate.
     sqlx::query::<Any>(
         "UPDATE alerts SET resolved_at = $2, resolution = 'escalated' WHERE resolved_at IS NULL \
          AND raised_at <> $2 AND (case_id, step) IN \
-         (SELECT case_id, step FROM alerts WHERE raised_on = $1 AND raised_at = $2)",
+         (SELECT case_id, step FROM alerts WHERE raised_on = $1 AND raised_at = $2 AND level > 1)",
     )
     .bind(day)
     .bind(now_millis)
     .execute(&mut **tx)
     .await?;
-    let mut messages = sqlx::query::<Any>(
-        "INSERT INTO outbox (channel, recipient, subject, body, alert_id, created_at, attempts, next_attempt_at) \
-         SELECT 'log', responsible, 'supervision.alert', '', id, $2, 0, $2 FROM alerts \
-         WHERE raised_on = $1 AND raised_at = $2 AND responsible IS NOT NULL",
+    Ok(sqlx::query::<Any>(
+        "INSERT INTO outbox (channel, recipient, subject, body, batch_on, batch_at, created_at, attempts, next_attempt_at) \
+         SELECT c.channel, p.recipient, p.subject, '', $1, $2, $2, 0, $2 FROM ( \
+           SELECT DISTINCT responsible AS recipient, 'supervision.responsible' AS subject FROM alerts \
+           WHERE raised_on = $1 AND raised_at = $2 AND responsible IS NOT NULL \
+           UNION \
+           SELECT u.username, 'supervision.department' FROM users u \
+           JOIN user_roles r ON r.user_id = u.id AND r.role = 'department_approver' \
+           WHERE u.disabled = 0 AND u.department_id IN \
+           (SELECT department_id FROM alerts WHERE raised_on = $1 AND raised_at = $2) \
+         ) p LEFT JOIN users e ON e.username = p.recipient AND e.email IS NOT NULL \
+         JOIN (SELECT 'log' AS channel UNION ALL SELECT 'email') c \
+         ON c.channel = 'log' OR e.id IS NOT NULL",
     )
     .bind(day)
     .bind(now_millis)
     .execute(&mut **tx)
     .await?
-    .rows_affected();
-    messages += sqlx::query::<Any>(
-        "INSERT INTO outbox (channel, recipient, subject, body, alert_id, created_at, attempts, next_attempt_at) \
-         SELECT 'log', u.username, 'supervision.alert', '', a.id, $2, 0, $2 FROM alerts a \
-         JOIN users u ON u.department_id = a.department_id AND u.disabled = 0 \
-         JOIN user_roles r ON r.user_id = u.id AND r.role = 'department_approver' \
-         WHERE a.raised_on = $1 AND a.raised_at = $2",
-    )
-    .bind(day)
-    .bind(now_millis)
-    .execute(&mut **tx)
-    .await?
-    .rows_affected();
-    Ok((raised, messages))
+    .rows_affected())
+}
+
+/// Raises the flags of an act (a red card each, held by the actor) and notifies.
+pub(crate) async fn flag(
+    tx: &mut WriteTx,
+    case_id: i64,
+    department_id: i64,
+    actor: &str,
+    flags: &[Flag],
+    on: Date,
+    at_millis: i64,
+) -> Result<(), StoreError> {
+    if flags.is_empty() {
+        return Ok(());
+    }
+    let day = on.to_string();
+    for flag in flags {
+        sqlx::query::<Any>(
+            "INSERT INTO alerts (case_id, step, step_name, level, raised_on, raised_at, department_id, responsible) \
+             VALUES ($1, $2, '', $3, $4, $5, $6, $7) ON CONFLICT (case_id, step, level, raised_on) DO NOTHING",
+        )
+        .bind(case_id)
+        .bind(flag.key())
+        .bind(level_rank(AlertLevel::Red))
+        .bind(&day)
+        .bind(at_millis)
+        .bind(department_id)
+        .bind(actor)
+        .execute(&mut **tx)
+        .await?;
+    }
+    notify(tx, &day, at_millis).await?;
+    Ok(())
 }
 
 /// Replaces a case's watches after an act on day `on`, and raises at once what its clocks
@@ -121,7 +159,7 @@ pub(crate) async fn rewatch(
         .await?;
     let mut kept_levels: Vec<(String, i64)> = Vec::new();
     for watch in watches {
-        let step = watch.step.clone().unwrap_or_default();
+        let step = watch.clock.key().to_owned();
         let before = alerted
             .iter()
             .find(|(s, _)| *s == step)
@@ -158,6 +196,10 @@ pub(crate) async fn rewatch(
     .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
     .collect::<Result<_, StoreError>>()?;
     for (id, step, level) in open {
+        // A flag stands until a supervisor resolves it: no later act undoes the flagged one.
+        if Flag::from_key(&step).is_some() {
+            continue;
+        }
         let still = kept_levels
             .iter()
             .any(|(s, kept)| *s == step && level <= *kept);
@@ -207,6 +249,13 @@ pub struct TickReport {
 pub async fn tick(store: &Store, day: Date, now_millis: i64) -> Result<TickReport, StoreError> {
     let day = day.to_string();
     let mut tx = store.write().await?;
+    if store.backend() == Backend::Postgres {
+        // What a tick writes is derived: were it lost in a crash, the next tick raises it again
+        // (last_day would be lost with it), so it need not wait for the WAL flush.
+        sqlx::query::<Any>("SET LOCAL synchronous_commit = off")
+            .execute(&mut *tx)
+            .await?;
+    }
     let last: String = sqlx::query::<Any>("SELECT last_day FROM supervision_ticks WHERE id = 1")
         .fetch_one(&mut *tx)
         .await?
@@ -252,6 +301,8 @@ pub struct Alert {
     pub notified: Vec<String>,
     pub resolved_at: Option<i64>,
     pub resolution: Option<String>,
+    pub resolved_by: Option<String>,
+    pub resolution_note: Option<String>,
 }
 
 /// Alerts, newest first: open ones only, or all; optionally of one department or case.
@@ -264,10 +315,10 @@ pub async fn alerts(
 ) -> Result<Vec<Alert>, StoreError> {
     let rows = sqlx::query::<Any>(
         "SELECT a.id, a.case_id, c.case_number, a.step, a.level, a.raised_on, a.raised_at, \
-         a.department_id, d.name, a.responsible, a.resolved_at, a.resolution, a.step_name FROM alerts a \
+         a.department_id, d.name, a.responsible, a.resolved_at, a.resolution, a.step_name, a.resolved_by, a.resolution_note FROM alerts a \
          JOIN cases c ON c.id = a.case_id JOIN departments d ON d.id = a.department_id \
          WHERE ($1 = 0 OR a.resolved_at IS NULL) AND ($2 = 0 OR a.department_id = $2) \
-         AND ($3 = 0 OR a.case_id = $3) ORDER BY a.raised_at DESC, a.id DESC LIMIT $4",
+         AND ($3 = 0 OR a.case_id = $3) ORDER BY a.raised_on DESC, a.raised_at DESC, a.id DESC LIMIT $4",
     )
     .bind(i64::from(open_only))
     .bind(department_id.unwrap_or(0))
@@ -275,45 +326,44 @@ pub async fn alerts(
     .bind(limit)
     .fetch_all(store.pool())
     .await?;
-    // Who was told of these alerts: one read for the whole page of them.
-    let ids: Vec<i64> = rows
+    // Who was told of these alerts: the digests of their raises, one read for the page.
+    let raises: Vec<i64> = rows
         .iter()
-        .map(|r| r.try_get(0))
+        .map(|r| r.try_get(6))
         .collect::<Result<_, _>>()?;
-    let (low, high) = (
-        ids.iter().copied().min().unwrap_or(0),
-        ids.iter().copied().max().unwrap_or(0),
-    );
-    let mut notified: std::collections::HashMap<i64, Vec<String>> = Default::default();
-    for n in sqlx::query::<Any>(
-        "SELECT alert_id, recipient FROM outbox WHERE alert_id BETWEEN $1 AND $2 ORDER BY id",
+    let digests = digests_between(
+        store,
+        raises.iter().copied().min().unwrap_or(0),
+        raises.iter().copied().max().unwrap_or(0),
     )
-    .bind(low)
-    .bind(high)
-    .fetch_all(store.pool())
-    .await?
-    {
-        notified
-            .entry(n.try_get(0)?)
-            .or_default()
-            .push(n.try_get(1)?);
-    }
+    .await?;
     let mut alerts = Vec::with_capacity(rows.len());
-    for (r, id) in rows.iter().zip(ids) {
+    for r in &rows {
+        let raised_at: i64 = r.try_get(6)?;
+        let department_id: i64 = r.try_get(7)?;
+        let responsible: Option<String> = r.try_get(9)?;
+        let mut notified: Vec<String> = digests
+            .iter()
+            .filter(|d| d.batch_at == raised_at && d.covers(department_id, responsible.as_deref()))
+            .map(|d| d.recipient.clone())
+            .collect();
+        notified.dedup();
         alerts.push(Alert {
-            id,
+            id: r.try_get(0)?,
             case_id: r.try_get(1)?,
             case_number: r.try_get(2)?,
             step: r.try_get(3)?,
             level: level_of_rank(r.try_get(4)?),
             raised_on: r.try_get(5)?,
-            raised_at: r.try_get(6)?,
-            department_id: r.try_get(7)?,
+            raised_at,
+            department_id,
             department: r.try_get(8)?,
-            responsible: r.try_get(9)?,
-            notified: notified.remove(&id).unwrap_or_default(),
+            responsible,
+            notified,
             resolved_at: r.try_get(10)?,
             resolution: r.try_get(11)?,
+            resolved_by: r.try_get(13)?,
+            resolution_note: r.try_get(14)?,
             step_name: r.try_get(12)?,
         });
     }
@@ -374,36 +424,93 @@ pub async fn raised_per_day(
     .collect()
 }
 
-/// Delivers pending messages on the log channel (the structured log a deployment collects);
-/// other channels come with case notifications. Returns how many were sent.
-pub async fn deliver_log_messages(store: &Store, now_millis: i64) -> Result<u64, StoreError> {
-    let mut tx = store.write().await?;
-    let rows = sqlx::query::<Any>(
-        "SELECT o.id, o.recipient, o.subject, a.case_id, a.step, a.level FROM outbox o \
-         LEFT JOIN alerts a ON a.id = o.alert_id \
-         WHERE o.channel = 'log' AND o.sent_at IS NULL AND o.next_attempt_at <= $1 ORDER BY o.id LIMIT 1000",
-    )
-    .bind(now_millis)
-    .fetch_all(&mut *tx)
-    .await?;
-    for r in &rows {
-        let id: i64 = r.try_get(0)?;
-        let recipient: String = r.try_get(1)?;
-        let subject: String = r.try_get(2)?;
-        let case_id: Option<i64> = r.try_get(3)?;
-        let step: Option<String> = r.try_get(4)?;
-        let level: Option<i64> = r.try_get(5)?;
-        tracing::info!(
-            target: "tongban::notify",
-            %recipient, %subject, case_id, step, level = level.map(|l| level_of_rank(l).as_str()),
-            "notification"
-        );
-        sqlx::query::<Any>("UPDATE outbox SET sent_at = $1, attempts = attempts + 1 WHERE id = $2")
-            .bind(now_millis)
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
+/// A digest queued for a raise: whom it went to, and which alerts it covers.
+struct Digest {
+    batch_at: i64,
+    recipient: String,
+    /// for a department digest, the recipient's department
+    department_id: Option<i64>,
+    own_steps: bool,
+}
+
+impl Digest {
+    fn covers(&self, department_id: i64, responsible: Option<&str>) -> bool {
+        if self.own_steps {
+            responsible == Some(self.recipient.as_str())
+        } else {
+            self.department_id == Some(department_id)
+        }
     }
+}
+
+/// The digests (on any channel, once per person) of the raises between two instants.
+async fn digests_between(store: &Store, from: i64, to: i64) -> Result<Vec<Digest>, StoreError> {
+    sqlx::query::<Any>(
+        "SELECT DISTINCT o.batch_at, o.recipient, o.subject, u.department_id FROM outbox o \
+         LEFT JOIN users u ON u.username = o.recipient \
+         WHERE o.batch_at BETWEEN $1 AND $2 AND o.subject LIKE 'supervision.%' \
+         ORDER BY o.batch_at, o.recipient",
+    )
+    .bind(from)
+    .bind(to)
+    .fetch_all(store.pool())
+    .await?
+    .iter()
+    .map(|r| {
+        let subject: String = r.try_get(2)?;
+        Ok(Digest {
+            batch_at: r.try_get(0)?,
+            recipient: r.try_get(1)?,
+            department_id: r.try_get(3)?,
+            own_steps: subject == "supervision.responsible",
+        })
+    })
+    .collect()
+}
+
+/// A supervisor closes an open alert with a note (a flag no act will resolve, or one seen to).
+/// Returns false when there was no such open alert.
+pub async fn resolve(
+    store: &Store,
+    alert_id: i64,
+    by: &str,
+    note: &str,
+    at_millis: i64,
+) -> Result<bool, StoreError> {
+    let note = note.trim();
+    if note.is_empty() {
+        return Err(StoreError::Invalid(FieldError::new(
+            "note",
+            "请填写核处说明",
+            "say how the alert was dealt with",
+        )));
+    }
+    let mut tx = store.write().await?;
+    let done = sqlx::query::<Any>(
+        "UPDATE alerts SET resolved_at = $1, resolution = 'resolved', resolved_by = $2, \
+         resolution_note = $3 WHERE id = $4 AND resolved_at IS NULL",
+    )
+    .bind(at_millis)
+    .bind(by)
+    .bind(note)
+    .bind(alert_id)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
     tx.commit().await?;
-    Ok(rows.len() as u64)
+    Ok(done == 1)
+}
+
+/// The cases whose correction deadline passed by `day` (the day after it has come) and that
+/// still wait for the corrections: supervision closes them as 补正超时, as the setting says.
+pub async fn corrections_timed_out(store: &Store, day: Date) -> Result<Vec<i64>, StoreError> {
+    sqlx::query::<Any>(
+        "SELECT case_id FROM case_watch WHERE red_on <= $1 AND step = '@corrections' ORDER BY case_id",
+    )
+    .bind(day.to_string())
+    .fetch_all(store.pool())
+    .await?
+    .iter()
+    .map(|r| Ok(r.try_get(0)?))
+    .collect()
 }

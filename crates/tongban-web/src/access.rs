@@ -172,6 +172,18 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
         "/api/v1/supervision/figures",
         Access::AnyOf(SUPERVISORS),
     ),
+    (
+        "POST",
+        "/api/v1/supervision/alerts/{id}/resolve",
+        Access::AnyOf(SUPERVISORS),
+    ),
+    (
+        "POST",
+        "/supervision/alerts/{id}/resolve",
+        Access::AnyOf(SUPERVISORS),
+    ),
+    // notifications: what waits and what fails, for the people who run the platform
+    ("GET", "/api/v1/outbox", Access::AnyOf(&[Role::Admin])),
     // API
     ("POST", "/api/v1/auth/token", Access::Public),
     ("GET", "/api/v1/regions", Access::Public),

@@ -210,6 +210,9 @@ pub enum UserCommand {
         /// department id for department staff
         #[arg(long)]
         department: Option<i64>,
+        /// where email reaches them (supervision digests go there when SMTP is configured)
+        #[arg(long)]
+        email: Option<String>,
         #[command(flatten)]
         db: DbArg,
     },

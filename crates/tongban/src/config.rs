@@ -32,11 +32,20 @@ pub struct Settings {
     pub data_key_file: String,
     /// how often electronic supervision looks for clocks that crossed a threshold
     pub supervision_interval_seconds: u64,
+    /// the SMTP server email goes through, as `smtp://host:25`, `smtp://user:pass@host:587?tls=required`
+    /// or `smtps://user:pass@host`; unset: no email is sent (it waits in the outbox)
+    pub smtp_url: Option<String>,
+    /// the sender of Tongban's email
+    pub mail_from: String,
+    /// a failed delivery is tried again after this many seconds, doubling on each failure…
+    pub notify_retry_seconds: u64,
+    /// …up to this many
+    pub notify_retry_max_seconds: u64,
 }
 
 /// The settings that `TONGBAN_*` variables may set; other `TONGBAN_` variables (the log
 /// filter, a password for `user add`) belong to other parts.
-const SETTING_NAMES: [&str; 11] = [
+const SETTING_NAMES: [&str; 15] = [
     "db",
     "listen",
     "secure_cookies",
@@ -48,6 +57,10 @@ const SETTING_NAMES: [&str; 11] = [
     "data_key",
     "data_key_file",
     "supervision_interval_seconds",
+    "smtp_url",
+    "mail_from",
+    "notify_retry_seconds",
+    "notify_retry_max_seconds",
 ];
 
 impl Default for Settings {
@@ -64,6 +77,10 @@ impl Default for Settings {
             data_key: None,
             data_key_file: "tongban.key".to_owned(),
             supervision_interval_seconds: 60,
+            smtp_url: None,
+            mail_from: "通办 Tongban <noreply@localhost>".to_owned(),
+            notify_retry_seconds: 60,
+            notify_retry_max_seconds: 6 * 3600,
         }
     }
 }
@@ -112,6 +129,12 @@ impl Settings {
             (1..=86_400).contains(&self.supervision_interval_seconds),
             "supervision_interval_seconds is 1 to 86400"
         );
+        anyhow::ensure!(
+            self.notify_retry_seconds > 0
+                && self.notify_retry_seconds <= self.notify_retry_max_seconds,
+            "notify_retry_seconds must be positive and at most notify_retry_max_seconds"
+        );
+        self.notifier()?;
         if let Some(url) = &self.public_url {
             anyhow::ensure!(
                 url.starts_with("https://") || url.starts_with("http://"),
@@ -119,6 +142,16 @@ impl Settings {
             );
         }
         Ok(())
+    }
+
+    /// The outbox's deliverer, with the email channel when an SMTP server is configured.
+    pub fn notifier(&self) -> anyhow::Result<crate::notify::Notifier> {
+        crate::notify::Notifier::new(
+            self.smtp_url.as_deref(),
+            &self.mail_from,
+            std::time::Duration::from_secs(self.notify_retry_seconds),
+            std::time::Duration::from_secs(self.notify_retry_max_seconds),
+        )
     }
 
     /// The configured time zone, from the time-zone database built into the binary.

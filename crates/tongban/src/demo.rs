@@ -205,6 +205,8 @@ pub async fn load_if_empty(store: &Store, clock: &dyn Clock) -> anyhow::Result<b
             kind,
             department_id,
             roles: &[role],
+            // the demo sends no email
+            email: None,
         };
         accounts::create(store, &account, at).await?;
     }

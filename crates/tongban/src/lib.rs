@@ -8,3 +8,4 @@ pub mod config;
 pub mod demo;
 pub mod demo_history;
 pub mod jobs;
+pub mod notify;

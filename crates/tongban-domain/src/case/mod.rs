@@ -7,6 +7,7 @@ mod actions;
 mod applicant;
 mod error;
 mod event;
+mod flags;
 mod process;
 mod watch;
 
@@ -22,8 +23,9 @@ pub use event::{
     Acceptance, ApplicantKind, CaseEvent, CaseResult, Change, Channel, ClosingCode, Correction,
     Delivery, MaterialEntry, Provided,
 };
+pub use flags::Flag;
 pub use process::{Process, Stage, StepAction, StepDefinition, StepDepartment, StepPosition};
-pub use watch::Watch;
+pub use watch::{Watch, WatchedClock, alert_subject};
 
 use crate::time_limit::{Stop, StopKind, TimeLimit};
 

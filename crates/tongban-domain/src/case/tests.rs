@@ -740,6 +740,19 @@ fn deferrable_materials_may_follow_acceptance() {
         story.case.deficiencies,
         vec!["食品安全管理制度文本".to_owned()]
     );
+    // The promise is supervised like a limit: from Monday 2 March to Friday 6 March is 4
+    // working days, so 预警 at once, 黄牌 on the promised day, 红牌 the day after.
+    let calendar = Calendar::built_in();
+    let promise = |case: &Case| {
+        case.watches(&calendar, &settings())
+            .into_iter()
+            .find(|w| w.clock == WatchedClock::DeficienciesPromise)
+    };
+    let dates = promise(&story.case).unwrap().dates.unwrap();
+    assert_eq!(
+        (dates.warning_on, dates.yellow_on, dates.red_on),
+        (on(3, 2), on(3, 6), on(3, 7))
+    );
     story.ok(|c| {
         c.supply_deficiencies(
             &acting(&p.citizen, on(3, 5)),
@@ -747,6 +760,7 @@ fn deferrable_materials_may_follow_acceptance() {
         )
     });
     assert!(story.case.deficiencies.is_empty());
+    assert_eq!(promise(&story.case), None, "kept: no longer watched");
 }
 
 #[test]
@@ -911,7 +925,7 @@ fn supervision_watches_the_case_and_its_open_steps() {
         "the case, the market step, the health step"
     );
     let case = &watches[0];
-    assert_eq!(case.step, None);
+    assert_eq!(case.clock, WatchedClock::Case);
     // 5 days from 2 March: due Monday 9 March; 预警 at once (5 left); 黄牌 once one day
     // is left, from the weekend before; 红牌 the day after the due date.
     let dates = case.dates.unwrap();
@@ -920,7 +934,7 @@ fn supervision_watches_the_case_and_its_open_steps() {
     assert_eq!(dates.red_on, on(3, 10));
     let health = watches
         .iter()
-        .find(|w| w.step.as_deref() == Some("health"))
+        .find(|w| w.clock == WatchedClock::Step("health".into()))
         .unwrap();
     assert_eq!(health.department_id, HEALTH);
     assert_eq!(health.responsible.as_deref(), Some("health"));
@@ -939,11 +953,45 @@ fn supervision_watches_the_case_and_its_open_steps() {
             on(3, 13),
         )
     });
+    // …and the applicant's deadline is watched instead: 红牌 the day after it.
+    let watches = story.case.watches(&calendar, &settings());
     assert!(
-        story
-            .case
-            .watches(&calendar, &settings())
+        watches
             .iter()
+            .filter(|w| w.clock != WatchedClock::CorrectionsDeadline)
             .all(|w| w.dates.is_none())
     );
+    let deadline = watches
+        .iter()
+        .find(|w| w.clock == WatchedClock::CorrectionsDeadline)
+        .unwrap();
+    assert_eq!(
+        deadline.dates.unwrap().level_on(on(3, 13)),
+        AlertLevel::None
+    );
+    assert_eq!(deadline.dates.unwrap().level_on(on(3, 14)), AlertLevel::Red);
+}
+
+#[test]
+fn clock_keys_round_trip_and_never_take_a_step_key() {
+    for clock in [
+        WatchedClock::Case,
+        WatchedClock::Step("health".into()),
+        WatchedClock::CorrectionsDeadline,
+        WatchedClock::DeficienciesPromise,
+    ] {
+        assert_eq!(WatchedClock::from_key(clock.key()), clock);
+    }
+    // '@' is not allowed in a step key, so no step can be mistaken for these
+    let mut process = Process::standard(5);
+    process.stages[0].steps[0].key = "@corrections".into();
+    assert_eq!(
+        process.validate(5).unwrap_err().field,
+        "stages[0].steps[0].key"
+    );
+    assert_eq!(
+        alert_subject("@refusal", "").0,
+        "不予受理未说明理由".to_owned()
+    );
+    assert_eq!(alert_subject("review", "审核").0, "审核".to_owned());
 }

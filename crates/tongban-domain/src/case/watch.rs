@@ -1,16 +1,70 @@
-//! What electronic supervision (电子监察) watches on a case: its whole clock and each open
-//! step's own clock, with the days their alert levels will rise if nothing happens.
+//! What electronic supervision (电子监察) watches on a case: its whole clock, each open
+//! step's own clock, the applicant's correction deadline and a 容缺 promise, with the days
+//! their alert levels will rise if nothing happens.
 
-use super::{Case, Phase, StepStatus};
+use jiff::civil::Date;
+
+use super::{Acceptance, Case, Flag, Phase, StepStatus};
 use crate::calendar::Calendar;
-use crate::time_limit::{LevelDates, TimeLimitSettings};
+use crate::time_limit::{LevelDates, TimeLimit, TimeLimitSettings};
+
+/// Which clock of a case is watched.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WatchedClock {
+    /// the whole case against its committed limit
+    Case,
+    /// one step against its own limit
+    Step(String),
+    /// the applicant's correction deadline: past it the case times out (补正超时)
+    CorrectionsDeadline,
+    /// the date promised for deferred materials (容缺受理), supervised like a limit
+    DeficienciesPromise,
+}
+
+impl WatchedClock {
+    /// Its stable key: "" for the case, the step's key (letters, digits, `_`, `-`), or a
+    /// name starting with `@`, which no step key can.
+    pub fn key(&self) -> &str {
+        match self {
+            WatchedClock::Case => "",
+            WatchedClock::Step(key) => key,
+            WatchedClock::CorrectionsDeadline => "@corrections",
+            WatchedClock::DeficienciesPromise => "@deficiencies",
+        }
+    }
+
+    pub fn from_key(key: &str) -> WatchedClock {
+        match key {
+            "" => WatchedClock::Case,
+            "@corrections" => WatchedClock::CorrectionsDeadline,
+            "@deficiencies" => WatchedClock::DeficienciesPromise,
+            step => WatchedClock::Step(step.to_owned()),
+        }
+    }
+}
+
+/// What an alert is about, in Chinese and in English, from its stored key: the step's own
+/// name for a step, else the clock or the flag.
+pub fn alert_subject(key: &str, step_name: &str) -> (String, String) {
+    if let Some(Flag::RefusalWithoutReason) = Flag::from_key(key) {
+        return ("不予受理未说明理由".into(), "refusal without reason".into());
+    }
+    match WatchedClock::from_key(key) {
+        WatchedClock::Case => ("办件总时限".into(), "whole case".into()),
+        WatchedClock::Step(_) => (step_name.to_owned(), step_name.to_owned()),
+        WatchedClock::CorrectionsDeadline => ("补正期限".into(), "correction deadline".into()),
+        WatchedClock::DeficienciesPromise => (
+            "容缺材料承诺期限".into(),
+            "deferred materials promised".into(),
+        ),
+    }
+}
 
 /// One clock under watch.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Watch {
-    /// None: the whole case; else the step's key
-    pub step: Option<String>,
-    /// the step's name (e.g. 审核), empty for the whole case
+    pub clock: WatchedClock,
+    /// the step's name (e.g. 审核), empty for the other clocks
     pub step_name: String,
     pub department_id: i64,
     /// who holds the step, if anyone (else the department is responsible)
@@ -21,21 +75,44 @@ pub struct Watch {
 
 impl Case {
     /// The clocks supervision watches now: none before acceptance or after closing.
+    /// The applicant's correction deadline is watched from intake on.
     pub fn watches(&self, calendar: &Calendar, settings: &TimeLimitSettings) -> Vec<Watch> {
         let running = matches!(
             self.phase,
             Phase::InProgress | Phase::AwaitingCorrections | Phase::Decided { .. }
         );
+        let mut watches = Vec::new();
+        if let (Phase::AwaitingCorrections, Some(pending)) = (&self.phase, &self.corrections) {
+            watches.push(Watch {
+                clock: WatchedClock::CorrectionsDeadline,
+                step_name: String::new(),
+                department_id: self.department_id,
+                responsible: None,
+                dates: Some(LevelDates::past(pending.deadline)),
+            });
+        }
         let Some(clock) = self.clock.as_ref().filter(|_| running) else {
-            return Vec::new();
+            return watches;
         };
-        let mut watches = vec![Watch {
-            step: None,
+        if let Some(promised_on) = self.promised_on().filter(|_| !self.deficiencies.is_empty()) {
+            watches.push(Watch {
+                clock: WatchedClock::DeficienciesPromise,
+                step_name: String::new(),
+                department_id: self.department_id,
+                responsible: None,
+                dates: TimeLimit::until(clock.started_on, promised_on, calendar)
+                    .and_then(|promise| promise.level_dates(calendar, settings))
+                    .ok()
+                    .flatten(),
+            });
+        }
+        watches.push(Watch {
+            clock: WatchedClock::Case,
             step_name: String::new(),
             department_id: self.department_id,
             responsible: None,
             dates: clock.level_dates(calendar, settings).ok().flatten(),
-        }];
+        });
         for open in &self.open_steps {
             let responsible = match &open.status {
                 StepStatus::ApprovedBy(_) => continue,
@@ -50,7 +127,7 @@ impl Case {
                 continue;
             };
             watches.push(Watch {
-                step: Some(open.key.clone()),
+                clock: WatchedClock::Step(open.key.clone()),
                 step_name: definition.name.clone(),
                 department_id: self.step_department(definition),
                 responsible,
@@ -58,5 +135,13 @@ impl Case {
             });
         }
         watches
+    }
+
+    /// The date deferred materials were promised for, if accepted with deficiencies.
+    fn promised_on(&self) -> Option<Date> {
+        match &self.acceptance {
+            Some(Acceptance::WithDeficiencies { promised_on, .. }) => Some(*promised_on),
+            _ => None,
+        }
     }
 }

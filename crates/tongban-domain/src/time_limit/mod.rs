@@ -31,6 +31,11 @@ pub struct TimeLimitSettings {
     pub warning_within_days: i64,
     /// 黄牌 when this many or fewer remain (§6: 1); 红牌 when none remain
     pub yellow_within_days: i64,
+    /// a refusal reason shorter than this (in characters) is flagged as no reason at all
+    pub refusal_reason_min_chars: usize,
+    /// past the correction deadline, supervision closes the case as 补正超时 (else it only
+    /// raises the alert and a clerk closes it)
+    pub close_on_corrections_timeout: bool,
 }
 
 impl Default for TimeLimitSettings {
@@ -41,6 +46,8 @@ impl Default for TimeLimitSettings {
             joint_extension_days: 15,
             warning_within_days: 5,
             yellow_within_days: 1,
+            refusal_reason_min_chars: 10,
+            close_on_corrections_timeout: true,
         }
     }
 }
@@ -135,6 +142,16 @@ impl AlertLevel {
         }
     }
 
+    /// Its name in Chinese and in English.
+    pub fn names(self) -> (&'static str, &'static str) {
+        match self {
+            AlertLevel::None => ("正常", "on time"),
+            AlertLevel::Warning => ("预警", "warning"),
+            AlertLevel::Yellow => ("黄牌", "yellow card"),
+            AlertLevel::Red => ("红牌", "red card"),
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             AlertLevel::None => "none",
@@ -155,6 +172,17 @@ pub struct LevelDates {
 }
 
 impl LevelDates {
+    /// A plain deadline (the applicant's, for corrections): nothing before, red from the day
+    /// after it.
+    pub fn past(deadline: Date) -> LevelDates {
+        let red_on = deadline.tomorrow().unwrap_or(deadline);
+        LevelDates {
+            warning_on: red_on,
+            yellow_on: red_on,
+            red_on,
+        }
+    }
+
     /// The level on a day, as the clock would read it.
     pub fn level_on(&self, day: Date) -> AlertLevel {
         if day >= self.red_on {
@@ -212,6 +240,25 @@ impl TimeLimit {
             extensions: Vec::new(),
             closed_on: None,
         }
+    }
+
+    /// A limit that runs out on `due_on` (a promised date): the working days after
+    /// `started_on` up to and including `due_on`; the day itself when there are none.
+    pub fn until(
+        started_on: Date,
+        due_on: Date,
+        calendar: &Calendar,
+    ) -> Result<TimeLimit, CalendarError> {
+        let after = |d: Date| d.tomorrow().unwrap_or(d);
+        let days = if due_on > started_on {
+            calendar.workdays_between(after(started_on), after(due_on))?
+        } else {
+            0
+        };
+        Ok(TimeLimit::new(
+            started_on,
+            u32::try_from(days).unwrap_or(u32::MAX),
+        ))
     }
 
     /// The first counted day and the number of days to count.

@@ -8,6 +8,7 @@ mod cases;
 mod catalog;
 mod changes;
 mod guides;
+mod outbox;
 mod supervision;
 
 use axum::Router;
@@ -36,6 +37,7 @@ use crate::state::AppState;
         (name = "calendar", description = "工作日: the loaded holiday notices and working-day arithmetic"),
         (name = "cases", description = "办件: applications, acts on them, inboxes, progress by case number"),
         (name = "supervision", description = "电子监察: alerts on case clocks and the supervision figures"),
+        (name = "operations", description = "Running the platform: the notification outbox"),
     )
 )]
 struct ApiDoc;
@@ -79,7 +81,9 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(cases::act))
         .routes(routes!(cases::inbox))
         .routes(routes!(supervision::alerts))
+        .routes(routes!(supervision::resolve))
         .routes(routes!(supervision::figures))
+        .routes(routes!(outbox::status))
         .split_for_parts()
 }
 

@@ -1,9 +1,11 @@
 //! Electronic supervision over the API: alerts and the figures behind the dashboard.
 
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use tongban_domain::access::Role;
+use tongban_domain::case::alert_subject;
 use tongban_store::supervision::{self, Alert};
 use utoipa::{IntoParams, ToSchema};
 
@@ -17,8 +19,12 @@ pub struct AlertDto {
     pub id: i64,
     pub case_id: i64,
     pub case_number: Option<String>,
-    /// empty: the whole case's clock; else the step's key
+    /// what the alert is about: "" the whole case's clock, a step's key, `@corrections` (the
+    /// applicant's correction deadline), `@deficiencies` (容缺 promise) or `@refusal` (a
+    /// refusal without reason)
     pub step: String,
+    /// the same in words (Chinese)
+    pub subject: String,
     /// the step's name, e.g. 审核
     pub step_name: String,
     /// warning (预警) | yellow (黄牌) | red (红牌)
@@ -32,8 +38,10 @@ pub struct AlertDto {
     /// who was told
     pub notified: Vec<String>,
     pub resolved_at: Option<String>,
-    /// escalated | acted
+    /// escalated | acted | resolved (by a supervisor, with a note)
     pub resolution: Option<String>,
+    pub resolved_by: Option<String>,
+    pub resolution_note: Option<String>,
 }
 
 impl From<Alert> for AlertDto {
@@ -42,6 +50,7 @@ impl From<Alert> for AlertDto {
             id: a.id,
             case_id: a.case_id,
             case_number: a.case_number,
+            subject: alert_subject(&a.step, &a.step_name).0,
             step: a.step,
             step_name: a.step_name,
             level: a.level.as_str().to_owned(),
@@ -53,6 +62,8 @@ impl From<Alert> for AlertDto {
             notified: a.notified,
             resolved_at: a.resolved_at.map(rfc3339),
             resolution: a.resolution,
+            resolved_by: a.resolved_by,
+            resolution_note: a.resolution_note,
         }
     }
 }
@@ -97,6 +108,39 @@ pub async fn alerts(
     )
     .await?;
     Ok(Json(alerts.into_iter().map(AlertDto::from).collect()))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct Resolution {
+    /// how the alert was dealt with
+    pub note: String,
+}
+
+/// A supervisor closes an open alert with a note: a flagged act, or an alert seen to.
+#[utoipa::path(post, path = "/api/v1/supervision/alerts/{id}/resolve", tag = "supervision",
+    request_body = Resolution, security(("bearer" = [])),
+    responses((status = 204), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody)))]
+pub async fn resolve(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    Json(resolution): Json<Resolution>,
+) -> Result<StatusCode, ApiError> {
+    let actor = viewer.actor.as_ref().ok_or_else(ApiError::unauthorized)?;
+    if supervision::resolve(
+        &state.store,
+        id,
+        &actor.username,
+        &resolution.note,
+        state.now_millis(),
+    )
+    .await?
+    {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(ApiError::not_found("open alert"))
+    }
 }
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -62,6 +62,10 @@ pub fn router() -> Router<AppState> {
         .route("/calendar/import", post(calendar::import))
         .route("/supervision", get(supervision::dashboard))
         .route("/supervision/cases/{id}", get(supervision::case_timeline))
+        .route(
+            "/supervision/alerts/{id}/resolve",
+            post(supervision::resolve_alert),
+        )
         .route("/guides/lists", get(reference_lists::show))
         .route("/guides/lists/{list}", post(reference_lists::replace))
         .route("/guides/lists/{list}/import", post(reference_lists::import))

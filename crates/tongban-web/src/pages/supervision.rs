@@ -2,8 +2,11 @@
 //! alert level, the overdue list, the trend of alerts, and each case's timeline.
 
 use askama::Template;
+use axum::Form;
 use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Response};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use tongban_domain::case::alert_subject;
 use tongban_domain::time_limit::AlertLevel;
 use tongban_store::{cases, supervision};
 
@@ -26,6 +29,10 @@ pub struct DepartmentRow {
 }
 
 pub struct AlertRow {
+    pub id: i64,
+    /// not resolved yet: a supervisor may close it with a note
+    pub open: bool,
+    pub note: String,
     pub case_id: i64,
     pub case_number: String,
     pub department: String,
@@ -68,7 +75,6 @@ pub struct Labels {
     pub level: &'static str,
     pub resolution: &'static str,
     pub none: &'static str,
-    pub whole_case: &'static str,
     pub timeline: &'static str,
     pub phase: &'static str,
     pub due_on: &'static str,
@@ -77,6 +83,8 @@ pub struct Labels {
     pub alerts: &'static str,
     pub showing_first: &'static str,
     pub implementation: &'static str,
+    pub resolve: &'static str,
+    pub note: &'static str,
 }
 
 fn labels(lang: Lang) -> Labels {
@@ -96,7 +104,6 @@ fn labels(lang: Lang) -> Labels {
         level: p("级别", "Level"),
         resolution: p("处理结果", "Resolution"),
         none: p("暂无", "None"),
-        whole_case: p("整件", "Whole case"),
         timeline: p("办理记录", "Timeline"),
         phase: p("办件状态", "Status"),
         due_on: p("办结期限", "Due"),
@@ -105,28 +112,27 @@ fn labels(lang: Lang) -> Labels {
         alerts: p("预警记录", "Alerts"),
         implementation: p("事项编码", "Item code"),
         showing_first: p("仅显示最近的30条，共", "Showing the latest 30 of"),
+        resolve: p("核处", "Resolve"),
+        note: p("核处说明", "How it was dealt with"),
     }
 }
 
 fn level_name(level: AlertLevel, lang: Lang) -> String {
-    match level {
-        AlertLevel::None => lang.pick("正常", "on time"),
-        AlertLevel::Warning => lang.pick("预警", "warning"),
-        AlertLevel::Yellow => lang.pick("黄牌", "yellow card"),
-        AlertLevel::Red => lang.pick("红牌", "red card"),
-    }
-    .to_owned()
+    let (zh, en) = level.names();
+    lang.pick(zh, en).to_owned()
 }
 
-fn alert_row(a: supervision::Alert, lang: Lang, l: &Labels) -> AlertRow {
+fn alert_row(a: supervision::Alert, lang: Lang) -> AlertRow {
     AlertRow {
+        id: a.id,
+        open: a.resolved_at.is_none(),
+        note: a.resolution_note.unwrap_or_default(),
         case_id: a.case_id,
         case_number: a.case_number.unwrap_or_else(|| format!("#{}", a.case_id)),
         department: a.department,
-        step: if a.step.is_empty() {
-            l.whole_case.to_owned()
-        } else {
-            a.step_name
+        step: {
+            let (zh, en) = alert_subject(&a.step, &a.step_name);
+            lang.pick(&zh, &en).to_owned()
         },
         level: a.level.as_str(),
         level_name: level_name(a.level, lang),
@@ -135,6 +141,7 @@ fn alert_row(a: supervision::Alert, lang: Lang, l: &Labels) -> AlertRow {
         resolution: match a.resolution.as_deref() {
             None => lang.pick("未处理", "open"),
             Some("escalated") => lang.pick("已升级", "escalated"),
+            Some("resolved") => lang.pick("已核处", "resolved"),
             Some(_) => lang.pick("已办理", "acted on"),
         }
         .to_owned(),
@@ -207,7 +214,7 @@ pub async fn dashboard(State(state): State<AppState>, viewer: Viewer) -> Respons
     );
     let (mut overdue, mut others): (Vec<_>, Vec<_>) = open
         .into_iter()
-        .map(|a| alert_row(a, lang, &l))
+        .map(|a| alert_row(a, lang))
         .partition(|a| a.level == "red");
     let counts = (overdue.len(), others.len());
     overdue.truncate(LIST_LIMIT);
@@ -351,8 +358,40 @@ pub async fn case_timeline(
                 ),
             })
             .collect(),
-        alerts: alerts.into_iter().map(|a| alert_row(a, lang, &l)).collect(),
+        alerts: alerts.into_iter().map(|a| alert_row(a, lang)).collect(),
         labels: l,
     };
     render(&page)
+}
+
+#[derive(Deserialize)]
+pub struct ResolveForm {
+    case_id: i64,
+    #[serde(default)]
+    note: String,
+}
+
+/// A supervisor closes an alert from the case page, with a note.
+pub async fn resolve_alert(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    Form(form): Form<ResolveForm>,
+) -> Response {
+    let Some(actor) = viewer.actor.as_ref() else {
+        return PageError::forbidden(viewer.prefs).into_response();
+    };
+    match supervision::resolve(
+        &state.store,
+        id,
+        &actor.username,
+        &form.note,
+        state.now_millis(),
+    )
+    .await
+    {
+        Ok(true) => Redirect::to(&format!("/supervision/cases/{}", form.case_id)).into_response(),
+        Ok(false) => PageError::not_found(viewer.prefs).into_response(),
+        Err(e) => PageError::store(e, viewer.prefs).into_response(),
+    }
 }

@@ -48,7 +48,7 @@ pub async fn run(
             absolute_millis: settings.session_absolute_hours * 3_600_000,
         },
         time_zone: settings.zone()?,
-        data_key,
+        data_key: data_key.clone(),
     };
     let state = AppState::new(store.clone(), Arc::new(SystemClock), web, metrics);
     println!("通办 Tongban 已启动 / listening on http://{bound}");
@@ -64,6 +64,8 @@ pub async fn run(
         Arc::new(SystemClock),
         settings.zone()?,
         std::time::Duration::from_secs(settings.supervision_interval_seconds),
+        data_key.clone(),
+        settings.notifier()?,
     ));
     axum::serve(listener, tongban_web::router(state))
         .with_graceful_shutdown(shutdown())

@@ -17,6 +17,7 @@ pub async fn run(settings: &Settings, command: UserCommand) -> anyhow::Result<Ex
         name,
         roles,
         department,
+        email,
         db,
     } = command;
     let roles: Vec<Role> = roles
@@ -46,6 +47,7 @@ pub async fn run(settings: &Settings, command: UserCommand) -> anyhow::Result<Ex
         kind,
         department_id: department,
         roles: &roles,
+        email: email.as_deref(),
     };
     let id = accounts::create(&store, &account, SystemClock.now_millis()).await?;
     println!("已创建账号 created account {username} (id {id})");

@@ -30,6 +30,8 @@ static SETTINGS: tongban_domain::time_limit::TimeLimitSettings =
         joint_extension_days: 15,
         warning_within_days: 5,
         yellow_within_days: 1,
+        refusal_reason_min_chars: 10,
+        close_on_corrections_timeout: true,
     };
 
 pub fn context(key: &DataKey) -> cases::ActContext<'_> {

@@ -2,7 +2,7 @@
 
 use std::process::Command;
 
-use crate::helpers::{Db, TempDir, fresh_database, raw_execute};
+use crate::helpers::{Db, TempDir, fresh_database, raw_count, raw_execute};
 
 fn tongban(args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_tongban"))
@@ -189,6 +189,34 @@ async fn migrate_runs_on_both_backends() {
             out.status.success(),
             "{db:?}: {}",
             String::from_utf8_lossy(&out.stderr)
+        );
+        // Staff get an email address for supervision digests; a bad one names the field.
+        let add = |email: &str| {
+            Command::new(env!("CARGO_BIN_EXE_tongban"))
+                .args(["user", "add", "head2", "--name", "王科长", "--role"])
+                .args(["department_approver", "--department", "1", "--email", email])
+                .args(["--db", &url])
+                .env("TONGBAN_PASSWORD", "a-long-password")
+                .current_dir(std::env::temp_dir())
+                .output()
+                .expect("run tongban")
+        };
+        let bad = add("head2 at example");
+        assert!(!bad.status.success());
+        assert!(String::from_utf8_lossy(&bad.stderr).contains("email"));
+        let good = add("head2@market.example.gov.cn");
+        assert!(
+            good.status.success(),
+            "{}",
+            String::from_utf8_lossy(&good.stderr)
+        );
+        assert_eq!(
+            raw_count(
+                &url,
+                "SELECT COUNT(*) FROM users WHERE email = 'head2@market.example.gov.cn'"
+            )
+            .await,
+            1
         );
     }
     let out = tongban(&["migrate", "--db", "mysql://localhost/x"]);

@@ -11,5 +11,6 @@ mod cli;
 mod guides;
 mod helpers;
 mod import;
+mod notifications;
 mod supervision;
 mod web;

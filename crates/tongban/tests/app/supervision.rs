@@ -2,22 +2,38 @@
 //! each however many servers tick, reach the clerk and the department head, escalate, and
 //! are resolved when the case moves on; a tick touches only the clocks that crossed.
 
+use std::time::Duration;
+
+use axum::http::StatusCode;
 use jiff::civil::date;
-use tongban_domain::case::CaseEvent;
+use tongban::notify::Notifier;
+use tongban_domain::case::{CaseEvent, ClosingCode, Correction, Phase};
 use tongban_domain::time_limit::AlertLevel;
 use tongban_store::cases;
 use tongban_store::sealed::DataKey;
 use tongban_store::supervision;
 
-use crate::cases::{KEY, accepted, acting, actor, context};
-use crate::helpers::TestApp;
+use crate::cases::{KEY, accepted, acting, actor, context, submitted};
+use crate::helpers::{TestApp, raw_execute};
 use crate::on_both;
 
 on_both!(
     alerts_rise_escalate_and_resolve_with_the_case,
     an_act_raises_what_its_clocks_already_reached,
-    the_supervisor_sees_the_dashboard_and_the_api
+    the_supervisor_sees_the_dashboard_and_the_api,
+    a_refusal_without_reason_is_flagged_until_a_supervisor_resolves_it,
+    past_the_correction_deadline_the_case_times_out
 );
+
+fn log_only() -> Notifier {
+    Notifier::new(
+        None,
+        "Tongban <noreply@example.org>",
+        Duration::from_secs(60),
+        Duration::from_secs(3600),
+    )
+    .unwrap()
+}
 
 async fn act(
     app: &TestApp,
@@ -94,18 +110,11 @@ async fn alerts_rise_escalate_and_resolve_with_the_case(app: TestApp) {
         .await
         .unwrap();
     assert_eq!(unclaimed[0].notified, vec!["approver".to_owned()]);
-    assert_eq!(
-        supervision::deliver_log_messages(&app.store, 20)
-            .await
-            .unwrap(),
-        3
-    );
-    assert_eq!(
-        supervision::deliver_log_messages(&app.store, 21)
-            .await
-            .unwrap(),
-        0
-    );
+    // One digest each: the clerk's lists their step, the head's the department's two.
+    let notifier = log_only();
+    let delivered = notifier.deliver(&app.store, 20).await.unwrap();
+    assert_eq!((delivered.sent, delivered.failed), (2, 0));
+    assert_eq!(notifier.deliver(&app.store, 21).await.unwrap().sent, 0);
 
     // Past the due date: 红牌, and the lower alert is resolved as escalated.
     let red = supervision::tick(&app.store, dates.red_on, 30)
@@ -161,7 +170,6 @@ async fn alerts_rise_escalate_and_resolve_with_the_case(app: TestApp) {
 }
 
 async fn the_supervisor_sees_the_dashboard_and_the_api(app: TestApp) {
-    use axum::http::StatusCode;
     let key = DataKey::from_hex(KEY).unwrap();
     let id = accepted(&app, &key).await;
     supervision::tick(&app.store, date(2026, 3, 3), 1)
@@ -265,4 +273,232 @@ async fn an_act_raises_what_its_clocks_already_reached(app: TestApp) {
         .await
         .unwrap();
     assert_eq!(report.raised, 0, "{report:?}");
+}
+
+async fn a_refusal_without_reason_is_flagged_until_a_supervisor_resolves_it(app: TestApp) {
+    let key = DataKey::from_hex(KEY).unwrap();
+    let clerk = actor(&app, "clerk").await;
+    let on = date(2026, 3, 2);
+    let (reasoned, _) = submitted(&app, &key, None).await;
+    act(&app, &key, reasoned, "clerk", |s| {
+        s.case.refuse(
+            &acting(&clerk, on),
+            "申请事项依法不需要取得行政许可，应向住所地街道办事处备案",
+            "《中华人民共和国行政许可法》第三十二条第一款第（一）项",
+        )
+    })
+    .await;
+    let (bare, _) = submitted(&app, &key, None).await;
+    act(&app, &key, bare, "clerk", |s| {
+        s.case
+            .refuse(&acting(&clerk, on), "不符合条件", "行政许可法")
+    })
+    .await;
+    assert!(
+        supervision::alerts(&app.store, true, None, Some(reasoned), 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let flagged = supervision::alerts(&app.store, true, None, Some(bare), 10)
+        .await
+        .unwrap();
+    assert_eq!(flagged.len(), 1);
+    let flag = &flagged[0];
+    assert_eq!(
+        (flag.step.as_str(), flag.level, flag.responsible.as_deref()),
+        ("@refusal", AlertLevel::Red, Some("clerk"))
+    );
+    assert_eq!(
+        flag.notified,
+        vec!["approver".to_owned(), "clerk".to_owned()],
+        "the clerk who refused and the head are told"
+    );
+    // No tick undoes it; a supervisor resolves it with a note, through the API…
+    supervision::tick(&app.store, date(2026, 3, 10), 5)
+        .await
+        .unwrap();
+    let path = format!("/api/v1/supervision/alerts/{}/resolve", flag.id);
+    let reviewer = app.token("reviewer").await;
+    let forbidden = app
+        .api(
+            "POST",
+            &path,
+            Some(&reviewer),
+            Some(serde_json::json!({"note": "看过了"})),
+        )
+        .await;
+    assert_eq!(forbidden.status, StatusCode::FORBIDDEN);
+    let supervisor = app.token("supervisor").await;
+    let blank = app
+        .api(
+            "POST",
+            &path,
+            Some(&supervisor),
+            Some(serde_json::json!({"note": " "})),
+        )
+        .await;
+    assert_eq!(blank.status, StatusCode::BAD_REQUEST);
+    assert_eq!(blank.json()["error"]["field"], "note");
+    let listed = app
+        .api(
+            "GET",
+            &format!("/api/v1/supervision/alerts?case_id={bare}"),
+            Some(&supervisor),
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(listed[0]["subject"], "不予受理未说明理由");
+    let done = app
+        .api(
+            "POST",
+            &path,
+            Some(&supervisor),
+            Some(serde_json::json!({"note": "已约谈窗口人员，重新出具告知书"})),
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::NO_CONTENT, "{}", done.body);
+    let again = app
+        .api(
+            "POST",
+            &path,
+            Some(&supervisor),
+            Some(serde_json::json!({"note": "again"})),
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::NOT_FOUND, "resolved once");
+    let resolved = supervision::alerts(&app.store, false, None, Some(bare), 10)
+        .await
+        .unwrap();
+    assert_eq!(resolved[0].resolution.as_deref(), Some("resolved"));
+    assert_eq!(resolved[0].resolved_by.as_deref(), Some("supervisor"));
+    // …or on the case page, where the note is shown afterwards.
+    let (second, _) = submitted(&app, &key, None).await;
+    act(&app, &key, second, "clerk", |s| {
+        s.case.refuse(&acting(&clerk, on), "不符合", "行政许可法")
+    })
+    .await;
+    let browser = app.sign_in("supervisor").await;
+    let page = app
+        .get_as(&browser, &format!("/supervision/cases/{second}"))
+        .await;
+    assert!(page.body.contains("不予受理未说明理由"), "{}", page.body);
+    let alert_id = supervision::alerts(&app.store, true, None, Some(second), 10)
+        .await
+        .unwrap()[0]
+        .id;
+    let form = format!("/supervision/alerts/{alert_id}/resolve");
+    let second_text = second.to_string();
+    let without_token = app
+        .post_form(
+            &browser,
+            &form,
+            &[("case_id", &second_text), ("note", "已纠正")],
+        )
+        .await;
+    assert_eq!(without_token.status, StatusCode::FORBIDDEN, "CSRF");
+    let posted = app
+        .post_form(
+            &browser,
+            &form,
+            &[
+                ("csrf_token", &browser.csrf),
+                ("case_id", &second_text),
+                ("note", "已纠正并补发告知书"),
+            ],
+        )
+        .await;
+    assert_eq!(posted.status, StatusCode::SEE_OTHER);
+    let page = app
+        .get_as(&browser, &format!("/supervision/cases/{second}"))
+        .await;
+    assert!(page.body.contains("已纠正并补发告知书"));
+    // The shortest acceptable reason is a setting.
+    raw_execute(
+        &app.db_url,
+        "INSERT INTO settings (name, value, updated_at) VALUES ('supervision.refusal_reason_min_chars', '3', 0)",
+    )
+    .await;
+    assert_eq!(
+        cases::time_limit_settings(&app.store)
+            .await
+            .unwrap()
+            .refusal_reason_min_chars,
+        3
+    );
+}
+
+async fn past_the_correction_deadline_the_case_times_out(app: TestApp) {
+    let key = DataKey::from_hex(KEY).unwrap();
+    let clerk = actor(&app, "clerk").await;
+    let mut ids = Vec::new();
+    for _ in 0..2 {
+        let (id, _) = submitted(&app, &key, None).await;
+        act(&app, &key, id, "clerk", |s| {
+            s.case.request_corrections(
+                &acting(&clerk, date(2026, 3, 2)),
+                None,
+                vec![Correction {
+                    material: "营业执照".into(),
+                    problem: "复印件不清晰".into(),
+                }],
+                date(2026, 3, 9),
+            )
+        })
+        .await;
+        ids.push(id);
+    }
+    let timed_out = || async {
+        let day = date(2026, 3, 10);
+        supervision::tick(&app.store, day, 100).await.unwrap();
+        tongban::jobs::close_timed_out_corrections(&app.store, &key, day, 101)
+            .await
+            .unwrap()
+    };
+    // On the deadline itself nothing happens.
+    assert!(
+        supervision::corrections_timed_out(&app.store, date(2026, 3, 9))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    // With the setting off, the day after raises a red card and leaves the case to the clerk.
+    raw_execute(
+        &app.db_url,
+        "INSERT INTO settings (name, value, updated_at) VALUES ('supervision.close_on_corrections_timeout', 'false', 0)",
+    )
+    .await;
+    assert_eq!(timed_out().await, 0);
+    let alert = &supervision::alerts(&app.store, true, None, Some(ids[0]), 10)
+        .await
+        .unwrap()[0];
+    assert_eq!(
+        (alert.step.as_str(), alert.level),
+        ("@corrections", AlertLevel::Red)
+    );
+    // With it on (the default), supervision closes both as 补正超时 and the alert is done.
+    raw_execute(
+        &app.db_url,
+        "DELETE FROM settings WHERE name = 'supervision.close_on_corrections_timeout'",
+    )
+    .await;
+    assert_eq!(timed_out().await, 2);
+    for id in &ids {
+        let stored = cases::load(&app.store, *id).await.unwrap().unwrap();
+        assert_eq!(
+            stored.case.phase,
+            Phase::Closed {
+                code: ClosingCode::CorrectionsTimeout
+            }
+        );
+        assert_eq!(stored.events.last().unwrap().actor, "system:supervision");
+    }
+    assert!(
+        supervision::alerts(&app.store, true, None, Some(ids[0]), 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(timed_out().await, 0, "nothing left to close");
 }

@@ -1,0 +1,223 @@
+//! The outbox: messages to people, queued in the transaction that decided to send them and
+//! delivered afterwards by workers on any app server. A worker claims due messages for a
+//! lease (on PostgreSQL skipping rows another server holds), sends them outside any
+//! transaction, then marks each sent, or failed with the time of the next attempt.
+
+use sqlx::{Any, Row};
+use tongban_domain::time_limit::AlertLevel;
+
+use crate::supervision::level_of_rank;
+use crate::{Backend, Store, StoreError};
+
+/// A message claimed for delivery.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    pub id: i64,
+    pub channel: String,
+    /// a username
+    pub recipient: String,
+    /// what kind of message: `supervision.responsible`, `supervision.department`, …
+    pub subject: String,
+    pub body: String,
+    /// for a supervision digest: the raise it reports (raised_on, raised_at)
+    pub batch: Option<(String, i64)>,
+    /// attempts including this one
+    pub attempts: i64,
+}
+
+/// Claims up to `limit` messages on `channel` that are due at `now_millis`, for `lease_millis`:
+/// if the worker dies before marking them, they come due again when the lease ends.
+pub async fn claim(
+    store: &Store,
+    channel: &str,
+    now_millis: i64,
+    lease_millis: i64,
+    limit: i64,
+) -> Result<Vec<Message>, StoreError> {
+    let skip_locked = match store.backend() {
+        Backend::Postgres => "FOR UPDATE SKIP LOCKED",
+        // one writer at a time: BEGIN IMMEDIATE already holds the database
+        Backend::Sqlite => "",
+    };
+    let mut tx = store.write().await?;
+    let rows = sqlx::query::<Any>(sqlx::AssertSqlSafe(format!(
+        "UPDATE outbox SET next_attempt_at = $1, attempts = attempts + 1 WHERE id IN \
+         (SELECT id FROM outbox WHERE channel = $2 AND sent_at IS NULL AND next_attempt_at <= $3 \
+         ORDER BY next_attempt_at, id LIMIT $4 {skip_locked}) \
+         RETURNING id, channel, recipient, subject, body, batch_on, batch_at, attempts"
+    )))
+    .bind(now_millis + lease_millis)
+    .bind(channel)
+    .bind(now_millis)
+    .bind(limit)
+    .fetch_all(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    let mut messages = rows
+        .iter()
+        .map(message)
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    messages.sort_by_key(|m| m.id);
+    Ok(messages)
+}
+
+/// The message went out.
+pub async fn sent(store: &Store, id: i64, at_millis: i64) -> Result<(), StoreError> {
+    sqlx::query::<Any>("UPDATE outbox SET sent_at = $1, last_error = NULL WHERE id = $2")
+        .bind(at_millis)
+        .bind(id)
+        .execute(store.pool())
+        .await?;
+    Ok(())
+}
+
+/// The message did not go out: keep why, and try again at `retry_at_millis`.
+pub async fn failed(
+    store: &Store,
+    id: i64,
+    error: &str,
+    retry_at_millis: i64,
+) -> Result<(), StoreError> {
+    sqlx::query::<Any>("UPDATE outbox SET last_error = $1, next_attempt_at = $2 WHERE id = $3")
+        .bind(error)
+        .bind(retry_at_millis)
+        .bind(id)
+        .execute(store.pool())
+        .await?;
+    Ok(())
+}
+
+/// The address an email to a user goes to, if they gave one.
+pub async fn email_of(store: &Store, username: &str) -> Result<Option<String>, StoreError> {
+    Ok(
+        sqlx::query::<Any>("SELECT email FROM users WHERE username = $1")
+            .bind(username)
+            .fetch_optional(store.pool())
+            .await?
+            .map(|r| r.try_get::<Option<String>, _>(0))
+            .transpose()?
+            .flatten(),
+    )
+}
+
+/// One alert a digest reports.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DigestLine {
+    pub case_id: i64,
+    pub case_number: Option<String>,
+    /// the clock's key ("" the whole case, a step key, or `@…`)
+    pub step: String,
+    pub step_name: String,
+    pub level: AlertLevel,
+    pub department: String,
+}
+
+/// The alerts a supervision digest reports, most severe first (at most `limit`), and how
+/// many there are in all.
+pub async fn digest(
+    store: &Store,
+    message: &Message,
+    limit: i64,
+) -> Result<(Vec<DigestLine>, i64), StoreError> {
+    let Some((day, at)) = &message.batch else {
+        return Ok((Vec::new(), 0));
+    };
+    let own_steps = message.subject == "supervision.responsible";
+    let scope = if own_steps {
+        "a.responsible = $3"
+    } else {
+        "a.department_id = (SELECT department_id FROM users WHERE username = $3)"
+    };
+    let rows = sqlx::query::<Any>(sqlx::AssertSqlSafe(format!(
+        "SELECT a.case_id, c.case_number, a.step, a.step_name, a.level, d.name, COUNT(*) OVER () \
+         FROM alerts a JOIN cases c ON c.id = a.case_id JOIN departments d ON d.id = a.department_id \
+         WHERE a.raised_on = $1 AND a.raised_at = $2 AND {scope} \
+         ORDER BY a.level DESC, a.case_id, a.step LIMIT $4"
+    )))
+    .bind(day)
+    .bind(*at)
+    .bind(&message.recipient)
+    .bind(limit)
+    .fetch_all(store.pool())
+    .await?;
+    let total = rows
+        .first()
+        .map(|r| r.try_get::<i64, _>(6))
+        .transpose()?
+        .unwrap_or(0);
+    let lines = rows
+        .iter()
+        .map(|r| {
+            Ok(DigestLine {
+                case_id: r.try_get(0)?,
+                case_number: r.try_get(1)?,
+                step: r.try_get(2)?,
+                step_name: r.try_get(3)?,
+                level: level_of_rank(r.try_get(4)?),
+                department: r.try_get(5)?,
+            })
+        })
+        .collect::<Result<_, StoreError>>()?;
+    Ok((lines, total))
+}
+
+/// Messages by channel and state, for the people who run the platform.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChannelFigures {
+    pub channel: String,
+    pub sent: i64,
+    /// not sent yet, never failed
+    pub waiting: i64,
+    /// not sent yet, failed at least once: retrying
+    pub failing: i64,
+}
+
+pub async fn figures(store: &Store) -> Result<Vec<ChannelFigures>, StoreError> {
+    sqlx::query::<Any>(
+        "SELECT channel, SUM(CASE WHEN sent_at IS NOT NULL THEN 1 ELSE 0 END), \
+         SUM(CASE WHEN sent_at IS NULL AND last_error IS NULL THEN 1 ELSE 0 END), \
+         SUM(CASE WHEN sent_at IS NULL AND last_error IS NOT NULL THEN 1 ELSE 0 END) \
+         FROM outbox GROUP BY channel ORDER BY channel",
+    )
+    .fetch_all(store.pool())
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(ChannelFigures {
+            channel: r.try_get(0)?,
+            sent: r.try_get(1)?,
+            waiting: r.try_get(2)?,
+            failing: r.try_get(3)?,
+        })
+    })
+    .collect()
+}
+
+/// The messages still failing, newest attempt first: what an operator looks at.
+pub async fn failing(store: &Store, limit: i64) -> Result<Vec<(Message, String)>, StoreError> {
+    sqlx::query::<Any>(
+        "SELECT id, channel, recipient, subject, body, batch_on, batch_at, attempts, last_error \
+         FROM outbox WHERE sent_at IS NULL AND last_error IS NOT NULL ORDER BY next_attempt_at DESC LIMIT $1",
+    )
+    .bind(limit)
+    .fetch_all(store.pool())
+    .await?
+    .iter()
+    .map(|r| Ok((message(r)?, r.try_get(8)?)))
+    .collect()
+}
+
+/// A message from a row of: id, channel, recipient, subject, body, batch_on, batch_at, attempts.
+fn message(r: &sqlx::any::AnyRow) -> Result<Message, StoreError> {
+    let batch_on: Option<String> = r.try_get(5)?;
+    let batch_at: Option<i64> = r.try_get(6)?;
+    Ok(Message {
+        id: r.try_get(0)?,
+        channel: r.try_get(1)?,
+        recipient: r.try_get(2)?,
+        subject: r.try_get(3)?,
+        body: r.try_get(4)?,
+        batch: batch_on.zip(batch_at),
+        attempts: r.try_get(7)?,
+    })
+}
