@@ -1,5 +1,6 @@
 // The supervisor watches the demo city: live alerts on the dashboard, the overdue list, a
-// case's timeline, in Chinese and English, on a phone-sized screen too.
+// case's timeline, resolving an alert with a note, in Chinese and English, on a phone-sized
+// screen too.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { shot, signIn, start } from "../harness.mjs";
@@ -31,6 +32,12 @@ test("the supervisor sees live alerts and drills down to a case", async () => {
   assert.match(timeline, /受理/);
   assert.ok((await page.locator("[data-testid=case-alerts] tbody tr").count()) > 0, "the case's alerts");
   await shot(page, "supervision-02-case");
+
+  // The supervisor deals with an open alert and leaves a note, which the case keeps.
+  const resolve = page.locator("[data-testid=case-alerts] form >> nth=0");
+  await resolve.locator("input[name=note]").fill("已督办，部门承诺三日内办结");
+  await Promise.all([page.waitForNavigation(), resolve.locator("button[type=submit]").click()]);
+  assert.match(await page.textContent("[data-testid=case-alerts]"), /已核处：已督办，部门承诺三日内办结/);
 
   await Promise.all([page.waitForNavigation(), page.click("[data-testid=switch-language]")]);
   assert.match(await page.textContent("body"), /Timeline/);
