@@ -21,3 +21,6 @@ CREATE INDEX alerts_by_raise ON alerts (raised_on, raised_at);
 
 -- Cases waiting for corrections past their deadline, found without reading the other clocks.
 CREATE INDEX case_watch_corrections ON case_watch (red_on) WHERE step = '@corrections';
+
+-- A person's portal messages (channel 'portal'), newest first.
+CREATE INDEX outbox_by_recipient ON outbox (recipient, channel);

@@ -585,6 +585,12 @@ pub async fn append(
         event.at_millis,
     )
     .await?;
+    if let Some(applicant) = stored.applicant_user_id {
+        let case = next.case_number.clone().unwrap_or_else(|| format!("#{id}"));
+        if let Some(notice) = event.change.applicant_notice(&case) {
+            crate::outbox::tell_applicant(&mut tx, applicant, &notice, event.at_millis).await?;
+        }
+    }
     remember(
         &mut tx,
         actor,

@@ -4,10 +4,69 @@
 //! transaction, then marks each sent, or failed with the time of the next attempt.
 
 use sqlx::{Any, Row};
+use tongban_domain::case::ApplicantNotice;
 use tongban_domain::time_limit::AlertLevel;
 
 use crate::supervision::level_of_rank;
-use crate::{Backend, Store, StoreError};
+use crate::{Backend, Store, StoreError, WriteTx};
+
+/// Queues a notice to an applicant with an account, in the act's transaction: in the portal
+/// (their messages), and by email when they gave an address.
+pub(crate) async fn tell_applicant(
+    tx: &mut WriteTx,
+    user_id: i64,
+    notice: &ApplicantNotice,
+    at_millis: i64,
+) -> Result<(), StoreError> {
+    sqlx::query::<Any>(
+        "INSERT INTO outbox (channel, recipient, subject, body, created_at, attempts, next_attempt_at) \
+         SELECT c.channel, u.username, $2, $3, $4, 0, $4 FROM users u \
+         JOIN (SELECT 'portal' AS channel UNION ALL SELECT 'email') c \
+         ON c.channel = 'portal' OR u.email IS NOT NULL WHERE u.id = $1",
+    )
+    .bind(user_id)
+    .bind(&notice.subject)
+    .bind(&notice.body)
+    .bind(at_millis)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// A message in someone's portal inbox.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PortalMessage {
+    pub id: i64,
+    pub subject: String,
+    pub body: String,
+    pub created_at: i64,
+}
+
+/// A person's portal messages, newest first.
+pub async fn portal_messages(
+    store: &Store,
+    username: &str,
+    limit: i64,
+) -> Result<Vec<PortalMessage>, StoreError> {
+    sqlx::query::<Any>(
+        "SELECT id, subject, body, created_at FROM outbox WHERE channel = 'portal' AND recipient = $1 \
+         ORDER BY id DESC LIMIT $2",
+    )
+    .bind(username)
+    .bind(limit)
+    .fetch_all(store.pool())
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(PortalMessage {
+            id: r.try_get(0)?,
+            subject: r.try_get(1)?,
+            body: r.try_get(2)?,
+            created_at: r.try_get(3)?,
+        })
+    })
+    .collect()
+}
 
 /// A message claimed for delivery.
 #[derive(Debug, Clone, PartialEq, Eq)]

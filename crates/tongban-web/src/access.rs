@@ -159,6 +159,7 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
         Access::AnyOf(CASE_PARTIES),
     ),
     ("GET", "/api/v1/inbox", Access::AnyOf(CASE_HANDLERS)),
+    ("GET", "/api/v1/messages", Access::SignedIn),
     // electronic supervision
     ("GET", "/supervision", Access::AnyOf(SUPERVISORS)),
     ("GET", "/supervision/cases/{id}", Access::AnyOf(SUPERVISORS)),

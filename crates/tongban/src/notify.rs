@@ -1,5 +1,5 @@
-//! Delivering the outbox: the log channel (the structured log a deployment collects) and
-//! email over SMTP. Each message is claimed for a lease, sent, then marked sent or failed;
+//! Delivering the outbox: the log channel (the structured log a deployment collects), the
+//! portal (messages a person reads when signed in) and email over SMTP. Each message is claimed for a lease, sent, then marked sent or failed;
 //! a failed one is tried again after a back-off that doubles up to a ceiling.
 
 use std::time::Duration;
@@ -86,6 +86,11 @@ impl Notifier {
                 recipient = %message.recipient, kind = %message.subject, %subject, %body,
                 "notification"
             );
+            outbox::sent(store, message.id, now_millis).await?;
+            delivered.sent += 1;
+        }
+        // Portal messages are read where they are kept: queuing them was delivering them.
+        for message in outbox::claim(store, "portal", now_millis, lease, CLAIM).await? {
             outbox::sent(store, message.id, now_millis).await?;
             delivered.sent += 1;
         }

@@ -8,6 +8,7 @@ mod applicant;
 mod error;
 mod event;
 mod flags;
+mod notice;
 mod process;
 mod watch;
 
@@ -24,6 +25,7 @@ pub use event::{
     Delivery, MaterialEntry, Provided,
 };
 pub use flags::Flag;
+pub use notice::ApplicantNotice;
 pub use process::{Process, Stage, StepAction, StepDefinition, StepDepartment, StepPosition};
 pub use watch::{Watch, WatchedClock, alert_subject};
 

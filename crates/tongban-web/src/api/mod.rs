@@ -8,6 +8,7 @@ mod cases;
 mod catalog;
 mod changes;
 mod guides;
+mod messages;
 mod outbox;
 mod supervision;
 
@@ -84,6 +85,7 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(supervision::resolve))
         .routes(routes!(supervision::figures))
         .routes(routes!(outbox::status))
+        .routes(routes!(messages::mine))
         .split_for_parts()
 }
 

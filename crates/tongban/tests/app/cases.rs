@@ -134,6 +134,19 @@ pub async fn accepted(app: &TestApp, key: &DataKey) -> i64 {
     id
 }
 
+/// An accepted case whose first step (承办) the reviewer claimed on 3 March 2026.
+pub async fn claimed(app: &TestApp, key: &DataKey) -> i64 {
+    let id = accepted(app, key).await;
+    let reviewer = actor(app, "reviewer").await;
+    cases::act(&app.store, &context(key), id, "reviewer", None, |s| {
+        s.case
+            .claim(&acting(&reviewer, date(2026, 3, 3)), "undertake")
+    })
+    .await
+    .unwrap();
+    id
+}
+
 async fn a_case_is_its_history(app: TestApp) {
     let key = DataKey::from_hex(KEY).unwrap();
     let (id, _) = submitted(&app, &key, None).await;

@@ -12,11 +12,14 @@ use tongban::notify::Notifier;
 use tongban_store::sealed::DataKey;
 use tongban_store::{cases, outbox, supervision};
 
-use crate::cases::{KEY, accepted, acting, actor, context};
+use crate::cases::{KEY, claimed};
 use crate::helpers::{TempDir, TestApp, raw_execute};
 use crate::on_both;
 
-on_both!(digests_are_emailed_and_failures_retry);
+on_both!(
+    digests_are_emailed_and_failures_retry,
+    the_applicant_is_told_in_the_portal
+);
 
 /// An SMTP server that files what it receives in a Maildir; stopped on drop.
 struct SmtpServer {
@@ -111,6 +114,11 @@ fn received(maildir: &Path) -> Vec<(String, String)> {
         .collect()
 }
 
+async fn case_number(app: &TestApp, id: i64) -> String {
+    let stored = cases::load(&app.store, id).await.unwrap().unwrap();
+    stored.case.case_number.expect("accepted")
+}
+
 fn notifier(port: u16) -> Notifier {
     Notifier::new(
         Some(&format!("smtp://127.0.0.1:{port}")),
@@ -130,14 +138,7 @@ async fn digests_are_emailed_and_failures_retry(app: TestApp) {
     )
     .await;
     let key = DataKey::from_hex(KEY).unwrap();
-    let id = accepted(&app, &key).await;
-    let reviewer = actor(&app, "reviewer").await;
-    cases::act(&app.store, &context(&key), id, "reviewer", None, |s| {
-        s.case
-            .claim(&acting(&reviewer, date(2026, 3, 3)), "undertake")
-    })
-    .await
-    .unwrap();
+    let id = claimed(&app, &key).await;
     // The step (15 working days from 2 March) reaches 预警 on 17 March.
     let report = supervision::tick(&app.store, date(2026, 3, 17), 1_000)
         .await
@@ -198,13 +199,7 @@ async fn digests_are_emailed_and_failures_retry(app: TestApp) {
     assert_eq!((later.sent, later.failed), (2, 0));
     let mails = received(&server.maildir);
     assert_eq!(mails.len(), 2, "one digest each");
-    let number = cases::load(&app.store, id)
-        .await
-        .unwrap()
-        .unwrap()
-        .case
-        .case_number
-        .unwrap();
+    let number = case_number(&app, id).await;
     let (_, to_reviewer) = mails
         .iter()
         .find(|(headers, _)| headers.contains("To: reviewer@market.example.gov.cn"))
@@ -219,4 +214,46 @@ async fn digests_are_emailed_and_failures_retry(app: TestApp) {
         headers.contains("To: approver@market.example.gov.cn") && body.contains("本部门")
     }));
     assert!(outbox::failing(&app.store, 10).await.unwrap().is_empty());
+}
+
+async fn the_applicant_is_told_in_the_portal(app: TestApp) {
+    let key = DataKey::from_hex(KEY).unwrap();
+    // Accepted, then a clerk claims a step: the applicant hears of the first, not the second.
+    let id = claimed(&app, &key).await;
+    let number = case_number(&app, id).await;
+    let enterprise = app.token("enterprise").await;
+    let messages = app
+        .api("GET", "/api/v1/messages", Some(&enterprise), None)
+        .await;
+    assert_eq!(messages.status, axum::http::StatusCode::OK);
+    let messages = messages.json();
+    let messages = messages.as_array().unwrap();
+    assert_eq!(messages.len(), 1, "{messages:?}");
+    assert!(
+        messages[0]["body"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("您的办件{number}已受理"))
+    );
+    // Nobody else sees them; signing in is needed.
+    let clerk = app.token("clerk").await;
+    let theirs = app
+        .api("GET", "/api/v1/messages", Some(&clerk), None)
+        .await
+        .json();
+    assert_eq!(theirs.as_array().unwrap().len(), 0);
+    assert_eq!(
+        app.api("GET", "/api/v1/messages", None, None).await.status,
+        axum::http::StatusCode::UNAUTHORIZED
+    );
+    // Delivering marks them sent; nothing is queued by email for an applicant without an address.
+    let now = {
+        use tongban_domain::clock::Clock;
+        app.clock.now_millis()
+    };
+    let delivered = notifier(free_port())
+        .deliver(&app.store, now)
+        .await
+        .unwrap();
+    assert_eq!((delivered.sent, delivered.failed), (1, 0));
 }
