@@ -6,6 +6,7 @@
 //! another clerk got there first no row matches, and the act is refused as a conflict.
 //! So of two simultaneous acts exactly one wins, on either backend and across app servers.
 
+use jiff::civil::Date;
 use rand::Rng;
 use sqlx::{Any, Row};
 use tongban_domain::case::{Applicant, Case, CaseError, CaseEvent, Change, StepStatus};
@@ -14,7 +15,7 @@ use crate::audit::{self, AuditEntry};
 use crate::catalog::PublishedImplementation;
 use crate::sealed::DataKey;
 use crate::{Store, StoreError, WriteTx};
-use tongban_domain::time_limit::TimeLimitSettings;
+use tongban_domain::time_limit::{LevelDates, TimeLimitSettings};
 
 /// A case as stored: its id, derived state and history.
 #[derive(Debug, Clone)]
@@ -343,11 +344,30 @@ pub struct Task {
     pub step: String,
     pub claimed_by: Option<String>,
     pub applicant_name_masked: String,
+    /// when the step's own clock rises to each alert level (None: stopped, or an intake)
+    pub dates: Option<LevelDates>,
 }
 
 impl Task {
-    /// From a row of (case id, case number, implementation code, step, claimed by, applicant).
+    /// From a row of (case id, case number, implementation code, step, claimed by, applicant,
+    /// warning_on, yellow_on, red_on).
     fn from_row(r: &sqlx::any::AnyRow) -> Result<Task, StoreError> {
+        let day = |i: usize| -> Result<Option<Date>, StoreError> {
+            r.try_get::<Option<String>, _>(i)?
+                .map(|d| {
+                    d.parse()
+                        .map_err(|_| StoreError::corrupt(format!("watch day {d}")))
+                })
+                .transpose()
+        };
+        let dates = match (day(6)?, day(7)?, day(8)?) {
+            (Some(warning_on), Some(yellow_on), Some(red_on)) => Some(LevelDates {
+                warning_on,
+                yellow_on,
+                red_on,
+            }),
+            _ => None,
+        };
         Ok(Task {
             case_id: r.try_get(0)?,
             case_number: r.try_get(1)?,
@@ -355,6 +375,7 @@ impl Task {
             step: r.try_get(3)?,
             claimed_by: r.try_get(4)?,
             applicant_name_masked: r.try_get(5)?,
+            dates,
         })
     }
 }
@@ -367,8 +388,10 @@ pub async fn inbox(
     limit: i64,
 ) -> Result<Vec<Task>, StoreError> {
     sqlx::query::<Any>(
-        "SELECT t.case_id, c.case_number, c.implementation_code, t.step, t.claimed_by, c.applicant_name_masked \
+        "SELECT t.case_id, c.case_number, c.implementation_code, t.step, t.claimed_by, c.applicant_name_masked, \
+         w.warning_on, w.yellow_on, w.red_on \
          FROM case_tasks t JOIN cases c ON c.id = t.case_id \
+         LEFT JOIN case_watch w ON w.case_id = t.case_id AND w.step = t.step \
          WHERE t.department_id = $1 AND t.role = $2 ORDER BY t.opened_on, t.case_id LIMIT $3",
     )
     .bind(department_id)
@@ -384,8 +407,8 @@ pub async fn inbox(
 /// Applications waiting for an intake decision (any general window may take them).
 pub async fn awaiting_intake(store: &Store, limit: i64) -> Result<Vec<Task>, StoreError> {
     sqlx::query::<Any>(
-        "SELECT id, case_number, implementation_code, '', CAST(NULL AS TEXT), applicant_name_masked \
-         FROM cases WHERE phase = 'submitted' ORDER BY submitted_at, id LIMIT $1",
+        "SELECT id, case_number, implementation_code, '', CAST(NULL AS TEXT), applicant_name_masked, \
+         CAST(NULL AS TEXT), CAST(NULL AS TEXT), CAST(NULL AS TEXT) FROM cases WHERE phase = 'submitted' ORDER BY submitted_at, id LIMIT $1",
     )
     .bind(limit)
     .fetch_all(store.pool())

@@ -932,6 +932,7 @@ fn supervision_watches_the_case_and_its_open_steps() {
     assert_eq!(dates.warning_on, on(3, 2));
     assert_eq!(dates.yellow_on, on(3, 7));
     assert_eq!(dates.red_on, on(3, 10));
+    assert_eq!(dates.due_on(), on(3, 9), "the last day within the limit");
     let health = watches
         .iter()
         .find(|w| w.clock == WatchedClock::Step("health".into()))

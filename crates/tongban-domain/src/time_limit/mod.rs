@@ -183,6 +183,11 @@ impl LevelDates {
         }
     }
 
+    /// The last day within the limit (红牌 comes the day after).
+    pub fn due_on(&self) -> Date {
+        self.red_on.yesterday().unwrap_or(self.red_on)
+    }
+
     /// The level on a day, as the clock would read it.
     pub fn level_on(&self, day: Date) -> AlertLevel {
         if day >= self.red_on {

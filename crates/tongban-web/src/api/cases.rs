@@ -12,7 +12,7 @@ use tongban_domain::case::{
     Acceptance, Acting, Applicant, ApplicantKind, Case, CaseError, CaseResult, Channel, Correction,
     Delivery, MaterialEntry, Process, Provided, StepStatus, Submission,
 };
-use tongban_domain::time_limit::{Reading, TimeLimit, TimeLimitSettings};
+use tongban_domain::time_limit::{AlertLevel, Reading, TimeLimit, TimeLimitSettings};
 use tongban_domain::{Bilingual, FieldError};
 use tongban_store::cases::{self, ActError, StoredCase};
 use tongban_store::catalog;
@@ -779,6 +779,11 @@ pub struct TaskDto {
     pub step: String,
     pub claimed_by: Option<String>,
     pub applicant: String,
+    /// the step's own clock today: none | warning | yellow | red (none also while it is stopped)
+    pub level: String,
+    /// the last day within the step's own limit (absent while its clock is stopped, and for
+    /// intake decisions)
+    pub due_on: Option<String>,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -808,10 +813,17 @@ pub async fn inbox(
             tasks.extend(cases::inbox(&state.store, department, *role, limit).await?);
         }
     }
+    let today = state.today();
     Ok(Json(
         tasks
             .into_iter()
             .map(|t| TaskDto {
+                level: t
+                    .dates
+                    .map_or(AlertLevel::None, |d| d.level_on(today))
+                    .as_str()
+                    .to_owned(),
+                due_on: t.dates.map(|d| d.due_on().to_string()),
                 case_id: t.case_id,
                 case_number: t.case_number,
                 implementation_code: t.implementation_code,

@@ -512,13 +512,15 @@ async fn a_case_runs_through_the_api_from_application_to_delivery(app: TestApp) 
         .api("GET", "/api/v1/inbox", Some(&reviewer), None)
         .await
         .json();
-    assert!(
-        tasks
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|t| t["case_id"] == id && t["step"] == "undertake")
-    );
+    let task = tasks
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["case_id"] == id && t["step"] == "undertake")
+        .expect("the reviewer's task");
+    // The step's own clock: 15 working days from Friday 20 November 2026.
+    assert_eq!(task["due_on"], "2026-12-11");
+    assert_eq!(task["level"], "none");
     let stale = act(
         reviewer.clone(),
         serde_json::json!({"act": "approve", "step": "undertake", "version": 1}),
