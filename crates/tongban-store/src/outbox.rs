@@ -68,6 +68,18 @@ pub async fn portal_messages(
     .collect()
 }
 
+/// The kind (`subject`) of a supervision digest listing the recipient's own steps' alerts.
+pub const DIGEST_OWN_STEPS: &str = "supervision.responsible";
+/// The kind of a supervision digest listing the alerts of the recipient's department.
+pub const DIGEST_DEPARTMENT: &str = "supervision.department";
+
+impl Message {
+    /// Whether this is a digest of the recipient's own steps (else of their department).
+    pub fn is_own_steps_digest(&self) -> bool {
+        self.subject == DIGEST_OWN_STEPS
+    }
+}
+
 /// A message claimed for delivery.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Message {
@@ -82,6 +94,8 @@ pub struct Message {
     pub batch: Option<(String, i64)>,
     /// attempts including this one
     pub attempts: i64,
+    /// the claim: until when this worker holds the message (its next_attempt_at)
+    pub lease_until: i64,
 }
 
 /// Claims up to `limit` messages on `channel` that are due at `now_millis`, for `lease_millis`:
@@ -103,7 +117,7 @@ pub async fn claim(
         "UPDATE outbox SET next_attempt_at = $1, attempts = attempts + 1 WHERE id IN \
          (SELECT id FROM outbox WHERE channel = $2 AND sent_at IS NULL AND next_attempt_at <= $3 \
          ORDER BY next_attempt_at, id LIMIT $4 {skip_locked}) \
-         RETURNING id, channel, recipient, subject, body, batch_on, batch_at, attempts"
+         RETURNING id, channel, recipient, subject, body, batch_on, batch_at, attempts, next_attempt_at"
     )))
     .bind(now_millis + lease_millis)
     .bind(channel)
@@ -120,29 +134,52 @@ pub async fn claim(
     Ok(messages)
 }
 
-/// The message went out.
-pub async fn sent(store: &Store, id: i64, at_millis: i64) -> Result<(), StoreError> {
-    sqlx::query::<Any>("UPDATE outbox SET sent_at = $1, last_error = NULL WHERE id = $2")
-        .bind(at_millis)
-        .bind(id)
-        .execute(store.pool())
-        .await?;
-    Ok(())
+/// The message went out. False when the claim had lapsed and another worker holds it now
+/// (the caller sends no more of its batch).
+pub async fn sent(store: &Store, message: &Message, at_millis: i64) -> Result<bool, StoreError> {
+    Ok(sqlx::query::<Any>(
+        "UPDATE outbox SET sent_at = $1, last_error = NULL \
+         WHERE id = $2 AND next_attempt_at = $3 AND sent_at IS NULL",
+    )
+    .bind(at_millis)
+    .bind(message.id)
+    .bind(message.lease_until)
+    .execute(store.pool())
+    .await?
+    .rows_affected()
+        == 1)
 }
 
-/// The message did not go out: keep why, and try again at `retry_at_millis`.
+/// Whether this worker still holds its claim on the message (checked before each send).
+pub async fn still_held(store: &Store, message: &Message) -> Result<bool, StoreError> {
+    Ok(sqlx::query::<Any>(
+        "SELECT 1 FROM outbox WHERE id = $1 AND next_attempt_at = $2 AND sent_at IS NULL",
+    )
+    .bind(message.id)
+    .bind(message.lease_until)
+    .fetch_optional(store.pool())
+    .await?
+    .is_some())
+}
+
+/// The message did not go out: keep why, and try again at `retry_at_millis` (unless the
+/// claim had lapsed meanwhile).
 pub async fn failed(
     store: &Store,
-    id: i64,
+    message: &Message,
     error: &str,
     retry_at_millis: i64,
 ) -> Result<(), StoreError> {
-    sqlx::query::<Any>("UPDATE outbox SET last_error = $1, next_attempt_at = $2 WHERE id = $3")
-        .bind(error)
-        .bind(retry_at_millis)
-        .bind(id)
-        .execute(store.pool())
-        .await?;
+    sqlx::query::<Any>(
+        "UPDATE outbox SET last_error = $1, next_attempt_at = $2 \
+         WHERE id = $3 AND next_attempt_at = $4 AND sent_at IS NULL",
+    )
+    .bind(error)
+    .bind(retry_at_millis)
+    .bind(message.id)
+    .bind(message.lease_until)
+    .execute(store.pool())
+    .await?;
     Ok(())
 }
 
@@ -181,8 +218,7 @@ pub async fn digest(
     let Some((day, at)) = &message.batch else {
         return Ok((Vec::new(), 0));
     };
-    let own_steps = message.subject == "supervision.responsible";
-    let scope = if own_steps {
+    let scope = if message.is_own_steps_digest() {
         "a.responsible = $3"
     } else {
         "a.department_id = (SELECT department_id FROM users WHERE username = $3)"
@@ -255,18 +291,19 @@ pub async fn figures(store: &Store) -> Result<Vec<ChannelFigures>, StoreError> {
 /// The messages still failing, newest attempt first: what an operator looks at.
 pub async fn failing(store: &Store, limit: i64) -> Result<Vec<(Message, String)>, StoreError> {
     sqlx::query::<Any>(
-        "SELECT id, channel, recipient, subject, body, batch_on, batch_at, attempts, last_error \
+        "SELECT id, channel, recipient, subject, body, batch_on, batch_at, attempts, next_attempt_at, last_error \
          FROM outbox WHERE sent_at IS NULL AND last_error IS NOT NULL ORDER BY next_attempt_at DESC LIMIT $1",
     )
     .bind(limit)
     .fetch_all(store.pool())
     .await?
     .iter()
-    .map(|r| Ok((message(r)?, r.try_get(8)?)))
+    .map(|r| Ok((message(r)?, r.try_get(9)?)))
     .collect()
 }
 
-/// A message from a row of: id, channel, recipient, subject, body, batch_on, batch_at, attempts.
+/// A message from a row of: id, channel, recipient, subject, body, batch_on, batch_at, attempts,
+/// next_attempt_at.
 fn message(r: &sqlx::any::AnyRow) -> Result<Message, StoreError> {
     let batch_on: Option<String> = r.try_get(5)?;
     let batch_at: Option<i64> = r.try_get(6)?;
@@ -278,5 +315,6 @@ fn message(r: &sqlx::any::AnyRow) -> Result<Message, StoreError> {
         body: r.try_get(4)?,
         batch: batch_on.zip(batch_at),
         attempts: r.try_get(7)?,
+        lease_until: r.try_get(8)?,
     })
 }

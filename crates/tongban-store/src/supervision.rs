@@ -8,10 +8,11 @@
 
 use jiff::civil::Date;
 use sqlx::{Any, Row};
-use tongban_domain::case::{Flag, Watch};
+use tongban_domain::case::{Flag, Watch, WatchedClock};
 use tongban_domain::message::FieldError;
 use tongban_domain::time_limit::AlertLevel;
 
+use crate::outbox::{DIGEST_DEPARTMENT, DIGEST_OWN_STEPS};
 use crate::{Backend, Store, StoreError, WriteTx};
 
 pub fn level_rank(level: AlertLevel) -> i64 {
@@ -79,20 +80,20 @@ async fn notify(tx: &mut WriteTx, day: &str, now_millis: i64) -> Result<u64, Sto
     .bind(now_millis)
     .execute(&mut **tx)
     .await?;
-    Ok(sqlx::query::<Any>(
+    Ok(sqlx::query::<Any>(sqlx::AssertSqlSafe(format!(
         "INSERT INTO outbox (channel, recipient, subject, body, batch_on, batch_at, created_at, attempts, next_attempt_at) \
          SELECT c.channel, p.recipient, p.subject, '', $1, $2, $2, 0, $2 FROM ( \
-           SELECT DISTINCT responsible AS recipient, 'supervision.responsible' AS subject FROM alerts \
+           SELECT DISTINCT responsible AS recipient, '{DIGEST_OWN_STEPS}' AS subject FROM alerts \
            WHERE raised_on = $1 AND raised_at = $2 AND responsible IS NOT NULL \
            UNION \
-           SELECT u.username, 'supervision.department' FROM users u \
+           SELECT u.username, '{DIGEST_DEPARTMENT}' FROM users u \
            JOIN user_roles r ON r.user_id = u.id AND r.role = 'department_approver' \
            WHERE u.disabled = 0 AND u.department_id IN \
            (SELECT department_id FROM alerts WHERE raised_on = $1 AND raised_at = $2) \
          ) p LEFT JOIN users e ON e.username = p.recipient AND e.email IS NOT NULL \
          JOIN (SELECT 'log' AS channel UNION ALL SELECT 'email') c \
-         ON c.channel = 'log' OR e.id IS NOT NULL",
-    )
+         ON c.channel = 'log' OR e.id IS NOT NULL"
+    )))
     .bind(day)
     .bind(now_millis)
     .execute(&mut **tx)
@@ -145,7 +146,9 @@ pub(crate) async fn rewatch(
     at_millis: i64,
 ) -> Result<(), StoreError> {
     let alerted: Vec<(String, i64)> = sqlx::query::<Any>(
-        "SELECT step, MAX(level) FROM alerts WHERE case_id = $1 AND resolved_at IS NULL GROUP BY step",
+        // a level a supervisor resolved counts as alerted: a later act must not raise it again
+        "SELECT step, MAX(level) FROM alerts WHERE case_id = $1 \
+         AND (resolved_at IS NULL OR resolution = 'resolved') GROUP BY step",
     )
     .bind(case_id)
     .fetch_all(&mut **tx)
@@ -462,7 +465,7 @@ async fn digests_between(store: &Store, from: i64, to: i64) -> Result<Vec<Digest
             batch_at: r.try_get(0)?,
             recipient: r.try_get(1)?,
             department_id: r.try_get(3)?,
-            own_steps: subject == "supervision.responsible",
+            own_steps: subject == DIGEST_OWN_STEPS,
         })
     })
     .collect()
@@ -504,9 +507,11 @@ pub async fn resolve(
 /// The cases whose correction deadline passed by `day` (the day after it has come) and that
 /// still wait for the corrections: supervision closes them as 补正超时, as the setting says.
 pub async fn corrections_timed_out(store: &Store, day: Date) -> Result<Vec<i64>, StoreError> {
-    sqlx::query::<Any>(
-        "SELECT case_id FROM case_watch WHERE red_on <= $1 AND step = '@corrections' ORDER BY case_id",
-    )
+    // The key is written into the text so the partial index on it can be used.
+    let key = WatchedClock::CorrectionsDeadline.key();
+    sqlx::query::<Any>(sqlx::AssertSqlSafe(format!(
+        "SELECT case_id FROM case_watch WHERE red_on <= $1 AND step = '{key}' ORDER BY case_id"
+    )))
     .bind(day.to_string())
     .fetch_all(store.pool())
     .await?

@@ -217,10 +217,16 @@ pub async fn load_if_empty(
             }
             2 => {
                 let on = next_day(0);
-                act_on(store, &context, now, id, on, "clerk", |st, on| {
+                // Every other refusal gives no real reason, as supervision exists to catch.
+                let reason = if i % 20 == 12 {
+                    "不符合条件"
+                } else {
+                    "申请人不具备申请资格（营业执照已注销）"
+                };
+                act_on(store, &context, now, id, on, "clerk", move |st, on| {
                     st.case.refuse(
                         &at(&s.clerk, on),
-                        "申请人不具备申请资格（营业执照已注销）",
+                        reason,
                         "《中华人民共和国行政许可法》第三十二条第一款",
                     )
                 })

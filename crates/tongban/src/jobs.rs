@@ -27,8 +27,8 @@ fn supervision_actor() -> Actor {
     }
 }
 
-/// Electronic supervision, every `interval`: raise the alerts that have come due, close the
-/// cases whose correction deadline passed (when the setting says so), deliver the messages.
+/// Electronic supervision, every `interval`: close the cases whose correction deadline passed
+/// (when the setting says so), raise the alerts that have come due, deliver the messages.
 pub async fn supervise(
     store: Store,
     clock: Arc<dyn Clock>,
@@ -43,6 +43,12 @@ pub async fn supervise(
         ticks.tick().await;
         let now = clock.now();
         let today = local_date(now, &zone);
+        // Cases closed for a missed deadline first, so no one is alerted about them.
+        match close_timed_out_corrections(&store, &key, today, now.as_millisecond()).await {
+            Ok(0) => {}
+            Ok(closed) => tracing::info!(closed, "cases closed as 补正超时"),
+            Err(error) => tracing::error!(%error, "closing timed-out corrections failed"),
+        }
         match supervision::tick(&store, today, now.as_millisecond()).await {
             Ok(report) if report.raised > 0 => {
                 tracing::info!(
@@ -55,11 +61,6 @@ pub async fn supervise(
             }
             Ok(_) => {}
             Err(error) => tracing::error!(%error, "supervision tick failed"),
-        }
-        match close_timed_out_corrections(&store, &key, today, now.as_millisecond()).await {
-            Ok(0) => {}
-            Ok(closed) => tracing::info!(closed, "cases closed as 补正超时"),
-            Err(error) => tracing::error!(%error, "closing timed-out corrections failed"),
         }
         if let Err(error) = notifier.deliver(&store, now.as_millisecond()).await {
             tracing::error!(%error, "delivering messages failed");

@@ -13,8 +13,12 @@ use tongban_store::{Store, StoreError};
 
 /// How long a claimed message is held before another worker may try it.
 const LEASE: Duration = Duration::from_secs(300);
-/// How many messages a worker claims at once per channel.
+/// How long one SMTP conversation may take.
+const SMTP_TIMEOUT: Duration = Duration::from_secs(30);
+/// How many messages a worker claims at once on the channels that cannot fail.
 const CLAIM: i64 = 200;
+/// How many emails: as many as surely go out within the lease, even if each times out.
+const EMAIL_CLAIM: i64 = (LEASE.as_secs() / SMTP_TIMEOUT.as_secs()) as i64;
 /// How many alerts a digest lists before "and N more".
 const DIGEST_LINES: i64 = 50;
 
@@ -50,7 +54,7 @@ impl Notifier {
             Some(url) => Some(Mailer {
                 transport: AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
                     .map_err(|e| anyhow::anyhow!("smtp_url: {e}"))?
-                    .timeout(Some(Duration::from_secs(30)))
+                    .timeout(Some(SMTP_TIMEOUT))
                     .build(),
                 from: mail_from
                     .parse()
@@ -86,28 +90,29 @@ impl Notifier {
                 recipient = %message.recipient, kind = %message.subject, %subject, %body,
                 "notification"
             );
-            outbox::sent(store, message.id, now_millis).await?;
-            delivered.sent += 1;
+            delivered.sent += u64::from(outbox::sent(store, &message, now_millis).await?);
         }
         // Portal messages are read where they are kept: queuing them was delivering them.
         for message in outbox::claim(store, "portal", now_millis, lease, CLAIM).await? {
-            outbox::sent(store, message.id, now_millis).await?;
-            delivered.sent += 1;
+            delivered.sent += u64::from(outbox::sent(store, &message, now_millis).await?);
         }
         let Some(mailer) = &self.mailer else {
             return Ok(delivered);
         };
-        for message in outbox::claim(store, "email", now_millis, lease, CLAIM).await? {
+        for message in outbox::claim(store, "email", now_millis, lease, EMAIL_CLAIM).await? {
+            // Never send what another server may have re-claimed after a lapsed lease.
+            if !outbox::still_held(store, &message).await? {
+                break;
+            }
             match self.send_email(store, mailer, &message).await? {
                 Ok(()) => {
-                    outbox::sent(store, message.id, now_millis).await?;
-                    delivered.sent += 1;
+                    delivered.sent += u64::from(outbox::sent(store, &message, now_millis).await?);
                 }
                 Err(error) => {
                     let wait = i64::try_from(self.retry_after(message.attempts).as_millis())
                         .unwrap_or(i64::MAX);
                     tracing::warn!(id = message.id, attempts = message.attempts, %error, "email not sent");
-                    outbox::failed(store, message.id, &error, now_millis.saturating_add(wait))
+                    outbox::failed(store, &message, &error, now_millis.saturating_add(wait))
                         .await?;
                     delivered.failed += 1;
                 }
@@ -157,7 +162,7 @@ async fn compose(store: &Store, message: &Message) -> Result<(String, String), S
         return Ok((message.subject.clone(), message.body.clone()));
     }
     let (lines, total) = outbox::digest(store, message, DIGEST_LINES).await?;
-    let whose = if message.subject == "supervision.responsible" {
+    let whose = if message.is_own_steps_digest() {
         ("您经办的", "on steps you hold")
     } else {
         ("本部门", "in your department")

@@ -3,7 +3,7 @@
 //! procedure or an extension (行政许可法 art. 42 and 45 ask that the applicant be told), decided
 //! and closed, delivered. The text is Chinese, then English.
 
-use super::event::{Acceptance, Change, Delivery};
+use super::event::{Acceptance, Change, ClosingCode, Delivery};
 
 /// One message to the applicant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -90,14 +90,31 @@ impl Change {
                 format!("经批准延长{days}个工作日。理由：{reason}。"),
                 format!("extended by {days} working days. Reason: {reason}."),
             ),
-            Change::Closed { code, .. } => (
-                "decided",
-                format!("已办结（{}），请按选择的方式领取结果。", code.name_zh()),
-                format!(
-                    "decided ({}); collect the result as chosen.",
-                    code.name_en()
-                ),
-            ),
+            Change::Closed { code, .. } => {
+                let collect =
+                    !matches!(code, ClosingCode::VoidClosed | ClosingCode::ForwardedClosed);
+                (
+                    "decided",
+                    format!(
+                        "已办结（{}）。{}",
+                        code.name_zh(),
+                        if collect {
+                            "请按选择的方式领取结果。"
+                        } else {
+                            ""
+                        }
+                    ),
+                    format!(
+                        "closed ({}).{}",
+                        code.name_en(),
+                        if collect {
+                            " Collect the result as chosen."
+                        } else {
+                            ""
+                        }
+                    ),
+                )
+            }
             Change::Delivered { delivery } => {
                 let (zh, en) = match delivery {
                     Delivery::Window { .. } => {

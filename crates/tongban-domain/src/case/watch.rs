@@ -74,8 +74,8 @@ pub struct Watch {
 }
 
 impl Case {
-    /// The clocks supervision watches now: none before acceptance or after closing.
-    /// The applicant's correction deadline is watched from intake on.
+    /// The clocks supervision watches now: the case's and its steps' from acceptance to
+    /// closing; the applicant's correction deadline from intake on; a 容缺 promise until kept.
     pub fn watches(&self, calendar: &Calendar, settings: &TimeLimitSettings) -> Vec<Watch> {
         let running = matches!(
             self.phase,
@@ -88,13 +88,14 @@ impl Case {
                 step_name: String::new(),
                 department_id: self.department_id,
                 responsible: None,
-                dates: Some(LevelDates::past(pending.deadline)),
+                dates: LevelDates::past(pending.deadline, calendar).ok(),
             });
         }
-        let Some(clock) = self.clock.as_ref().filter(|_| running) else {
-            return watches;
-        };
-        if let Some(promised_on) = self.promised_on().filter(|_| !self.deficiencies.is_empty()) {
+        // A promise is kept or broken by the applicant: it is watched, whatever the case's
+        // phase, until the deferred materials come in.
+        if let (Some(promised_on), Some(clock)) = (self.promised_on(), &self.clock)
+            && !self.deficiencies.is_empty()
+        {
             watches.push(Watch {
                 clock: WatchedClock::DeficienciesPromise,
                 step_name: String::new(),
@@ -106,6 +107,9 @@ impl Case {
                     .flatten(),
             });
         }
+        let Some(clock) = self.clock.as_ref().filter(|_| running) else {
+            return watches;
+        };
         watches.push(Watch {
             clock: WatchedClock::Case,
             step_name: String::new(),

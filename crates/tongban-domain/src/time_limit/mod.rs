@@ -173,14 +173,16 @@ pub struct LevelDates {
 
 impl LevelDates {
     /// A plain deadline (the applicant's, for corrections): nothing before, red from the day
-    /// after it.
-    pub fn past(deadline: Date) -> LevelDates {
-        let red_on = deadline.tomorrow().unwrap_or(deadline);
-        LevelDates {
+    /// after it — after the next working day when it falls on a rest day, which moves a
+    /// deadline to the next working day (民法典 art. 203).
+    pub fn past(deadline: Date, calendar: &Calendar) -> Result<LevelDates, CalendarError> {
+        let last = calendar.add_workdays(deadline, 0)?;
+        let red_on = last.tomorrow().unwrap_or(last);
+        Ok(LevelDates {
             warning_on: red_on,
             yellow_on: red_on,
             red_on,
-        }
+        })
     }
 
     /// The last day within the limit (红牌 comes the day after).
@@ -247,14 +249,16 @@ impl TimeLimit {
         }
     }
 
-    /// A limit that runs out on `due_on` (a promised date): the working days after
-    /// `started_on` up to and including `due_on`; the day itself when there are none.
+    /// A limit that runs out on `due_on` (a promised date), or on the next working day when
+    /// that is a rest day: the working days after `started_on` up to and including it; the
+    /// day itself when there are none.
     pub fn until(
         started_on: Date,
         due_on: Date,
         calendar: &Calendar,
     ) -> Result<TimeLimit, CalendarError> {
         let after = |d: Date| d.tomorrow().unwrap_or(d);
+        let due_on = calendar.add_workdays(due_on, 0)?;
         let days = if due_on > started_on {
             calendar.workdays_between(after(started_on), after(due_on))?
         } else {

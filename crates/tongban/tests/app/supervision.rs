@@ -273,6 +273,24 @@ async fn an_act_raises_what_its_clocks_already_reached(app: TestApp) {
         .await
         .unwrap();
     assert_eq!(report.raised, 0, "{report:?}");
+    // A supervisor sees to it; a later act on the still-late step does not raise it again.
+    assert!(
+        supervision::resolve(&app.store, open[0].id, "supervisor", "已督办", 6)
+            .await
+            .unwrap()
+    );
+    act(&app, &key, id, "reviewer", |s| {
+        s.case
+            .release(&acting(&reviewer, date(2026, 3, 27)), "undertake")
+    })
+    .await;
+    assert!(
+        supervision::alerts(&app.store, true, None, Some(id), 10)
+            .await
+            .unwrap()
+            .is_empty(),
+        "resolved stays resolved"
+    );
 }
 
 async fn a_refusal_without_reason_is_flagged_until_a_supervisor_resolves_it(app: TestApp) {
@@ -420,12 +438,26 @@ async fn a_refusal_without_reason_is_flagged_until_a_supervisor_resolves_it(app:
         "INSERT INTO settings (name, value, updated_at) VALUES ('supervision.refusal_reason_min_chars', '3', 0)",
     )
     .await;
-    assert_eq!(
-        cases::time_limit_settings(&app.store)
+    let settings = cases::time_limit_settings(&app.store).await.unwrap();
+    assert_eq!(settings.refusal_reason_min_chars, 3);
+    let calendar = tongban_domain::calendar::Calendar::built_in();
+    let lenient = cases::ActContext {
+        key: &key,
+        calendar: &calendar,
+        settings: &settings,
+    };
+    let (short, _) = submitted(&app, &key, None).await;
+    cases::act(&app.store, &lenient, short, "clerk", None, |s| {
+        s.case.refuse(&acting(&clerk, on), "不符合", "行政许可法")
+    })
+    .await
+    .unwrap();
+    assert!(
+        supervision::alerts(&app.store, true, None, Some(short), 10)
             .await
             .unwrap()
-            .refusal_reason_min_chars,
-        3
+            .is_empty(),
+        "three characters are enough under this setting"
     );
 }
 
