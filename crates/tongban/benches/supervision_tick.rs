@@ -4,6 +4,9 @@
 //!
 //! The open cases are loaded in bulk (rows as the store's acts write them: the case row and
 //! its whole-case watch), not through the API: this measures the tick, not the loading.
+//! Two layouts: `spread` puts the cases that cross on one day evenly over the table (the
+//! worst case for reading them); `clustered` puts them together, as cases accepted on the
+//! same day with the same limit are in a real table. `BENCH_LAYOUTS=spread,clustered`.
 //!
 //! Run: `cargo bench -p tongban --bench supervision_tick` (`BENCH_BACKENDS=sqlite` for one
 //! backend, `BENCH_KEEP=1` to keep the database for a look at the query plans).
@@ -28,8 +31,10 @@ fn day(offset: i64) -> String {
         .to_string()
 }
 
-/// Case `i` reaches 预警 on day `i % 100` (so 1% a day) and nothing more for 200 days.
-async fn load(url: &str, departments: &[i64], n: usize) {
+/// Case `i` reaches 预警 on one of 100 days (so 1% a day) and nothing more for 200 days:
+/// day `i % 100` when spread, day `i / (n / 100)` when clustered.
+async fn load(url: &str, departments: &[i64], n: usize, clustered: bool) {
+    let per_day = (n / 100).max(1);
     let mut conn = sqlx::AnyConnection::connect(url).await.expect("connect");
     let started = Instant::now();
     for chunk in (0..n).collect::<Vec<_>>().chunks(BATCH) {
@@ -44,8 +49,13 @@ async fn load(url: &str, departments: &[i64], n: usize) {
         for (j, &i) in chunk.iter().enumerate() {
             let id = i + 1;
             let department = departments[i % departments.len()];
-            let warning = day((i % 100) as i64);
-            let later = day(200 + (i % 100) as i64);
+            let offset = if clustered {
+                (i / per_day).min(99)
+            } else {
+                i % 100
+            } as i64;
+            let warning = day(offset);
+            let later = day(200 + offset);
             let sep = if j == 0 { "" } else { "," };
             cases.push_str(&format!(
                 "{sep}({id}, 'BENCH{id}', {department}, '00', '*', 'online', 'in_progress', 3, 0, 0)"
@@ -76,7 +86,7 @@ async fn load(url: &str, departments: &[i64], n: usize) {
     );
 }
 
-async fn measure(backend: &str, n: usize) {
+async fn measure(backend: &str, n: usize, layout: &str) {
     let Some((url, dir)) = fresh(backend).await else {
         return;
     };
@@ -91,7 +101,7 @@ async fn measure(backend: &str, n: usize) {
         .iter()
         .map(|d| d.id)
         .collect();
-    load(&url, &departments, n).await;
+    load(&url, &departments, n, layout == "clustered").await;
     let mut times = Vec::new();
     for k in 0..10 {
         let started = Instant::now();
@@ -102,14 +112,14 @@ async fn measure(backend: &str, n: usize) {
         let ms = started.elapsed().as_secs_f64() * 1000.0;
         times.push(ms);
         println!(
-            "{backend:8} tick {k}: {ms:8.1} ms  raised {:>6}  messages {:>6}",
+            "{backend:8} {layout:9} tick {k}: {ms:8.1} ms  raised {:>6}  messages {:>6}",
             report.raised, report.notifications
         );
     }
     let mean = times.iter().sum::<f64>() / times.len() as f64;
     let max = times.iter().copied().fold(0.0, f64::max);
     println!(
-        "{backend:8} {n} open cases, 1% changing level per tick: mean {mean:.1} ms, max {max:.1} ms"
+        "{backend:8} {layout:9} {n} open cases, 1% changing level per tick: mean {mean:.1} ms, max {max:.1} ms"
     );
     store.close().await;
     if std::env::var_os("BENCH_KEEP").is_some() {
@@ -123,9 +133,12 @@ fn main() {
     let runtime = common::runtime();
     let n = common::size("BENCH_CASES", 1_000_000);
     let backends = std::env::var("BENCH_BACKENDS").unwrap_or_else(|_| "sqlite,postgres".into());
+    let layouts = std::env::var("BENCH_LAYOUTS").unwrap_or_else(|_| "spread,clustered".into());
     runtime.block_on(async {
         for backend in backends.split(',') {
-            measure(backend, n).await;
+            for layout in layouts.split(',') {
+                measure(backend, n, layout).await;
+            }
         }
     });
 }
