@@ -6,7 +6,7 @@ use jiff::civil::Date;
 
 use super::{Acceptance, Case, Flag, Phase, StepStatus};
 use crate::calendar::Calendar;
-use crate::time_limit::{LevelDates, TimeLimit, TimeLimitSettings};
+use crate::time_limit::{LevelDates, TimeLimitSettings};
 
 /// Which clock of a case is watched.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -101,8 +101,7 @@ impl Case {
                 step_name: String::new(),
                 department_id: self.department_id,
                 responsible: None,
-                dates: TimeLimit::until(clock.started_on, promised_on, calendar)
-                    .and_then(|promise| promise.level_dates(calendar, settings))
+                dates: LevelDates::until(clock.started_on, promised_on, calendar, settings)
                     .ok()
                     .flatten(),
             });

@@ -185,6 +185,17 @@ impl LevelDates {
         })
     }
 
+    /// The level dates of a promise: a limit from `started_on` that runs out on `due_on`
+    /// (see [`TimeLimit::until`]).
+    pub fn until(
+        started_on: Date,
+        due_on: Date,
+        calendar: &Calendar,
+        settings: &TimeLimitSettings,
+    ) -> Result<Option<LevelDates>, CalendarError> {
+        TimeLimit::until(started_on, due_on, calendar)?.level_dates(calendar, settings)
+    }
+
     /// The last day within the limit (红牌 comes the day after).
     pub fn due_on(&self) -> Date {
         self.red_on.yesterday().unwrap_or(self.red_on)

@@ -348,19 +348,16 @@ fn a_deadline_or_promise_on_a_rest_day_runs_to_the_next_working_day() {
     assert_eq!(deadline.level_on(date(2026, 3, 9)), AlertLevel::None);
     assert_eq!(deadline.red_on, date(2026, 3, 10));
     // Accepted Friday 6 March, materials promised for Sunday 8 March: due Monday 9 March.
-    let promise = TimeLimit::until(date(2026, 3, 6), date(2026, 3, 8), &calendar)
-        .unwrap()
-        .level_dates(&calendar, &TimeLimitSettings::default())
-        .unwrap()
-        .unwrap();
+    let promised = |from: Date, to: Date| {
+        LevelDates::until(from, to, &calendar, &TimeLimitSettings::default())
+            .unwrap()
+            .unwrap()
+    };
+    let promise = promised(date(2026, 3, 6), date(2026, 3, 8));
     assert_eq!(promise.due_on(), date(2026, 3, 9));
     assert_eq!(promise.red_on, date(2026, 3, 10));
     // Over the Spring Festival holiday (15–23 February 2026) a promise for the 17th runs to
     // Tuesday the 24th.
-    let festival = TimeLimit::until(date(2026, 2, 13), date(2026, 2, 17), &calendar)
-        .unwrap()
-        .level_dates(&calendar, &TimeLimitSettings::default())
-        .unwrap()
-        .unwrap();
+    let festival = promised(date(2026, 2, 13), date(2026, 2, 17));
     assert_eq!(festival.due_on(), date(2026, 2, 24));
 }
