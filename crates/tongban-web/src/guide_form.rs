@@ -3,7 +3,11 @@
 //! fill in; rows left blank are dropped. Numbers that do not parse are errors naming the
 //! field; nothing else is checked here (the linter does that when the draft is proposed).
 
+use std::collections::BTreeMap;
+
 use tongban_domain::FieldError;
+use tongban_domain::access::Role;
+use tongban_domain::case::{Process, Stage, StepAction, StepDefinition, StepDepartment};
 use tongban_domain::guide::attachment::is_attachment_id;
 use tongban_domain::guide::{
     CaseKind, Faq, Fee, Guide, Material, MaterialForm, MaterialSource, OnlineDepth, ProcessStep,
@@ -116,6 +120,8 @@ pub fn guide_from_form(pairs: &Pairs) -> Result<Guide, FieldError> {
             _ => OnlineDepth::Offline,
         },
         online_payment: flag(pairs, "online_payment"),
+        pledge_allowed: flag(pairs, "pledge_allowed"),
+        back_office: back_office_from_form(pairs)?,
         ..Guide::default()
     };
     for row in rows(pairs, "materials") {
@@ -210,6 +216,65 @@ pub fn guide_from_form(pairs: &Pairs) -> Result<Guide, FieldError> {
     Ok(guide)
 }
 
+/// The back-office process: one row per step, grouped into stages by their stage number
+/// (steps with the same number run in parallel). No rows: the standard process.
+fn back_office_from_form(pairs: &Pairs) -> Result<Option<Process>, FieldError> {
+    let mut stages: BTreeMap<u32, Vec<StepDefinition>> = BTreeMap::new();
+    for row in rows(pairs, "back_office") {
+        if row_is_blank(pairs, "back_office", row, &["key", "name"]) {
+            continue;
+        }
+        let key = |f: &str| format!("back_office.{row}.{f}");
+        let role = Role::parse(value(pairs, &key("role"))).ok_or_else(|| {
+            FieldError::new(key("role"), "请选择办理角色", "choose the role that acts")
+        })?;
+        let department = match value(pairs, &key("department")) {
+            "" => StepDepartment::Owner,
+            _ => StepDepartment::Department(number(pairs, &key("department"))?),
+        };
+        let step = StepDefinition {
+            key: value(pairs, &key("key")).to_owned(),
+            name: value(pairs, &key("name")).to_owned(),
+            role,
+            department,
+            limit_days: number(pairs, &key("limit_days"))?,
+            actions: StepAction::ALL
+                .into_iter()
+                .filter(|a| flag(pairs, &key(a.as_str())))
+                .collect(),
+        };
+        let stage = number::<u32>(pairs, &key("stage"))?.max(1);
+        stages.entry(stage).or_default().push(step);
+    }
+    Ok((!stages.is_empty()).then(|| Process {
+        stages: stages.into_values().map(|steps| Stage { steps }).collect(),
+    }))
+}
+
+fn back_office_to_pairs(process: &Process, put: &mut impl FnMut(String, String)) {
+    let steps = process
+        .stages
+        .iter()
+        .enumerate()
+        .flat_map(|(s, stage)| stage.steps.iter().map(move |step| (s + 1, step)));
+    for (i, (stage, step)) in steps.enumerate() {
+        let key = |f: &str| format!("back_office.{i}.{f}");
+        put(key("stage"), stage.to_string());
+        put(key("key"), step.key.clone());
+        put(key("name"), step.name.clone());
+        put(key("role"), step.role.as_str().to_owned());
+        let department = match step.department {
+            StepDepartment::Owner => String::new(),
+            StepDepartment::Department(id) => id.to_string(),
+        };
+        put(key("department"), department);
+        put(key("limit_days"), step.limit_days.to_string());
+        for action in &step.actions {
+            put(key(action.as_str()), "on".to_owned());
+        }
+    }
+}
+
 /// A guide as the editor's fields, so one view renders both a stored guide and a
 /// submission that failed (showing exactly what was typed).
 pub fn guide_to_pairs(guide: &Guide) -> Vec<(String, String)> {
@@ -276,6 +341,10 @@ pub fn guide_to_pairs(guide: &Guide) -> Vec<(String, String)> {
     };
     put("online".into(), online.into());
     put("online_payment".into(), on(guide.online_payment));
+    put("pledge_allowed".into(), on(guide.pledge_allowed));
+    if let Some(process) = &guide.back_office {
+        back_office_to_pairs(process, &mut put);
+    }
     for (i, m) in guide.materials.iter().enumerate() {
         let key = |f: &str| format!("materials.{i}.{f}");
         let form = match m.form {
@@ -457,6 +526,59 @@ mod tests {
         assert_eq!(fields.rows("materials"), vec![0, 1, 2]);
         assert_eq!(fields.f("materials", &0, "form"), "copy");
         assert!(!fields.checked("special_procedures", &0, "charged"));
+    }
+
+    #[test]
+    fn a_back_office_process_is_stages_of_steps() {
+        let guide = guide_from_form(&pairs(&[
+            ("committed_limit_days", "15"),
+            ("pledge_allowed", "on"),
+            ("back_office.0.stage", "1"),
+            ("back_office.0.key", "undertake"),
+            ("back_office.0.name", "承办"),
+            ("back_office.0.role", "department_reviewer"),
+            ("back_office.0.limit_days", "4"),
+            ("back_office.0.approve", "on"),
+            ("back_office.0.transfer", "on"),
+            ("back_office.1.stage", "2"),
+            ("back_office.1.key", "culture"),
+            ("back_office.1.name", "文化审核"),
+            ("back_office.1.role", "department_reviewer"),
+            ("back_office.1.limit_days", "6"),
+            ("back_office.1.approve", "on"),
+            ("back_office.2.stage", "2"),
+            ("back_office.2.key", "police"),
+            ("back_office.2.name", "治安审核"),
+            ("back_office.2.role", "department_reviewer"),
+            ("back_office.2.department", "12"),
+            ("back_office.2.limit_days", "6"),
+            ("back_office.2.approve", "on"),
+            ("back_office.2.reject", "on"),
+            ("back_office.3.stage", "2"),
+        ]))
+        .unwrap();
+        assert!(guide.pledge_allowed);
+        let process = guide.back_office.clone().expect("a process");
+        let keys: Vec<Vec<&str>> = process
+            .stages
+            .iter()
+            .map(|s| s.steps.iter().map(|step| step.key.as_str()).collect())
+            .collect();
+        assert_eq!(keys, [vec!["undertake"], vec!["culture", "police"]]);
+        let police = &process.stages[1].steps[1];
+        assert_eq!(police.department, StepDepartment::Department(12));
+        assert_eq!(police.actions, [StepAction::Approve, StepAction::Reject]);
+        assert_eq!(process.stages[0].steps[0].department, StepDepartment::Owner);
+        assert_eq!(guide_from_form(&guide_to_pairs(&guide)).unwrap(), guide);
+
+        let no_rows = guide_from_form(&pairs(&[("back_office.0.stage", "1")])).unwrap();
+        assert_eq!(no_rows.back_office, None, "the standard process");
+        let error = guide_from_form(&pairs(&[
+            ("back_office.0.key", "x"),
+            ("back_office.0.role", "citizen2"),
+        ]))
+        .unwrap_err();
+        assert_eq!(error.field, "back_office.0.role");
     }
 
     #[test]

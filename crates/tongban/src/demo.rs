@@ -4,6 +4,7 @@
 
 use serde::Deserialize;
 use tongban_domain::access::Role;
+use tongban_domain::case::{Process, Stage, StepAction, StepDefinition, StepDepartment};
 use tongban_domain::catalog::{
     ChangeDecision, ChangeKind, ImplementationSnapshot, ImplementationStatus, RegionLevel,
 };
@@ -73,6 +74,21 @@ pub struct ImplementationData {
     pub department: String,
     pub status: String,
     pub guide: Guide,
+    /// the guide's back-office process, stage by stage, with departments named by key (the
+    /// ids they get are known only once they are created)
+    #[serde(default)]
+    pub back_office: Vec<Vec<DemoStep>>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct DemoStep {
+    pub key: String,
+    pub name: String,
+    pub role: Role,
+    /// a department key; absent: the owning department
+    pub department: Option<String>,
+    pub limit_days: u32,
+    pub actions: Vec<StepAction>,
 }
 
 pub fn city() -> anyhow::Result<City> {
@@ -121,7 +137,9 @@ pub async fn load_if_empty(store: &Store, clock: &dyn Clock) -> anyhow::Result<b
             .ok_or_else(|| {
                 anyhow::anyhow!("unknown demo department {}", implementation.department)
             })?;
-        let snapshot = snapshot_of(implementation, *department_id, department)?;
+        let snapshot = snapshot_of(implementation, *department_id, department, &|key| {
+            department_ids.get(key).map(|(id, _)| *id)
+        })?;
         snapshot
             .validate()
             .map_err(|e| anyhow::anyhow!("demo item {}: {e}", snapshot.name))?;
@@ -223,8 +241,35 @@ fn snapshot_of(
     data: &ImplementationData,
     department_id: i64,
     department: &DepartmentData,
+    department_id_of: &dyn Fn(&str) -> Option<i64>,
 ) -> anyhow::Result<ImplementationSnapshot> {
-    let guide = &data.guide;
+    let mut guide = data.guide.clone();
+    if !data.back_office.is_empty() {
+        let mut stages = Vec::new();
+        for steps in &data.back_office {
+            let mut definitions = Vec::new();
+            for step in steps {
+                let department = match &step.department {
+                    None => StepDepartment::Owner,
+                    Some(key) => StepDepartment::Department(
+                        department_id_of(key)
+                            .ok_or_else(|| anyhow::anyhow!("unknown demo department {key}"))?,
+                    ),
+                };
+                definitions.push(StepDefinition {
+                    key: step.key.clone(),
+                    name: step.name.clone(),
+                    role: step.role,
+                    department,
+                    limit_days: step.limit_days,
+                    actions: step.actions.clone(),
+                });
+            }
+            stages.push(Stage { steps: definitions });
+        }
+        guide.back_office = Some(Process { stages });
+    }
+    let guide = &guide;
     let code = format!(
         "{}{}{}",
         department.uscc, guide.exercise_level, guide.basic_code

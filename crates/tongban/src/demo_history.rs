@@ -9,7 +9,7 @@ use tongban_domain::access::Actor;
 use tongban_domain::calendar::Calendar;
 use tongban_domain::case::{
     Acceptance, Acting, Applicant, ApplicantKind, Case, CaseError, CaseEvent, CaseResult, Channel,
-    Correction, Delivery, MaterialEntry, Process, Provided, Submission,
+    Correction, Delivery, MaterialEntry, Provided, Submission,
 };
 use tongban_domain::clock::Clock;
 use tongban_domain::time_limit::local_date;
@@ -139,10 +139,6 @@ pub async fn load_if_empty(
             (true, ApplicantKind::Person) => (&staff.citizen, Channel::Online),
             (true, ApplicantKind::Organisation) => (&staff.enterprise, Channel::Online),
         };
-        let limit = match guide.case_kind {
-            tongban_domain::guide::CaseKind::Immediate => 0,
-            tongban_domain::guide::CaseKind::Committed => guide.committed_limit_days,
-        };
         let story = i % 10;
         // Story 1 comes in incomplete at a window, to get the correction notice.
         let materials: Vec<MaterialEntry> = guide
@@ -175,9 +171,6 @@ pub async fn load_if_empty(
             channel,
             applicant_kind: applicant.kind,
             materials,
-            process: Process::standard(limit),
-            joint_handling: false,
-            pledge_allowed: false,
         };
         let mut event = Case::submit(&guide, submission, &at(by, submitted_on))?;
         event.at_millis = event.at_millis.min(now.1);

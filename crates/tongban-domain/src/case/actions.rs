@@ -8,7 +8,7 @@ use super::event::{
     Acceptance, ApplicantKind, CaseEvent, CaseResult, Change, Channel, ClosingCode, Correction,
     Delivery, MaterialEntry, Provided,
 };
-use super::process::{Process, StepAction, StepDefinition};
+use super::process::{StepAction, StepDefinition};
 use super::{Case, CaseError, Phase, StepStatus};
 use crate::access::{Actor, Role};
 use crate::guide::Guide;
@@ -45,9 +45,6 @@ pub struct Submission {
     pub channel: Channel,
     pub applicant_kind: ApplicantKind,
     pub materials: Vec<MaterialEntry>,
-    pub process: Process,
-    pub joint_handling: bool,
-    pub pledge_allowed: bool,
 }
 
 fn required_text(field: &str, value: &str, zh: &str, en: &str) -> Result<String, FieldError> {
@@ -142,11 +139,10 @@ impl Case {
                 .into());
             }
         }
-        let committed_limit_days = match guide.case_kind {
-            crate::guide::CaseKind::Immediate => 0,
-            crate::guide::CaseKind::Committed => guide.committed_limit_days,
-        };
-        submission.process.validate(committed_limit_days)?;
+        // The process is the published guide's, fixed for the case's life at submission.
+        let committed_limit_days = guide.case_limit_days();
+        let process = guide.case_process();
+        process.validate(committed_limit_days)?;
         Ok(acting.event(Change::Submitted {
             implementation_code: submission.implementation_code,
             implementation_version: submission.implementation_version,
@@ -155,15 +151,15 @@ impl Case {
             applicant_kind: submission.applicant_kind,
             materials,
             committed_limit_days,
-            joint_handling: submission.joint_handling,
-            pledge_allowed: submission.pledge_allowed,
+            joint_handling: process.is_joint(submission.department_id),
+            pledge_allowed: guide.pledge_allowed,
             deferrable: guide
                 .materials
                 .iter()
                 .filter(|m| m.deferrable)
                 .map(|m| m.name.clone())
                 .collect(),
-            process: submission.process,
+            process,
         }))
     }
 
@@ -481,7 +477,7 @@ impl Case {
         {
             return Err(CaseError::ActionNotAllowed {
                 step: definition.name.clone(),
-                action: action_name(action),
+                action: action.name_en(),
             });
         }
         Ok(definition)
@@ -653,7 +649,7 @@ impl Case {
         if !definition.actions.contains(&StepAction::Extension) {
             return Err(CaseError::ActionNotAllowed {
                 step: definition.name.clone(),
-                action: action_name(StepAction::Extension),
+                action: StepAction::Extension.name_en(),
             });
         }
         if acting.role != Role::DepartmentApprover
@@ -801,17 +797,5 @@ impl Case {
             Delivery::Electronic => {}
         }
         Ok(acting.event(Change::Delivered { delivery }))
-    }
-}
-
-fn action_name(action: StepAction) -> &'static str {
-    match action {
-        StepAction::Approve => "approve",
-        StepAction::Reject => "reject",
-        StepAction::Return => "return",
-        StepAction::RequestCorrections => "request corrections",
-        StepAction::SpecialProcedure => "special procedure",
-        StepAction::Extension => "extension",
-        StepAction::Transfer => "transfer",
     }
 }

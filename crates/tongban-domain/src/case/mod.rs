@@ -26,7 +26,9 @@ pub use event::{
 };
 pub use flags::Flag;
 pub use notice::ApplicantNotice;
-pub use process::{Process, Stage, StepAction, StepDefinition, StepDepartment, StepPosition};
+pub use process::{
+    Process, STEP_ROLES, Stage, StepAction, StepDefinition, StepDepartment, StepPosition,
+};
 pub use watch::{Watch, WatchedClock, alert_subject};
 
 use crate::time_limit::{Stop, StopKind, TimeLimit};

@@ -27,6 +27,55 @@ pub enum StepAction {
     Transfer,
 }
 
+impl StepAction {
+    pub const ALL: [StepAction; 7] = [
+        StepAction::Approve,
+        StepAction::Reject,
+        StepAction::Return,
+        StepAction::RequestCorrections,
+        StepAction::SpecialProcedure,
+        StepAction::Extension,
+        StepAction::Transfer,
+    ];
+
+    /// The exchange name, as in the JSON ("request_corrections").
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StepAction::Approve => "approve",
+            StepAction::Reject => "reject",
+            StepAction::Return => "return",
+            StepAction::RequestCorrections => "request_corrections",
+            StepAction::SpecialProcedure => "special_procedure",
+            StepAction::Extension => "extension",
+            StepAction::Transfer => "transfer",
+        }
+    }
+
+    pub fn name_zh(self) -> &'static str {
+        match self {
+            StepAction::Approve => "通过",
+            StepAction::Reject => "不予许可",
+            StepAction::Return => "退回",
+            StepAction::RequestCorrections => "补齐补正",
+            StepAction::SpecialProcedure => "特别程序",
+            StepAction::Extension => "延期",
+            StepAction::Transfer => "转办",
+        }
+    }
+
+    pub fn name_en(self) -> &'static str {
+        match self {
+            StepAction::Approve => "approve",
+            StepAction::Reject => "reject",
+            StepAction::Return => "return",
+            StepAction::RequestCorrections => "request corrections",
+            StepAction::SpecialProcedure => "special procedure",
+            StepAction::Extension => "extension",
+            StepAction::Transfer => "transfer",
+        }
+    }
+}
+
 /// Which department acts at a step.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "kind", content = "id")]
@@ -68,7 +117,8 @@ pub struct StepPosition {
     pub index: usize,
 }
 
-const BACK_OFFICE: [Role; 3] = [
+/// The roles that may act at a step.
+pub const STEP_ROLES: [Role; 3] = [
     Role::DepartmentReviewer,
     Role::DepartmentApprover,
     Role::WindowClerk,
@@ -137,6 +187,13 @@ impl Process {
         })
     }
 
+    /// Handled jointly (联合办理, art. 45): a step is done by a department other than the owner.
+    pub fn is_joint(&self, owner_department_id: i64) -> bool {
+        self.stages.iter().flat_map(|s| &s.steps).any(|step| {
+            matches!(step.department, StepDepartment::Department(id) if id != owner_department_id)
+        })
+    }
+
     /// The longest a case can take if every step uses its whole limit: the slowest step of
     /// each stage, summed.
     pub fn critical_path_days(&self) -> u32 {
@@ -194,7 +251,7 @@ impl Process {
                         "name the step",
                     ));
                 }
-                if !BACK_OFFICE.contains(&step.role) {
+                if !STEP_ROLES.contains(&step.role) {
                     return Err(FieldError::new(
                         field("role"),
                         format!("“{}”不能办理环节", step.role.name_zh()),

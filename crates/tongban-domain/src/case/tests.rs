@@ -6,6 +6,7 @@ use jiff::civil::{Date, date};
 use super::*;
 use crate::access::{Actor, Role};
 use crate::calendar::Calendar;
+use crate::guide::Guide;
 use crate::guide::lint::tests::food_licence;
 use crate::message::Bilingual;
 use crate::time_limit::{AlertLevel, TimeLimitSettings};
@@ -73,7 +74,15 @@ fn complete_materials() -> Vec<MaterialEntry> {
     .collect()
 }
 
-fn submission(channel: Channel, materials: Vec<MaterialEntry>, process: Process) -> Submission {
+/// The 食品经营许可 guide with this back-office process.
+fn licence(process: Process) -> Guide {
+    Guide {
+        back_office: Some(process),
+        ..food_licence()
+    }
+}
+
+fn submission(channel: Channel, materials: Vec<MaterialEntry>) -> Submission {
     Submission {
         implementation_code: "11511301008778220W4510100100100".into(),
         implementation_version: 3,
@@ -81,9 +90,6 @@ fn submission(channel: Channel, materials: Vec<MaterialEntry>, process: Process)
         channel,
         applicant_kind: ApplicantKind::Organisation,
         materials,
-        process,
-        joint_handling: false,
-        pledge_allowed: false,
     }
 }
 
@@ -94,8 +100,8 @@ struct Story {
 }
 
 impl Story {
-    fn submit(submission: Submission, by: &Actor, on: Date) -> Story {
-        let event = Case::submit(&food_licence(), submission, &acting(by, on)).expect("submitted");
+    fn submit(guide: &Guide, submission: Submission, by: &Actor, on: Date) -> Story {
+        let event = Case::submit(guide, submission, &acting(by, on)).expect("submitted");
         Story {
             case: Case::submitted(&event).unwrap(),
             events: vec![event],
@@ -105,7 +111,8 @@ impl Story {
     /// A complete online application, accepted at the window.
     fn accepted(p: &People, process: Process, submitted_on: Date, accepted_on: Date) -> Story {
         let mut story = Story::submit(
-            submission(Channel::Online, complete_materials(), process),
+            &licence(process),
+            submission(Channel::Online, complete_materials()),
             &p.citizen,
             submitted_on,
         );
@@ -141,7 +148,8 @@ fn an_online_application_runs_to_delivery() {
     let p = people();
     let calendar = Calendar::built_in();
     let mut story = Story::submit(
-        submission(Channel::Online, complete_materials(), Process::standard(5)),
+        &licence(Process::standard(5)),
+        submission(Channel::Online, complete_materials()),
         &p.citizen,
         on(3, 1),
     );
@@ -237,7 +245,7 @@ fn an_online_application_runs_to_delivery() {
 fn bad_applications_are_refused_naming_the_field() {
     let p = people();
     let guide = food_licence();
-    let online = |materials| submission(Channel::Online, materials, Process::standard(5));
+    let online = |materials| submission(Channel::Online, materials);
     let missing = Case::submit(
         &guide,
         online(vec![file("食品经营许可申请书")]),
@@ -274,8 +282,8 @@ fn bad_applications_are_refused_naming_the_field() {
     assert!(matches!(error, CaseError::Invalid(e) if e.field == "applicant_kind"));
 
     let error = Case::submit(
-        &guide,
-        submission(Channel::Online, complete_materials(), Process::standard(20)),
+        &licence(Process::standard(20)),
+        submission(Channel::Online, complete_materials()),
         &acting(&p.citizen, on(3, 2)),
     )
     .unwrap_err();
@@ -288,11 +296,7 @@ fn bad_applications_are_refused_naming_the_field() {
     assert!(
         Case::submit(
             &guide,
-            submission(
-                Channel::Window,
-                vec![file("食品经营许可申请书")],
-                Process::standard(5)
-            ),
+            submission(Channel::Window, vec![file("食品经营许可申请书")]),
             &acting(&p.window, on(3, 2)),
         )
         .is_ok()
@@ -303,7 +307,8 @@ fn bad_applications_are_refused_naming_the_field() {
 fn acts_out_of_order_change_nothing() {
     let p = people();
     let mut story = Story::submit(
-        submission(Channel::Online, complete_materials(), Process::standard(5)),
+        &licence(Process::standard(5)),
+        submission(Channel::Online, complete_materials()),
         &p.citizen,
         on(3, 2),
     );
@@ -370,11 +375,8 @@ fn a_claimed_step_is_the_claimers_until_released() {
 fn corrections_at_intake_are_asked_for_once() {
     let p = people();
     let mut story = Story::submit(
-        submission(
-            Channel::Window,
-            vec![file("食品经营许可申请书")],
-            Process::standard(5),
-        ),
+        &licence(Process::standard(5)),
+        submission(Channel::Window, vec![file("食品经营许可申请书")]),
         &p.window,
         on(3, 2),
     );
@@ -426,7 +428,8 @@ fn corrections_at_intake_are_asked_for_once() {
 fn unanswered_corrections_time_out_after_the_deadline() {
     let p = people();
     let mut story = Story::submit(
-        submission(Channel::Window, vec![], Process::standard(5)),
+        &licence(Process::standard(5)),
+        submission(Channel::Window, vec![]),
         &p.window,
         on(3, 2),
     );
@@ -455,7 +458,8 @@ fn unanswered_corrections_time_out_after_the_deadline() {
 fn refusal_needs_reason_and_basis() {
     let p = people();
     let mut story = Story::submit(
-        submission(Channel::Window, complete_materials(), Process::standard(5)),
+        &licence(Process::standard(5)),
+        submission(Channel::Window, complete_materials()),
         &p.window,
         on(3, 2),
     );
@@ -709,7 +713,8 @@ fn deferrable_materials_may_follow_acceptance() {
     let mut materials = complete_materials();
     materials.retain(|m| m.name != "食品安全管理制度文本");
     let mut story = Story::submit(
-        submission(Channel::Online, materials, Process::standard(5)),
+        &licence(Process::standard(5)),
+        submission(Channel::Online, materials),
         &p.citizen,
         on(3, 1),
     );
@@ -769,13 +774,10 @@ fn an_immediate_case_is_decided_and_closed_at_the_window() {
     let calendar = Calendar::built_in();
     let mut guide = food_licence();
     guide.case_kind = crate::guide::CaseKind::Immediate;
+    guide.back_office = Some(Process { stages: vec![] });
     let event = Case::submit(
         &guide,
-        submission(
-            Channel::Window,
-            complete_materials(),
-            Process { stages: vec![] },
-        ),
+        submission(Channel::Window, complete_materials()),
         &acting(&p.window, on(3, 2)),
     )
     .unwrap();
@@ -907,7 +909,8 @@ fn supervision_watches_the_case_and_its_open_steps() {
     let p = people();
     let calendar = Calendar::built_in();
     let mut story = Story::submit(
-        submission(Channel::Online, complete_materials(), parallel_process()),
+        &licence(parallel_process()),
+        submission(Channel::Online, complete_materials()),
         &p.citizen,
         on(3, 1),
     );
@@ -995,4 +998,30 @@ fn clock_keys_round_trip_and_never_take_a_step_key() {
         "不予受理未说明理由".to_owned()
     );
     assert_eq!(alert_subject("review", "审核").0, "审核".to_owned());
+}
+
+#[test]
+fn a_case_runs_the_process_and_pledge_rule_its_guide_publishes() {
+    let p = people();
+    let standard = Story::submit(
+        &food_licence(),
+        submission(Channel::Online, complete_materials()),
+        &p.citizen,
+        on(3, 2),
+    );
+    assert_eq!(standard.case.process, Process::standard(5));
+    assert!(!standard.case.joint_handling);
+    assert!(!standard.case.pledge_allowed);
+
+    let mut guide = licence(parallel_process());
+    guide.pledge_allowed = true;
+    let joint = Story::submit(
+        &guide,
+        submission(Channel::Online, complete_materials()),
+        &p.citizen,
+        on(3, 2),
+    );
+    assert_eq!(joint.case.process, parallel_process());
+    assert!(joint.case.joint_handling, "a step in another department");
+    assert!(joint.case.pledge_allowed);
 }

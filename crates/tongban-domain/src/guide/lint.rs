@@ -284,6 +284,15 @@ pub const RULES: &[Rule] = &[
         "The item type or exercise level is not a valid code",
         "GB/T 39554.1-2020",
     ),
+    rule(
+        "G022",
+        Error,
+        "back_office",
+        "办理流程定义无法执行（环节缺角色或“通过”、标识重复，或时限超过承诺时限）",
+        "The back-office process cannot run (a step lacks a role or approve, keys repeat, \
+         or the steps exceed the committed limit)",
+        "seed 001 (统一收件流转程序); 行政许可法 第42条",
+    ),
 ];
 
 /// Looks a rule up by id.

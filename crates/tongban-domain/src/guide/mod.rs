@@ -66,6 +66,31 @@ pub struct Guide {
     pub online: OnlineDepth,
     /// whether fees can be paid online
     pub online_payment: bool,
+    /// 告知承诺制: the item may be decided on the applicant's signed pledge, checked afterwards
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub pledge_allowed: bool,
+    /// the back-office process (办理流程定义) its cases run: stages in order, the steps of a
+    /// stage in parallel, each with its department, role and limit; absent, cases run the
+    /// standard 承办 → 审核 → 批准 of the owning department, sized to the committed limit
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub back_office: Option<crate::case::Process>,
+}
+
+impl Guide {
+    /// The limit a case runs against: 0 for an immediate item, else the committed limit.
+    pub fn case_limit_days(&self) -> u32 {
+        match self.case_kind {
+            CaseKind::Immediate => 0,
+            CaseKind::Committed => self.committed_limit_days,
+        }
+    }
+
+    /// The back-office process a case of this item runs.
+    pub fn case_process(&self) -> crate::case::Process {
+        self.back_office
+            .clone()
+            .unwrap_or_else(|| crate::case::Process::standard(self.case_limit_days()))
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]

@@ -165,6 +165,8 @@ pub fn food_licence() -> Guide {
         }],
         online: OnlineDepth::FullyOnline,
         online_payment: false,
+        pledge_allowed: false,
+        back_office: None,
     }
 }
 

@@ -342,6 +342,7 @@ pub async fn require_publishable(store: &Store, guide: &Guide) -> Result<(), Sto
         .filter(|f| f.severity == tongban_domain::guide::lint::Severity::Error)
         .collect();
     let Some(first) = errors.first() else {
+        require_step_departments(store, guide).await?;
         return attachments::require_attached(store, guide).await;
     };
     let zh = errors
@@ -363,6 +364,37 @@ pub async fn require_publishable(store: &Store, guide: &Guide) -> Result<(), Sto
         ),
     )
     .into())
+}
+
+/// A parallel step given to another department names one that exists.
+async fn require_step_departments(store: &Store, guide: &Guide) -> Result<(), StoreError> {
+    use tongban_domain::case::StepDepartment;
+    let Some(process) = &guide.back_office else {
+        return Ok(());
+    };
+    let known: Vec<i64> = crate::catalog::departments(store)
+        .await?
+        .into_iter()
+        .map(|d| d.id)
+        .collect();
+    for (s, stage) in process.stages.iter().enumerate() {
+        for (i, step) in stage.steps.iter().enumerate() {
+            if let StepDepartment::Department(id) = step.department
+                && !known.contains(&id)
+            {
+                return Err(FieldError::new(
+                    format!("guide.back_office.stages[{s}].steps[{i}].department"),
+                    format!("环节“{}”的办理部门（编号{id}）不存在", step.name),
+                    format!(
+                        "the department (id {id}) of step \"{}\" does not exist",
+                        step.name
+                    ),
+                )
+                .into());
+            }
+        }
+    }
+    Ok(())
 }
 
 /// One published implementation with the findings on its guide (None: it has no guide).

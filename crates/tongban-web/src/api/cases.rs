@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use tongban_domain::access::{Actor, Role};
 use tongban_domain::case::{
     Acceptance, Acting, Applicant, ApplicantKind, Case, CaseError, CaseResult, Channel, Correction,
-    Delivery, MaterialEntry, Process, Provided, StepStatus, Submission,
+    Delivery, MaterialEntry, Provided, StepStatus, Submission,
 };
 use tongban_domain::time_limit::{AlertLevel, Reading, TimeLimit, TimeLimitSettings};
 use tongban_domain::{Bilingual, FieldError};
@@ -382,10 +382,6 @@ pub async fn apply(
             "this item has no published guide yet, so it cannot be applied for",
         ))
     })?;
-    let limit = match guide.case_kind {
-        tongban_domain::guide::CaseKind::Immediate => 0,
-        tongban_domain::guide::CaseKind::Committed => guide.committed_limit_days,
-    };
     let submission = Submission {
         implementation_code: published.snapshot().code.clone(),
         implementation_version: published.version(),
@@ -393,11 +389,6 @@ pub async fn apply(
         channel,
         applicant_kind: kind,
         materials: materials(input.materials)?,
-        // Until departments publish their own process definitions, every implementation
-        // runs the standard 承办 → 审核 → 批准 sized to its committed limit.
-        process: Process::standard(limit),
-        joint_handling: false,
-        pledge_allowed: false,
     };
     let acting = Acting {
         actor,

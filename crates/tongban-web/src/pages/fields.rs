@@ -90,6 +90,16 @@ const FIELDS: &[(&str, &str, &str)] = &[
         "指南·网上缴费",
         "guide: online payment",
     ),
+    (
+        "guide.pledge_allowed",
+        "指南·告知承诺",
+        "guide: decided on pledge",
+    ),
+    (
+        "guide.back_office",
+        "指南·办理流程定义",
+        "guide: back-office process",
+    ),
 ];
 
 /// The label of a field as `diff_snapshots` names it; unknown names are shown as they are.

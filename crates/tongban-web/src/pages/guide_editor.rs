@@ -8,6 +8,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use tongban_domain::Bilingual;
 use tongban_domain::access::DepartmentStaff;
+use tongban_domain::case::{STEP_ROLES, StepAction};
 use tongban_domain::catalog::ChangeKind;
 use tongban_domain::guide::Guide;
 use tongban_domain::guide::attachment::ACCEPTED_EXTENSIONS;
@@ -45,6 +46,23 @@ struct EditorPage {
     error: Option<String>,
     /// the file types the attachment check accepts, for the browser's file picker
     accepted_files: &'static str,
+    /// (id, name) of every department, for a parallel step in another department
+    departments: Vec<(String, String)>,
+    /// (exchange name, label) of the roles that act at steps and of the step actions
+    step_roles: Vec<(&'static str, &'static str)>,
+    step_actions: Vec<(&'static str, &'static str)>,
+}
+
+async fn department_choices(
+    state: &AppState,
+    viewer: &Viewer,
+) -> Result<Vec<(String, String)>, PageError> {
+    Ok(catalog::departments(&state.store)
+        .await
+        .map_err(|e| PageError::store(e, viewer.prefs))?
+        .into_iter()
+        .map(|d| (d.id.to_string(), d.name))
+        .collect())
 }
 
 /// The implementation, if the signed-in person may edit its guide.
@@ -112,11 +130,13 @@ async fn findings_for(
 fn page(
     viewer: &Viewer,
     current: &ImplementationVersion,
+    departments: Vec<(String, String)>,
     pairs: Vec<(String, String)>,
     findings: Vec<FindingView>,
     has_draft: bool,
 ) -> EditorPage {
     let code = current.snapshot.code.clone();
+    let lang = viewer.prefs.lang;
     EditorPage {
         chrome: Chrome::new(
             viewer,
@@ -132,6 +152,15 @@ fn page(
         notice: None,
         error: None,
         accepted_files: ACCEPTED_EXTENSIONS,
+        departments,
+        step_roles: STEP_ROLES
+            .iter()
+            .map(|r| (r.as_str(), lang.pick(r.name_zh(), r.name_en())))
+            .collect(),
+        step_actions: StepAction::ALL
+            .iter()
+            .map(|a| (a.as_str(), lang.pick(a.name_zh(), a.name_en())))
+            .collect(),
     }
 }
 
@@ -154,6 +183,7 @@ pub async fn edit_form(
         Ok::<_, PageError>(page(
             &viewer,
             &current,
+            department_choices(&state, &viewer).await?,
             guide_to_pairs(&guide),
             findings,
             has_draft,
@@ -233,6 +263,10 @@ pub async fn save(
         Ok(current) => current,
         Err(error) => return error.into_response(),
     };
+    let departments = match department_choices(&state, &viewer).await {
+        Ok(departments) => departments,
+        Err(error) => return error.into_response(),
+    };
     let (Some(actor), Some(staff)) = (
         viewer.actor.as_ref(),
         viewer.actor.as_ref().and_then(|a| a.department_staff()),
@@ -280,7 +314,7 @@ pub async fn save(
     let guide = match guide_from_form(&form) {
         Ok(guide) => guide,
         Err(error) => {
-            let mut view = page(&viewer, &current, form, Vec::new(), true);
+            let mut view = page(&viewer, &current, departments, form, Vec::new(), true);
             view.error = Some(lang.pick(&error.zh(), &error.en()).to_owned());
             return (StatusCode::BAD_REQUEST, render(&view)).into_response();
         }
@@ -300,7 +334,7 @@ pub async fn save(
                 return Redirect::to(&format!("/changes/{id}")).into_response();
             }
             Err(error @ (StoreError::Invalid(_) | StoreError::Conflict { .. })) => {
-                let mut view = page(&viewer, &current, form, findings, true);
+                let mut view = page(&viewer, &current, departments, form, findings, true);
                 view.error = Some(format!(
                     "{}{}",
                     t.draft_kept,
@@ -311,7 +345,7 @@ pub async fn save(
             Err(error) => return PageError::store(error, viewer.prefs).into_response(),
         }
     }
-    let mut view = page(&viewer, &current, form, findings, true);
+    let mut view = page(&viewer, &current, departments, form, findings, true);
     view.notice = Some(t.draft_saved.to_owned());
     if !refused_files.is_empty() {
         view.error = Some(refused_files.join("；"));

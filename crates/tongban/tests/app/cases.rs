@@ -5,7 +5,7 @@ use jiff::civil::{Date, date};
 use tongban_domain::access::Actor;
 use tongban_domain::case::{
     Acceptance, Acting, Applicant, ApplicantKind, Case, CaseError, Channel, MaterialEntry, Phase,
-    Process, Provided, Submission,
+    Provided, Submission,
 };
 use tongban_store::cases::{self, ActError};
 use tongban_store::catalog;
@@ -98,9 +98,6 @@ pub async fn submitted(app: &TestApp, key: &DataKey, idempotency_key: Option<&st
         channel: Channel::Online,
         applicant_kind: ApplicantKind::Organisation,
         materials,
-        process: Process::standard(guide.committed_limit_days),
-        joint_handling: false,
-        pledge_allowed: false,
     };
     let event = Case::submit(&guide, submission, &acting(&enterprise, date(2026, 3, 2))).unwrap();
     cases::submit(

@@ -12,5 +12,6 @@ mod guides;
 mod helpers;
 mod import;
 mod notifications;
+mod parallel;
 mod supervision;
 mod web;

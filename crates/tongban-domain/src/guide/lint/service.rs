@@ -1,6 +1,7 @@
 //! Rules on how the item is delivered: G004 (intermediary services from the list), G009 and
 //! G010 (visits), G011 (phones), G012 (licence results), G014 (online payment), G015 (the
-//! five steps of a licence), G018 (fees from the fee list), G020 (special procedures' basis).
+//! five steps of a licence), G018 (fees from the fee list), G020 (special procedures' basis),
+//! G022 (the back-office process can run).
 
 use super::{Findings, ReferenceLists, blank, compact, msg};
 use crate::guide::{Guide, OnlineDepth, ResultKind};
@@ -14,6 +15,24 @@ pub(super) fn check(guide: &Guide, lists: &ReferenceLists, out: &mut Findings) {
     licence_steps(guide, out);
     fees(guide, lists, out);
     special_procedures(guide, out);
+    back_office(guide, out);
+}
+
+/// G022: a process the department defined must be one a case can finish within its limit.
+fn back_office(guide: &Guide, out: &mut Findings) {
+    let Some(process) = &guide.back_office else {
+        return;
+    };
+    if let Err(error) = process.validate(guide.case_limit_days()) {
+        out.push(
+            "G022",
+            format!("back_office.{}", error.field),
+            (error.zh, error.en),
+            "按“阶段—环节”编制办理流程：每个环节有办理角色、允许“通过”，各阶段最长环节时限之和不超过承诺时限",
+            "Lay the process out as stages of steps: each step has a role and allows approve, \
+             and the slowest step of each stage, summed, fits the committed limit.",
+        );
+    }
 }
 
 fn listed(name: &str, list: &[String]) -> bool {

@@ -115,6 +115,8 @@ pub(crate) fn food_licence() -> Guide {
         special_procedures: vec![],
         online: OnlineDepth::FullyOnline,
         online_payment: false,
+        pledge_allowed: false,
+        back_office: None,
     }
 }
 
@@ -855,6 +857,24 @@ fn g021_codes() {
     check(|g| g.item_type = "行政许可".into(), &["G021"]);
     check(|g| g.exercise_level = 6, &[]);
     check(|g| g.exercise_level = 7, &["G021"]);
+}
+
+#[test]
+fn g022_back_office_process() {
+    use crate::case::Process;
+    check(|g| g.back_office = Some(Process::standard(5)), &[]);
+    let too_long = |g: &mut Guide| g.back_office = Some(Process::standard(8));
+    check(too_long, &["G022"]);
+    assert_eq!(elements(too_long, "G022"), ["back_office.stages"]);
+    let no_approve = |g: &mut Guide| {
+        let mut process = Process::standard(5);
+        process.stages[1].steps[0].actions.clear();
+        g.back_office = Some(process);
+    };
+    assert_eq!(
+        elements(no_approve, "G022"),
+        ["back_office.stages[1].steps[0].actions"]
+    );
 }
 
 // ---- text -------------------------------------------------------------------------------

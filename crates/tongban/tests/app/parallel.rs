@@ -1,0 +1,201 @@
+//! A process published with the guide (办理流程定义) runs as published: the demo city's
+//! 娱乐场所经营许可 has its culture, public-security and safety reviews in parallel across
+//! three departments, through the API, on both databases.
+
+use axum::http::StatusCode;
+use serde_json::{Value, json};
+use tongban_domain::access::Role;
+use tongban_store::accounts::{self, AccountKind, NewAccount};
+use tongban_store::catalog;
+
+use crate::helpers::TestApp;
+use crate::on_both;
+
+on_both!(parallel_reviews_in_three_departments_pass_together);
+
+const ITEM: &str = "娱乐场所经营许可";
+
+/// Creates a department account and signs it in.
+async fn staff(app: &TestApp, username: &str, department: &str, role: Role) -> String {
+    let department_id = catalog::departments(&app.store)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|d| d.name == department)
+        .unwrap_or_else(|| panic!("demo department {department}"))
+        .id;
+    accounts::create(
+        &app.store,
+        &NewAccount {
+            username,
+            display_name: username,
+            password: "demo12345",
+            kind: AccountKind::Staff,
+            department_id: Some(department_id),
+            roles: &[role],
+            email: None,
+        },
+        0,
+    )
+    .await
+    .unwrap();
+    app.token(username).await
+}
+
+async fn item_code(app: &TestApp) -> String {
+    let items = app
+        .api("GET", "/api/v1/implementations?limit=500", None, None)
+        .await
+        .json();
+    items["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["name"] == ITEM)
+        .expect("the demo item")["implementation_code"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+fn tasks_of(inbox: &Value, id: i64) -> Vec<String> {
+    inbox
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["case_id"] == id)
+        .map(|t| t["step"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+async fn parallel_reviews_in_three_departments_pass_together(app: TestApp) {
+    let code = item_code(&app).await;
+    let guide = catalog::require_published(&app.store, &code)
+        .await
+        .unwrap()
+        .snapshot()
+        .guide
+        .clone()
+        .unwrap();
+    let stages: Vec<usize> = guide
+        .case_process()
+        .stages
+        .iter()
+        .map(|s| s.steps.len())
+        .collect();
+    assert_eq!(stages, [1, 3, 1], "the published process");
+
+    let culture = staff(
+        &app,
+        "culture",
+        "云溪市文化广电旅游局",
+        Role::DepartmentReviewer,
+    )
+    .await;
+    let head = staff(
+        &app,
+        "culture_head",
+        "云溪市文化广电旅游局",
+        Role::DepartmentApprover,
+    )
+    .await;
+    let police = staff(&app, "police", "云溪市公安局", Role::DepartmentReviewer).await;
+    let safety = staff(&app, "safety", "云溪市应急管理局", Role::DepartmentReviewer).await;
+    let enterprise = app.token("enterprise").await;
+    let clerk = app.token("clerk").await;
+
+    let materials: Vec<Value> = guide
+        .materials
+        .iter()
+        .filter(|m| m.required && m.sharing_source.is_none())
+        .map(|m| json!({"name": m.name, "sha256": "cd".repeat(32)}))
+        .collect();
+    let created = app
+        .api(
+            "POST",
+            "/api/v1/cases",
+            Some(&enterprise),
+            Some(json!({
+                "implementation_code": code,
+                "applicant": {"kind": "organisation", "name": "云溪市星河娱乐有限公司",
+                              "id_number": "91110000600037341L", "phone": "13800138000"},
+                "materials": materials,
+            })),
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    let id = created.json()["id"].as_i64().unwrap();
+    let act = |token: &str, body: Value| {
+        let (app, token) = (&app, token.to_owned());
+        async move {
+            let reply = app
+                .api(
+                    "POST",
+                    &format!("/api/v1/cases/{id}/acts"),
+                    Some(&token),
+                    Some(body),
+                )
+                .await;
+            (reply.status, reply.json())
+        }
+    };
+    let (status, _) = act(&clerk, json!({"act": "accept"})).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, case) = act(&culture, json!({"act": "approve", "step": "undertake"})).await;
+    assert_eq!(status, StatusCode::OK, "{case}");
+    let open: Vec<&str> = case["open_steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["key"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        open,
+        ["culture_review", "public_security_review", "safety_review"]
+    );
+
+    // Each department finds its own step in its inbox, and only that one.
+    for (token, step) in [
+        (&culture, "culture_review"),
+        (&police, "public_security_review"),
+        (&safety, "safety_review"),
+    ] {
+        let inbox = app.api("GET", "/api/v1/inbox", Some(token), None).await;
+        assert_eq!(tasks_of(&inbox.json(), id), [step]);
+    }
+    let (status, refused) = act(&police, json!({"act": "approve", "step": "safety_review"})).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{refused}");
+
+    // The stage passes only when the last of the three approves.
+    for (token, step) in [
+        (&police, "public_security_review"),
+        (&safety, "safety_review"),
+    ] {
+        let (status, case) = act(token, json!({"act": "approve", "step": step})).await;
+        assert_eq!(status, StatusCode::OK, "{case}");
+        assert_eq!(case["phase"], "in_progress");
+        assert_eq!(case["open_steps"].as_array().unwrap().len(), 3);
+    }
+    let (_, case) = act(
+        &culture,
+        json!({"act": "approve", "step": "culture_review"}),
+    )
+    .await;
+    assert_eq!(case["open_steps"][0]["key"], "approve");
+    let inbox = app.api("GET", "/api/v1/inbox", Some(&head), None).await;
+    assert_eq!(tasks_of(&inbox.json(), id), ["approve"]);
+    let (_, case) = act(&head, json!({"act": "approve", "step": "approve"})).await;
+    assert_eq!(case["phase"], "decided");
+    let (_, case) = act(
+        &clerk,
+        json!({"act": "close", "result": {"kind": "licence", "number": "YL-2026-0001"}}),
+    )
+    .await;
+    assert_eq!(case["phase"], "closed", "{case}");
+    let (_, case) = act(
+        &clerk,
+        json!({"act": "deliver", "delivery": {"kind": "electronic"}}),
+    )
+    .await;
+    assert_eq!(case["phase"], "delivered", "{case}");
+}
