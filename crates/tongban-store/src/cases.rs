@@ -25,6 +25,8 @@ pub struct StoredCase {
     pub events: Vec<CaseEvent>,
     pub applicant_name_masked: String,
     pub applicant_user_id: Option<i64>,
+    /// the bundle application (一件事) the case is a member of
+    pub bundle_application_id: Option<i64>,
 }
 
 /// Why an act did not happen.
@@ -91,7 +93,7 @@ fn new_query_password() -> String {
 }
 
 /// The case a request with this idempotency key acted on, if the actor made one before.
-async fn remembered<'e>(
+pub(crate) async fn remembered<'e>(
     executor: impl sqlx::Executor<'e, Database = Any>,
     actor: &str,
     key: Option<&str>,
@@ -108,7 +110,7 @@ async fn remembered<'e>(
     )
 }
 
-async fn remember(
+pub(crate) async fn remember(
     tx: &mut WriteTx,
     actor: &str,
     key: Option<&str>,
@@ -180,8 +182,6 @@ pub async fn submit(
     let Change::Submitted {
         implementation_code,
         implementation_version,
-        department_id,
-        channel,
         ..
     } = &event.change
     else {
@@ -199,26 +199,16 @@ pub async fn submit(
         return Ok((id, true));
     }
     let sealed = key.seal(&serde_json::to_string(applicant).map_err(StoreError::corrupt)?);
-    let channel = serde_json::to_value(channel)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default();
-    let id: i64 = sqlx::query::<Any>(
-        "INSERT INTO cases (implementation_code, department_id, applicant_user_id, applicant_sealed, \
-         applicant_name_masked, channel, phase, version, submitted_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, 'submitted', 1, $7, $7) RETURNING id",
+    let id = insert_case(
+        &mut tx,
+        event,
+        &sealed,
+        &applicant.masked_name(),
+        applicant_user_id,
+        None,
     )
-    .bind(implementation_code)
-    .bind(*department_id)
-    .bind(applicant_user_id)
-    .bind(&sealed)
-    .bind(applicant.masked_name())
-    .bind(&channel)
-    .bind(event.at_millis)
-    .fetch_one(&mut *tx)
     .await?
-    .try_get(0)?;
-    insert_event(&mut tx, id, 1, event).await?;
+    .ok_or_else(|| StoreError::corrupt("a case outside any bundle conflicted"))?;
     remember(
         &mut tx,
         &event.actor,
@@ -230,6 +220,49 @@ pub async fn submit(
     .await?;
     tx.commit().await?;
     Ok((id, false))
+}
+
+/// Inserts a case from its submission event, its applicant already sealed; with a bundle
+/// application, as that application's member (None: that member was started already).
+pub(crate) async fn insert_case(
+    tx: &mut WriteTx,
+    event: &CaseEvent,
+    applicant_sealed: &str,
+    applicant_name_masked: &str,
+    applicant_user_id: Option<i64>,
+    bundle_application_id: Option<i64>,
+) -> Result<Option<i64>, StoreError> {
+    let Change::Submitted {
+        implementation_code,
+        department_id,
+        channel,
+        ..
+    } = &event.change
+    else {
+        return Err(StoreError::corrupt("a case starts with its submission"));
+    };
+    let id: Option<i64> = sqlx::query::<Any>(
+        "INSERT INTO cases (implementation_code, department_id, applicant_user_id, applicant_sealed, \
+         applicant_name_masked, channel, phase, version, submitted_at, updated_at, bundle_application_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, 'submitted', 1, $7, $7, $8) \
+         ON CONFLICT (bundle_application_id, implementation_code) DO NOTHING RETURNING id",
+    )
+    .bind(implementation_code)
+    .bind(*department_id)
+    .bind(applicant_user_id)
+    .bind(applicant_sealed)
+    .bind(applicant_name_masked)
+    .bind(channel.as_str())
+    .bind(event.at_millis)
+    .bind(bundle_application_id)
+    .fetch_optional(&mut **tx)
+    .await?
+    .map(|row| row.try_get(0))
+    .transpose()?;
+    if let Some(id) = id {
+        insert_event(tx, id, 1, event).await?;
+    }
+    Ok(id)
 }
 
 /// Whether this actor already made a request with this idempotency key.
@@ -421,7 +454,7 @@ pub async fn awaiting_intake(store: &Store, limit: i64) -> Result<Vec<Task>, Sto
 /// A case with its history, replayed.
 pub async fn load(store: &Store, id: i64) -> Result<Option<StoredCase>, StoreError> {
     let Some(row) = sqlx::query::<Any>(
-        "SELECT applicant_name_masked, applicant_user_id FROM cases WHERE id = $1",
+        "SELECT applicant_name_masked, applicant_user_id, bundle_application_id FROM cases WHERE id = $1",
     )
     .bind(id)
     .fetch_optional(store.pool())
@@ -448,6 +481,7 @@ pub async fn load(store: &Store, id: i64) -> Result<Option<StoredCase>, StoreErr
         events,
         applicant_name_masked: row.try_get(0)?,
         applicant_user_id: row.try_get(1)?,
+        bundle_application_id: row.try_get(2)?,
     }))
 }
 
@@ -633,6 +667,7 @@ pub async fn append(
             events,
             applicant_name_masked: stored.applicant_name_masked,
             applicant_user_id: stored.applicant_user_id,
+            bundle_application_id: stored.bundle_application_id,
         },
         repeated: false,
         query_password,

@@ -50,6 +50,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "notifications",
         sql: include_str!("../migrations/0007_notifications.sql"),
     },
+    Migration {
+        version: 8,
+        name: "bundles",
+        sql: include_str!("../migrations/0008_bundles.sql"),
+    },
 ];
 
 /// An arbitrary constant: the PostgreSQL advisory lock that keeps several starting app

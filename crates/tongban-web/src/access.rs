@@ -159,6 +159,19 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
         Access::AnyOf(CASE_PARTIES),
     ),
     ("GET", "/api/v1/inbox", Access::AnyOf(CASE_HANDLERS)),
+    ("GET", "/api/v1/bundles", Access::Public),
+    ("GET", "/api/v1/bundles/{key}", Access::Public),
+    ("PUT", "/api/v1/bundles/{key}", Access::AnyOf(REFORM_OFFICE)),
+    (
+        "POST",
+        "/api/v1/bundles/{key}/applications",
+        Access::AnyOf(APPLICANTS),
+    ),
+    (
+        "GET",
+        "/api/v1/bundle-applications/{id}",
+        Access::AnyOf(CASE_PARTIES),
+    ),
     ("GET", "/api/v1/messages", Access::SignedIn),
     // electronic supervision
     ("GET", "/supervision", Access::AnyOf(SUPERVISORS)),

@@ -443,6 +443,11 @@ impl GuideFields {
             .map_or("", |(_, v)| v.as_str())
     }
 
+    /// Whether a field of a row holds this value (a select's chosen option).
+    pub fn is(&self, group: &str, row: &usize, field: &str, value: &str) -> bool {
+        self.f(group, row, field) == value
+    }
+
     pub fn checked(&self, group: &str, row: &usize, field: &str) -> bool {
         matches!(self.f(group, row, field), "on" | "true" | "1")
     }

@@ -4,17 +4,18 @@
 
 use serde::Deserialize;
 use tongban_domain::access::Role;
+use tongban_domain::bundle::{BundleDefinition, BundleMember};
 use tongban_domain::case::{Process, Stage, StepAction, StepDefinition, StepDepartment};
 use tongban_domain::catalog::{
     ChangeDecision, ChangeKind, ImplementationSnapshot, ImplementationStatus, RegionLevel,
 };
 use tongban_domain::clock::Clock;
 use tongban_domain::guide::Guide;
-use tongban_store::Store;
 use tongban_store::accounts::{self, AccountKind, NewAccount};
 use tongban_store::audit::{self, AuditEntry};
 use tongban_store::catalog::{self, NewDepartment, Proposal, Region};
 use tongban_store::guides::{self, ReferenceEntry, ReferenceList};
+use tongban_store::{Store, bundles};
 
 const CITY: &str = include_str!("../demo/city.json");
 pub const DEMO_PASSWORD: &str = "demo12345";
@@ -40,6 +41,27 @@ pub struct City {
     /// reference lists (retained proofs, intermediaries, fees, sharing sources) for the guide checks
     #[serde(default)]
     pub reference_lists: serde_json::Value,
+    /// bundles (一件事) the reform office publishes, members named by department and item
+    #[serde(default)]
+    pub bundles: Vec<DemoBundle>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct DemoBundle {
+    pub key: String,
+    pub name: String,
+    /// the lead department's key
+    pub lead: String,
+    pub members: Vec<DemoBundleMember>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct DemoBundleMember {
+    pub department: String,
+    pub name: String,
+    /// names of the members approved before this one starts
+    #[serde(default)]
+    pub after: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -229,6 +251,7 @@ pub async fn load_if_empty(store: &Store, clock: &dyn Clock) -> anyhow::Result<b
         accounts::create(store, &account, at).await?;
     }
     load_reference_lists(store, &city.reference_lists, at).await?;
+    load_bundles(store, &city, &department_ids, at).await?;
     add_change_history(store, *market_id, at).await?;
     tracing::info!(
         implementations = city.implementations.len(),
@@ -270,10 +293,7 @@ fn snapshot_of(
         guide.back_office = Some(Process { stages });
     }
     let guide = &guide;
-    let code = format!(
-        "{}{}{}",
-        department.uscc, guide.exercise_level, guide.basic_code
-    );
+    let code = code_of(department, guide);
     Ok(ImplementationSnapshot {
         code,
         basic_code: guide.basic_code.clone(),
@@ -289,6 +309,69 @@ fn snapshot_of(
             .ok_or_else(|| anyhow::anyhow!("status {}", data.status))?,
         guide: Some(guide.clone()),
     })
+}
+
+/// The implementation code the demo gives an item: the department's USCC, the level, the
+/// basic code.
+fn code_of(department: &DepartmentData, guide: &Guide) -> String {
+    format!(
+        "{}{}{}",
+        department.uscc, guide.exercise_level, guide.basic_code
+    )
+}
+
+/// The demo city's bundles, published by the reform office.
+async fn load_bundles(
+    store: &Store,
+    city: &City,
+    department_ids: &std::collections::HashMap<&str, (i64, &DepartmentData)>,
+    at: i64,
+) -> anyhow::Result<()> {
+    let reform = accounts::authenticate(store, "reform", DEMO_PASSWORD)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("demo reform"))?;
+    let reviewer = reform
+        .catalog_reviewer()
+        .ok_or_else(|| anyhow::anyhow!("demo reform office"))?;
+    for bundle in &city.bundles {
+        let code = |department: &str, name: &str| -> anyhow::Result<String> {
+            let (_, data) = department_ids
+                .get(department)
+                .ok_or_else(|| anyhow::anyhow!("unknown demo department {department}"))?;
+            city.implementations
+                .iter()
+                .find(|i| i.department == department && i.guide.name == name)
+                .map(|i| code_of(data, &i.guide))
+                .ok_or_else(|| anyhow::anyhow!("no demo item {name} of {department}"))
+        };
+        let mut members = Vec::new();
+        for member in &bundle.members {
+            let mut after = Vec::new();
+            for before in &member.after {
+                let before = bundle
+                    .members
+                    .iter()
+                    .find(|m| &m.name == before)
+                    .ok_or_else(|| anyhow::anyhow!("bundle {}: no member {before}", bundle.key))?;
+                after.push(code(&before.department, &before.name)?);
+            }
+            members.push(BundleMember {
+                implementation_code: code(&member.department, &member.name)?,
+                after,
+            });
+        }
+        let (lead_department_id, _) = department_ids
+            .get(bundle.lead.as_str())
+            .ok_or_else(|| anyhow::anyhow!("unknown demo department {}", bundle.lead))?;
+        let definition = BundleDefinition {
+            key: bundle.key.clone(),
+            name: bundle.name.clone(),
+            lead_department_id: *lead_department_id,
+            members,
+        };
+        bundles::publish(store, &reviewer, &definition, at).await?;
+    }
+    Ok(())
 }
 
 /// The reform office's reference lists, as the demo city publishes them.

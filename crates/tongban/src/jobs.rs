@@ -12,7 +12,7 @@ use tongban_domain::clock::Clock;
 use tongban_domain::time_limit::local_date;
 use tongban_store::cases::{self, ActContext, ActError};
 use tongban_store::sealed::DataKey;
-use tongban_store::{Store, StoreError, supervision};
+use tongban_store::{Store, StoreError, bundles, supervision};
 
 use crate::notify::Notifier;
 
@@ -39,6 +39,8 @@ pub async fn supervise(
 ) {
     let mut ticks = tokio::time::interval(interval);
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    // At start, every unsettled bundle application is looked at once.
+    let mut bundles_seen_until = 0;
     loop {
         ticks.tick().await;
         let now = clock.now();
@@ -62,10 +64,44 @@ pub async fn supervise(
             Ok(_) => {}
             Err(error) => tracing::error!(%error, "supervision tick failed"),
         }
+        match advance_bundles(&store, bundles_seen_until, today, now.as_millisecond()).await {
+            Ok(started) => {
+                if started > 0 {
+                    tracing::info!(started, "bundle members started");
+                }
+                bundles_seen_until = now.as_millisecond();
+            }
+            Err(error) => tracing::error!(%error, "advancing bundle applications failed"),
+        }
         if let Err(error) = notifier.deliver(&store, now.as_millisecond()).await {
             tracing::error!(%error, "delivering messages failed");
         }
     }
+}
+
+/// Starts the bundle members whose prerequisites were approved since `since_millis` and
+/// settles finished applications (after an act, the request does this itself; this catches
+/// what an interrupted request left). Returns how many members started.
+pub async fn advance_bundles(
+    store: &Store,
+    since_millis: i64,
+    today: Date,
+    now_millis: i64,
+) -> Result<usize, StoreError> {
+    let mut started = 0;
+    for id in bundles::touched_since(store, since_millis).await? {
+        let advanced = bundles::advance(store, id, now_millis, today).await?;
+        for (code, why) in &advanced.not_started {
+            tracing::warn!(
+                application_id = id,
+                code,
+                why,
+                "a bundle member could not start"
+            );
+        }
+        started += advanced.started.len();
+    }
+    Ok(started)
 }
 
 /// Closes as 补正超时 every case still waiting for corrections after its deadline, if the

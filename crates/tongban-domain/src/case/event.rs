@@ -26,11 +26,44 @@ pub enum Channel {
     Kiosk,
 }
 
+impl Channel {
+    /// The exchange name, as in the JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Channel::Online => "online",
+            Channel::Window => "window",
+            Channel::Kiosk => "kiosk",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Channel> {
+        [Channel::Online, Channel::Window, Channel::Kiosk]
+            .into_iter()
+            .find(|c| c.as_str() == text)
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ApplicantKind {
     Person,
     Organisation,
+}
+
+impl ApplicantKind {
+    /// The exchange name, as in the JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ApplicantKind::Person => "person",
+            ApplicantKind::Organisation => "organisation",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<ApplicantKind> {
+        [ApplicantKind::Person, ApplicantKind::Organisation]
+            .into_iter()
+            .find(|k| k.as_str() == text)
+    }
 }
 
 /// A material as handed in: an uploaded file (by content hash) or marked as obtained by

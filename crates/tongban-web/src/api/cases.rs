@@ -25,7 +25,7 @@ use crate::state::AppState;
 
 const IDEMPOTENCY_HEADER: &str = "idempotency-key";
 
-fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
+pub(super) fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
     let Some(value) = headers.get(IDEMPOTENCY_HEADER) else {
         return Ok(None);
     };
@@ -96,7 +96,7 @@ pub struct ApplicationInput {
     pub materials: Vec<MaterialInput>,
 }
 
-fn materials(input: Vec<MaterialInput>) -> Result<Vec<MaterialEntry>, FieldError> {
+pub(super) fn materials(input: Vec<MaterialInput>) -> Result<Vec<MaterialEntry>, FieldError> {
     input
         .into_iter()
         .enumerate()
@@ -122,9 +122,22 @@ fn materials(input: Vec<MaterialInput>) -> Result<Vec<MaterialEntry>, FieldError
         .collect()
 }
 
+/// The applicant as given: kind, and name, id number and phone checked.
+pub(super) fn applicant_of(input: &ApplicantInput) -> Result<(ApplicantKind, Applicant), ApiError> {
+    let kind = ApplicantKind::parse(&input.kind).ok_or_else(|| {
+        FieldError::new(
+            "applicant.kind",
+            "申请人类型应为 person（自然人）或 organisation（法人或其他组织）",
+            "the applicant kind is person or organisation",
+        )
+    })?;
+    let applicant = Applicant::parse(kind, &input.name, &input.id_number, &input.phone)?;
+    Ok((kind, applicant))
+}
+
 /// Who applies through which channel: people and organisations online for themselves,
 /// general-window clerks for anyone who walks in.
-fn channel_for(actor: &Actor, kind: ApplicantKind) -> Result<(Channel, Role), ApiError> {
+pub(super) fn channel_for(actor: &Actor, kind: ApplicantKind) -> Result<(Channel, Role), ApiError> {
     if actor.has(Role::WindowClerk) {
         return Ok((Channel::Window, Role::WindowClerk));
     }
@@ -355,25 +368,8 @@ pub async fn apply(
 ) -> Result<(StatusCode, Json<CaseDto>), ApiError> {
     let actor = viewer.actor.as_ref().ok_or_else(ApiError::unauthorized)?;
     let key = idempotency_key(&headers)?;
-    let kind = match input.applicant.kind.as_str() {
-        "person" => ApplicantKind::Person,
-        "organisation" => ApplicantKind::Organisation,
-        _ => {
-            return Err(FieldError::new(
-                "applicant.kind",
-                "申请人类型应为 person（自然人）或 organisation（法人或其他组织）",
-                "the applicant kind is person or organisation",
-            )
-            .into());
-        }
-    };
+    let (kind, applicant) = applicant_of(&input.applicant)?;
     let (channel, role) = channel_for(actor, kind)?;
-    let applicant = Applicant::parse(
-        kind,
-        &input.applicant.name,
-        &input.applicant.id_number,
-        &input.applicant.phone,
-    )?;
     let published = catalog::require_published(&state.store, &input.implementation_code).await?;
     let guide = published.snapshot().guide.clone().ok_or_else(|| {
         ApiError::from(FieldError::new(
@@ -753,6 +749,11 @@ pub async fn act(
         key.as_deref(),
     )
     .await?;
+    if !acted.repeated
+        && let Some(application) = acted.stored.bundle_application_id
+    {
+        super::bundles::advance(&state, application).await;
+    }
     Ok(Json(case_dto(
         &state,
         &reader,

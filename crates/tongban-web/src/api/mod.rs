@@ -3,6 +3,7 @@
 //! here: inner types are not serialized as they are, so changing them is no API break.
 
 mod auth;
+mod bundles;
 mod calendar;
 mod cases;
 mod catalog;
@@ -37,6 +38,7 @@ use crate::state::AppState;
         (name = "guides", description = "办事指南: checks against the rules, standardization figures, consistency"),
         (name = "calendar", description = "工作日: the loaded holiday notices and working-day arithmetic"),
         (name = "cases", description = "办件: applications, acts on them, inboxes, progress by case number"),
+        (name = "bundles", description = "一件事一次办: bundles of items applied for together, and their combined progress"),
         (name = "supervision", description = "电子监察: alerts on case clocks and the supervision figures"),
         (name = "operations", description = "Running the platform: the notification outbox"),
     )
@@ -81,6 +83,10 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(cases::show))
         .routes(routes!(cases::act))
         .routes(routes!(cases::inbox))
+        .routes(routes!(bundles::list))
+        .routes(routes!(bundles::show, bundles::publish))
+        .routes(routes!(bundles::apply))
+        .routes(routes!(bundles::progress))
         .routes(routes!(supervision::alerts))
         .routes(routes!(supervision::resolve))
         .routes(routes!(supervision::figures))

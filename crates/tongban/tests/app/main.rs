@@ -3,6 +3,7 @@
 
 mod attachments;
 mod audit;
+mod bundles;
 mod calendar;
 mod cases;
 mod changes;

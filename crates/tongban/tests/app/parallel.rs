@@ -199,3 +199,77 @@ async fn parallel_reviews_in_three_departments_pass_together(app: TestApp) {
     .await;
     assert_eq!(case["phase"], "delivered", "{case}");
 }
+
+on_both!(the_guide_editor_keeps_the_process_it_shows);
+
+/// The department edits the process in the guide editor: the page shows it stage by stage,
+/// and saving the page as shown keeps it exactly.
+async fn the_guide_editor_keeps_the_process_it_shows(app: TestApp) {
+    use crate::helpers::form_fields;
+    let code = item_code(&app).await;
+    staff(
+        &app,
+        "culture",
+        "云溪市文化广电旅游局",
+        Role::DepartmentReviewer,
+    )
+    .await;
+    let culture = app.sign_in("culture").await;
+    let edit = format!("/catalog/items/{code}/guide/edit");
+    let page = app.get_as(&culture, &edit).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    let fields = form_fields(&page.body);
+    let field = |name: &str| {
+        fields
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let police = catalog::departments(&app.store)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|d| d.name == "云溪市公安局")
+        .unwrap()
+        .id;
+    assert_eq!(field("back_office.2.key"), "public_security_review");
+    assert_eq!(field("back_office.2.stage"), "2");
+    assert_eq!(field("back_office.2.department"), police.to_string());
+    assert_eq!(field("back_office.4.role"), "department_approver");
+
+    // A browser submits the first option of a select left unchosen (blank rows).
+    let mut submitted: Vec<(String, String)> = fields
+        .into_iter()
+        .filter(|(k, _)| k != "csrf_token" && k != "reason")
+        .map(|(k, v)| {
+            let v = if k.ends_with(".role") && v.is_empty() {
+                "department_reviewer".to_owned()
+            } else {
+                v
+            };
+            (k, v)
+        })
+        .collect();
+    submitted.push(("csrf_token".into(), culture.csrf.clone()));
+    submitted.push(("action".into(), "save".into()));
+    let pairs: Vec<(&str, &str)> = submitted
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let saved = app.post_form(&culture, &edit, &pairs).await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
+    let (draft, _) = tongban_store::guides::draft(&app.store, &code)
+        .await
+        .unwrap()
+        .expect("a draft");
+    let published = catalog::require_published(&app.store, &code)
+        .await
+        .unwrap()
+        .snapshot()
+        .guide
+        .clone()
+        .unwrap();
+    assert_eq!(draft.back_office, published.back_office);
+    assert!(draft.back_office.is_some());
+}
