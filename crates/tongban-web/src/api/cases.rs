@@ -15,7 +15,7 @@ use tongban_domain::case::{
 use tongban_domain::time_limit::{AlertLevel, Reading, TimeLimit, TimeLimitSettings};
 use tongban_domain::{Bilingual, FieldError};
 use tongban_store::cases::{self, ActError, StoredCase};
-use tongban_store::catalog;
+use tongban_store::{StoreError, catalog};
 use utoipa::{IntoParams, ToSchema};
 
 use super::rfc3339;
@@ -24,6 +24,8 @@ use crate::error::{ApiError, ErrorBody};
 use crate::state::AppState;
 
 const IDEMPOTENCY_HEADER: &str = "idempotency-key";
+/// How often an act without a version is decided again when others landed first.
+const REDECIDE_ATTEMPTS: u32 = 5;
 
 pub(super) fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
     let Some(value) = headers.get(IDEMPOTENCY_HEADER) else {
@@ -77,7 +79,7 @@ pub struct ApplicantInput {
     pub phone: String,
 }
 
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Deserialize, ToSchema)]
 pub struct MaterialInput {
     /// the material's name in the guide
     pub name: String,
@@ -436,7 +438,7 @@ pub async fn show(
 }
 
 /// One act on a case. The body names the act and its fields.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(tag = "act", rename_all = "snake_case", deny_unknown_fields)]
 enum ActInput {
     Accept {
@@ -725,30 +727,56 @@ pub async fn act(
             "the case has moved on since you saw it; reload and try again",
         ));
     }
-    let role = acting_role(actor, &stored, &act)?;
     let reader = Reader::load(&state).await?;
-    let acting = Acting {
-        actor,
-        role,
-        at_millis: state.now_millis(),
-        on: state.today(),
-    };
-    let number = cases::case_number(id, acting.on);
-    let event = decide(&stored.case, &acting, &number, act, &reader.settings).map_err(refused)?;
     let context = cases::ActContext {
         key: &state.settings.data_key,
         calendar: &reader.calendar,
         settings: &reader.settings,
     };
-    let acted = cases::append(
-        &state.store,
-        &context,
-        stored,
-        event,
-        &actor.username,
-        key.as_deref(),
-    )
-    .await?;
+    // An act not based on a version the clerk saw is decided again on the case as it now
+    // stands when another act landed first (parallel steps approved at the same moment):
+    // deciding again refuses it if it no longer fits, so exactly one of two acts on the
+    // same step still wins.
+    let mut stored = stored;
+    let mut redecided = 0;
+    let acted = loop {
+        let role = acting_role(actor, &stored, &act)?;
+        let acting = Acting {
+            actor,
+            role,
+            at_millis: state.now_millis(),
+            on: state.today(),
+        };
+        let number = cases::case_number(id, acting.on);
+        let event = decide(
+            &stored.case,
+            &acting,
+            &number,
+            act.clone(),
+            &reader.settings,
+        )
+        .map_err(refused)?;
+        match cases::append(
+            &state.store,
+            &context,
+            stored,
+            event,
+            &actor.username,
+            key.as_deref(),
+        )
+        .await
+        {
+            Err(ActError::Store(StoreError::Conflict { .. }))
+                if act.version().is_none() && redecided < REDECIDE_ATTEMPTS =>
+            {
+                redecided += 1;
+                stored = cases::load(&state.store, id)
+                    .await?
+                    .ok_or_else(|| ApiError::not_found(&format!("case {id}")))?;
+            }
+            outcome => break outcome?,
+        }
+    };
     if !acted.repeated
         && let Some(application) = acted.stored.bundle_application_id
     {

@@ -273,3 +273,91 @@ async fn the_guide_editor_keeps_the_process_it_shows(app: TestApp) {
     assert_eq!(draft.back_office, published.back_office);
     assert!(draft.back_office.is_some());
 }
+
+on_both!(parallel_approvals_at_the_same_moment_all_land);
+
+/// Three departments approve their parallel steps at the same moment: each act is decided
+/// again on the case as it stands when another landed first, so all three land, while of two
+/// approvals of the same step exactly one does.
+async fn parallel_approvals_at_the_same_moment_all_land(app: TestApp) {
+    let code = item_code(&app).await;
+    let guide = catalog::require_published(&app.store, &code)
+        .await
+        .unwrap()
+        .snapshot()
+        .guide
+        .clone()
+        .unwrap();
+    let department = "云溪市文化广电旅游局";
+    let culture = staff(&app, "culture", department, Role::DepartmentReviewer).await;
+    let culture2 = staff(&app, "culture2", department, Role::DepartmentReviewer).await;
+    let police = staff(&app, "police", "云溪市公安局", Role::DepartmentReviewer).await;
+    let safety = staff(&app, "safety", "云溪市应急管理局", Role::DepartmentReviewer).await;
+    let enterprise = app.token("enterprise").await;
+    let clerk = app.token("clerk").await;
+    let materials: Vec<Value> = guide
+        .materials
+        .iter()
+        .filter(|m| m.required && m.sharing_source.is_none())
+        .map(|m| json!({"name": m.name, "sha256": "cd".repeat(32)}))
+        .collect();
+    let created = app
+        .api(
+            "POST",
+            "/api/v1/cases",
+            Some(&enterprise),
+            Some(json!({
+                "implementation_code": code,
+                "applicant": {"kind": "organisation", "name": "云溪市星河娱乐有限公司",
+                              "id_number": "91110000600037341L", "phone": "13800138000"},
+                "materials": materials,
+            })),
+        )
+        .await;
+    let id = created.json()["id"].as_i64().unwrap();
+    let act = |token: &str, body: Value| {
+        let (app, token) = (&app, token.to_owned());
+        async move {
+            app.api(
+                "POST",
+                &format!("/api/v1/cases/{id}/acts"),
+                Some(&token),
+                Some(body),
+            )
+            .await
+        }
+    };
+    act(&clerk, json!({"act": "accept"})).await;
+    act(&culture, json!({"act": "approve", "step": "undertake"})).await;
+    let approve = |step: &str| json!({"act": "approve", "step": step});
+    let (a, b, c, d) = tokio::join!(
+        act(&culture, approve("culture_review")),
+        act(&culture2, approve("culture_review")),
+        act(&police, approve("public_security_review")),
+        act(&safety, approve("safety_review")),
+    );
+    assert_eq!(
+        [c.status, d.status],
+        [StatusCode::OK, StatusCode::OK],
+        "{} {}",
+        c.body,
+        d.body
+    );
+    let won = [&a, &b]
+        .iter()
+        .filter(|r| r.status == StatusCode::OK)
+        .count();
+    assert_eq!(won, 1, "{} / {}", a.body, b.body);
+    let shown = app
+        .api("GET", &format!("/api/v1/cases/{id}"), Some(&clerk), None)
+        .await
+        .json();
+    assert_eq!(shown["open_steps"][0]["key"], "approve", "{shown}");
+    let approvals = shown["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == "step_approved")
+        .count();
+    assert_eq!(approvals, 4, "undertake and the three reviews, once each");
+}
