@@ -17,15 +17,16 @@ const MIN_MODULE: f32 = 1.7;
 const QR_SIZE: f32 = 84.0;
 
 /// Title and facts on the left, the QR code and its caption on the right, a rule below.
+/// Guides' printouts caption their code with [`QR_CAPTION`].
 pub(crate) fn head(
     flow: &mut Flow<'_>,
     title: &str,
     subtitle: Option<&str>,
     facts: &[String],
-    qr: Rc<QrMatrix>,
+    (qr, caption): (Rc<QrMatrix>, &str),
 ) {
     let size = QR_SIZE.max(qr_size(&qr, MIN_MODULE));
-    let caption_w = flow.width(QR_CAPTION, SMALL);
+    let caption_w = flow.width(caption, SMALL);
     let right_w = size.max(caption_w);
     let left_w = CONTENT_W - right_w - 14.0;
     let top = flow.y();
@@ -38,7 +39,7 @@ pub(crate) fn head(
     );
     let caption_top = top + size;
     flow.text_in_box(
-        QR_CAPTION,
+        caption,
         (MARGIN_X + CONTENT_W - right_w, right_w),
         caption_top,
         SMALL * 1.4,

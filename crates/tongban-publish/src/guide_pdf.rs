@@ -7,7 +7,7 @@ use std::rc::Rc;
 
 use tongban_domain::guide::{Guide, Material, MaterialSource};
 
-use crate::document::{Sections, head, key_values};
+use crate::document::{QR_CAPTION, Sections, head, key_values};
 use crate::font::Metrics;
 use crate::labels::{
     DASH, NONE, exercise_level, item_type, list, material_form, material_source, non_empty, online,
@@ -35,7 +35,7 @@ pub(crate) fn build(guide: &Guide, header: &GuideHeader) -> Result<Vec<u8>, Publ
             format!("实施部门：{}", or_dash(&header.department)),
             format!("打印日期：{}", or_dash(&header.printed_on)),
         ],
-        qr,
+        (qr, QR_CAPTION),
     );
 
     let mut sections = Sections::new(HEADING);

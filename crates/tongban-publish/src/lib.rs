@@ -45,6 +45,7 @@ use std::fmt;
 pub use tongban_domain::guide::Guide;
 use tongban_domain::message::Bilingual;
 
+mod case_notice;
 mod document;
 mod font;
 mod guide_pdf;
@@ -152,6 +153,52 @@ pub fn notification_sheet_pdf(
     header: &GuideHeader,
 ) -> Result<Vec<u8>, PublishError> {
     sheet::build(guide, header)
+}
+
+/// A written notice of an intake decision, as data: everything printed comes in here.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseNotice {
+    pub kind: NoticeKind,
+    /// the document's number: the case number, or the application's reference before one
+    pub reference: String,
+    /// as shown to staff (masked)
+    pub applicant: String,
+    pub item_name: String,
+    /// the deciding department, over whose seal the notice goes out
+    pub department: String,
+    pub complaint_phone: String,
+    /// "YYYY-MM-DD"
+    pub submitted_on: String,
+    pub issued_on: String,
+    /// the case's progress page, encoded in the QR code: absolute http(s)
+    pub progress_url: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NoticeKind {
+    /// 受理通知书
+    Acceptance {
+        case_number: String,
+        accepted_on: String,
+        committed_limit_days: u32,
+        due_on: Option<String>,
+        /// printed only on the notice made at acceptance: it is not stored readable
+        query_password: Option<String>,
+        /// 容缺: the materials to come and the promised date
+        deferred: Option<(Vec<String>, String)>,
+    },
+    /// 不予受理通知书: reason and legal basis, and the applicant's rights of appeal
+    Refusal { reason: String, basis: String },
+    /// 补齐补正告知书: every material at once (material, what is wrong), and the deadline
+    Corrections {
+        items: Vec<(String, String)>,
+        deadline: String,
+    },
+}
+
+/// A notice of an intake decision as an A4 PDF with the case's QR code.
+pub fn case_notice_pdf(notice: &CaseNotice) -> Result<Vec<u8>, PublishError> {
+    case_notice::build(notice)
 }
 
 /// The QR code of `url` as an SVG string (for kiosk and print web views), with the standard

@@ -7,7 +7,7 @@ use std::rc::Rc;
 
 use tongban_domain::guide::{Guide, Material};
 
-use crate::document::{Sections, head};
+use crate::document::{QR_CAPTION, Sections, head};
 use crate::font::Metrics;
 use crate::labels::{DASH, material_form, non_empty, or_dash, sharing_source, working_days};
 use crate::layout::{
@@ -92,7 +92,7 @@ fn lay_out(
             format!("实施部门：{}", or_dash(&header.department)),
             format!("事项编码：{}", or_dash(&header.implementation_code)),
         ],
-        Rc::clone(qr),
+        (Rc::clone(qr), QR_CAPTION),
     );
     flow.paragraph(
         "申请人您好！根据一次性告知制度，现将办理本事项需要提交的材料及有关事项一次性告知如下：",

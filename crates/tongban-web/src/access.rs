@@ -139,6 +139,7 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ),
     // working-day calendar: public facts; years are added by the reform office
     ("GET", "/calendar", Access::Public),
+    ("GET", "/progress", Access::Public),
     ("POST", "/calendar/import", Access::AnyOf(REFORM_OFFICE)),
     ("GET", "/api/v1/calendar/years", Access::Public),
     ("GET", "/api/v1/calendar/years/{year}", Access::Public),
@@ -159,6 +160,11 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
         Access::AnyOf(CASE_PARTIES),
     ),
     ("GET", "/api/v1/inbox", Access::AnyOf(CASE_HANDLERS)),
+    (
+        "GET",
+        "/api/v1/cases/{id}/notices/{kind}",
+        Access::AnyOf(CASE_PARTIES),
+    ),
     ("GET", "/api/v1/bundles", Access::Public),
     ("GET", "/api/v1/bundles/{key}", Access::Public),
     ("PUT", "/api/v1/bundles/{key}", Access::AnyOf(REFORM_OFFICE)),

@@ -15,7 +15,7 @@ use tongban_domain::clock::Clock;
 use tongban_domain::time_limit::local_date;
 use tongban_store::cases::{self, ActContext, StoredCase};
 use tongban_store::sealed::DataKey;
-use tongban_store::{Store, accounts, catalog, supervision};
+use tongban_store::{Store, accounts, bundles, catalog, supervision};
 
 /// Synthetic applicants (valid check characters, fictional people and companies).
 const PEOPLE: [(&str, &str, &str); 6] = [
@@ -33,8 +33,10 @@ const COMPANIES: [(&str, &str); 4] = [
     ("云溪市康宁药房有限公司", "4"),
 ];
 
-/// How many cases the history holds.
+/// How many cases the history holds (besides the bundles' members).
 pub const CASES: usize = 300;
+/// How many applications each demo bundle gets.
+const BUNDLE_APPLICATIONS: usize = 4;
 
 struct Staff {
     clerk: Actor,
@@ -302,7 +304,92 @@ pub async fn load_if_empty(
             }
         }
     }
+    made += bundle_applications(store, &context, &staff, &calendar, now).await?;
     supervision::tick(store, today, clock.now_millis()).await?;
+    Ok(made)
+}
+
+/// Applications for the demo bundles, half done: some waiting for intake, some with the
+/// prerequisite approved and the parallel members started. Returns how many cases they made.
+async fn bundle_applications(
+    store: &Store,
+    context: &ActContext<'_>,
+    staff: &Staff,
+    calendar: &Calendar,
+    now: (Date, i64),
+) -> anyhow::Result<usize> {
+    let (today, _) = now;
+    let mut made = 0;
+    for bundle in bundles::list(store).await? {
+        let guides = bundles::member_guides(store, &bundle).await?;
+        let named: Vec<(&str, &tongban_domain::guide::Guide)> = guides
+            .iter()
+            .map(|(p, g)| (p.snapshot().code.as_str(), g))
+            .collect();
+        let materials: Vec<MaterialEntry> = tongban_domain::bundle::merged_materials(&named)
+            .into_iter()
+            .filter(|m| m.required)
+            .map(|m| MaterialEntry {
+                name: m.name,
+                provided: Provided::Paper,
+            })
+            .collect();
+        for i in 0..BUNDLE_APPLICATIONS {
+            let on = working_day_on_or_after(
+                calendar,
+                today
+                    .checked_sub(jiff::Span::new().days(3 + 4 * i as i64))
+                    .unwrap_or(today),
+            )
+            .filter(|d| *d <= today)
+            .unwrap_or(today);
+            let (name, id, phone) = PEOPLE[(i + 2) % PEOPLE.len()];
+            let applicant = Applicant::parse(ApplicantKind::Person, name, id, phone)?;
+            let application = bundles::NewBundleApplication {
+                applicant: &applicant,
+                applicant_user_id: None,
+                applicant_kind: ApplicantKind::Person,
+                channel: Channel::Window,
+                materials: materials.clone(),
+                acting: at(&staff.clerk, on),
+            };
+            let (id, _) = bundles::apply(store, context.key, &bundle, &application, None).await?;
+            let first = bundles::load(store, id)
+                .await?
+                .ok_or_else(|| anyhow::anyhow!("demo bundle application {id}"))?;
+            made += first.cases.len();
+            // Every other application has its first member accepted and approved.
+            if i % 2 == 1 {
+                continue;
+            }
+            for (_, stored) in &first.cases {
+                let case = stored.id;
+                act_on(store, context, now, case, on, "clerk", |s, on| {
+                    s.case.accept(
+                        &at(&staff.clerk, on),
+                        &cases::case_number(s.id, on),
+                        Acceptance::Normal,
+                    )
+                })
+                .await?;
+                for (actor, step) in [
+                    (&staff.reviewer, "undertake"),
+                    (&staff.reviewer, "review"),
+                    (&staff.approver, "approve"),
+                ] {
+                    act_on(store, context, now, case, on, &actor.username, |s, on| {
+                        s.case.approve(&at(actor, on), step, "符合条件，同意")
+                    })
+                    .await?;
+                }
+            }
+            let at_millis = at(&staff.clerk, on).at_millis;
+            made += bundles::advance(store, id, at_millis, on)
+                .await?
+                .started
+                .len();
+        }
+    }
     Ok(made)
 }
 

@@ -259,13 +259,13 @@ fn read(
 }
 
 /// The calendar and clock settings a case is read with: loaded once per request.
-struct Reader {
-    calendar: std::sync::Arc<tongban_domain::calendar::Calendar>,
-    settings: TimeLimitSettings,
+pub(super) struct Reader {
+    pub(super) calendar: std::sync::Arc<tongban_domain::calendar::Calendar>,
+    pub(super) settings: TimeLimitSettings,
 }
 
 impl Reader {
-    async fn load(state: &AppState) -> Result<Reader, ApiError> {
+    pub(super) async fn load(state: &AppState) -> Result<Reader, ApiError> {
         Ok(Reader {
             calendar: state.calendar.get(&state.store).await?,
             settings: cases::time_limit_settings(&state.store).await?,
@@ -339,7 +339,7 @@ fn case_dto(
 }
 
 /// Staff who handle the case, supervisors, and the applicant may see it.
-fn may_see(actor: &Actor, stored: &StoredCase) -> bool {
+pub(super) fn may_see(actor: &Actor, stored: &StoredCase) -> bool {
     let case = &stored.case;
     let department_of_case = actor.department_id.is_some_and(|d| {
         d == case.department_id

@@ -10,6 +10,7 @@ mod catalog;
 mod changes;
 mod guides;
 mod messages;
+mod notices;
 mod outbox;
 mod supervision;
 
@@ -83,6 +84,7 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(cases::show))
         .routes(routes!(cases::act))
         .routes(routes!(cases::inbox))
+        .routes(routes!(notices::notice))
         .routes(routes!(bundles::list))
         .routes(routes!(bundles::show, bundles::publish))
         .routes(routes!(bundles::apply))

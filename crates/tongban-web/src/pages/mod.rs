@@ -10,6 +10,7 @@ mod fields;
 mod guide_editor;
 mod guides;
 mod home;
+mod progress;
 mod reference_lists;
 mod session;
 mod supervision;
@@ -59,6 +60,7 @@ pub fn router() -> Router<AppState> {
         .route("/guides/standardization", get(guides::standardization_page))
         .route("/guides/consistency", get(guides::consistency_page))
         .route("/calendar", get(calendar::show))
+        .route("/progress", get(progress::show))
         .route("/calendar/import", post(calendar::import))
         .route("/supervision", get(supervision::dashboard))
         .route("/supervision/cases/{id}", get(supervision::case_timeline))

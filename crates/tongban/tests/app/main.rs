@@ -12,6 +12,7 @@ mod cli;
 mod guides;
 mod helpers;
 mod import;
+mod notices;
 mod notifications;
 mod parallel;
 mod supervision;

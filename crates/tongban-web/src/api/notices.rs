@@ -1,0 +1,137 @@
+//! The written notices of a case's intake decision as PDF (受理通知书, 不予受理通知书,
+//! 补齐补正告知书), made from the case's history: the decision event says what to print.
+
+use axum::extract::{Path, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use tongban_domain::case::{Acceptance, Change};
+use tongban_publish::{CaseNotice, NoticeKind, case_notice_pdf};
+use tongban_store::{cases, catalog};
+
+use super::cases::{Reader, may_see};
+use crate::auth::Viewer;
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// A notice of the case's latest decision of this kind: `acceptance`, `refusal` or
+/// `corrections`. Staff who handle the case and its applicant may print it.
+#[utoipa::path(get, path = "/api/v1/cases/{id}/notices/{kind}", tag = "cases", security(("bearer" = [])),
+    params(("id" = i64, Path), ("kind" = String, Path, description = "acceptance | refusal | corrections")),
+    responses((status = 200, content_type = "application/pdf", description = "the notice"),
+        (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
+pub async fn notice(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path((id, kind)): Path<(i64, String)>,
+) -> Result<Response, ApiError> {
+    let actor = viewer.actor.as_ref().ok_or_else(ApiError::unauthorized)?;
+    let stored = cases::load(&state.store, id)
+        .await?
+        .ok_or_else(|| ApiError::not_found(&format!("case {id}")))?;
+    if !may_see(actor, &stored) {
+        return Err(ApiError::forbidden());
+    }
+    let case = &stored.case;
+    let decision = stored.events.iter().rev().find(|e| {
+        matches!(
+            (&e.change, kind.as_str()),
+            (Change::Accepted { .. }, "acceptance")
+                | (Change::Refused { .. }, "refusal")
+                | (Change::CorrectionsRequested { .. }, "corrections")
+        )
+    });
+    let Some(decision) = decision else {
+        return Err(ApiError::not_found(&format!("{kind} notice of case {id}")));
+    };
+    let reader = Reader::load(&state).await?;
+    let notice_kind = match &decision.change {
+        Change::Accepted {
+            case_number,
+            acceptance,
+        } => NoticeKind::Acceptance {
+            case_number: case_number.clone(),
+            accepted_on: decision.on.to_string(),
+            committed_limit_days: case.committed_limit_days,
+            due_on: case
+                .clock
+                .as_ref()
+                .and_then(|c| c.read(&reader.calendar, decision.on, &reader.settings).ok())
+                .and_then(|r| r.due_on)
+                .map(|d| d.to_string()),
+            query_password: None,
+            deferred: match acceptance {
+                Acceptance::WithDeficiencies {
+                    materials,
+                    promised_on,
+                } => Some((materials.clone(), promised_on.to_string())),
+                _ => None,
+            },
+        },
+        Change::Refused {
+            reason,
+            legal_basis,
+        } => NoticeKind::Refusal {
+            reason: reason.clone(),
+            basis: legal_basis.clone(),
+        },
+        Change::CorrectionsRequested {
+            items, deadline, ..
+        } => NoticeKind::Corrections {
+            items: items
+                .iter()
+                .map(|c| (c.material.clone(), c.problem.clone()))
+                .collect(),
+            deadline: deadline.to_string(),
+        },
+        _ => return Err(ApiError::internal()),
+    };
+    let snapshot = catalog::current(&state.store, &case.implementation_code)
+        .await?
+        .ok_or_else(ApiError::internal)?
+        .snapshot;
+    let department = catalog::departments(&state.store)
+        .await?
+        .into_iter()
+        .find(|d| d.id == case.department_id)
+        .map(|d| d.name)
+        .unwrap_or_default();
+    let number = case.case_number.clone();
+    let base = state.settings.public_url.trim_end_matches('/');
+    let notice = CaseNotice {
+        kind: notice_kind,
+        reference: number.clone().unwrap_or_else(|| format!("收件第{id}号")),
+        applicant: stored.applicant_name_masked.clone(),
+        item_name: snapshot.name.clone(),
+        department,
+        complaint_phone: snapshot
+            .guide
+            .as_ref()
+            .map(|g| g.complaint_phone.clone())
+            .unwrap_or_default(),
+        submitted_on: case.submitted_on.to_string(),
+        issued_on: decision.on.to_string(),
+        progress_url: match &number {
+            Some(number) => format!("{base}/progress?number={number}"),
+            None => format!("{base}/progress"),
+        },
+    };
+    let file = format!("case-{id}-{kind}.pdf");
+    let bytes = tokio::task::spawn_blocking(move || case_notice_pdf(&notice))
+        .await
+        .map_err(|_| ApiError::internal())?
+        .map_err(|e| {
+            tracing::error!(%e, "rendering a case notice failed");
+            ApiError::internal()
+        })?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("inline; filename=\"{}\"", file.replace('"', "")),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
