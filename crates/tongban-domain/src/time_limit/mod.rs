@@ -201,6 +201,14 @@ impl LevelDates {
         self.red_on.yesterday().unwrap_or(self.red_on)
     }
 
+    /// Working days left to act on a day, that day and the due day included: 1 on the due
+    /// day, 0 once past it. This is what the clock reads, except on the days the limit does
+    /// not count (its first day, and the day it restarts after a stop), which this counts
+    /// as days to act.
+    pub fn remaining_on(&self, day: Date, calendar: &Calendar) -> Result<i64, CalendarError> {
+        Ok(calendar.workdays_between(day, self.red_on)?.max(0))
+    }
+
     /// The level on a day, as the clock would read it.
     pub fn level_on(&self, day: Date) -> AlertLevel {
         if day >= self.red_on {

@@ -323,6 +323,22 @@ proptest! {
             let reading = clock.read(&calendar, day, &settings()).unwrap();
             if !reading.suspended {
                 prop_assert_eq!(dates.level_on(day), reading.level, "{}", day);
+                // The clock does not count its first day, nor (by default) the day it restarts
+                // after a stop; once past those it says the same.
+                let settled = clock
+                    .stops
+                    .iter()
+                    .filter_map(|s| s.ended_on)
+                    .max()
+                    .unwrap_or(started_on);
+                if day > started_on && day > settled {
+                    prop_assert_eq!(
+                        dates.remaining_on(day, &calendar).unwrap(),
+                        reading.remaining_days.max(0),
+                        "{}",
+                        day
+                    );
+                }
             }
         }
     }

@@ -804,6 +804,9 @@ pub struct TaskDto {
     /// the last day within the step's own limit (absent while its clock is stopped, and for
     /// intake decisions)
     pub due_on: Option<String>,
+    /// working days left to act, today and the due day included (0: past the limit; the
+    /// level says how far); absent when due_on is
+    pub remaining_days: Option<i64>,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -834,10 +837,12 @@ pub async fn inbox(
         }
     }
     let today = state.today();
+    let calendar = state.calendar.get(&state.store).await?;
     Ok(Json(
         tasks
             .into_iter()
             .map(|t| TaskDto {
+                remaining_days: t.dates.and_then(|d| d.remaining_on(today, &calendar).ok()),
                 level: t
                     .dates
                     .map_or(AlertLevel::None, |d| d.level_on(today))

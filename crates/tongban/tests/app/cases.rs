@@ -518,6 +518,8 @@ async fn a_case_runs_through_the_api_from_application_to_delivery(app: TestApp) 
     // The step's own clock: 15 working days from Friday 20 November 2026.
     assert_eq!(task["due_on"], "2026-12-11");
     assert_eq!(task["level"], "none");
+    // Days to act: today (the day of acceptance, which the limit does not count) and the 15.
+    assert_eq!(task["remaining_days"], 16);
     let stale = act(
         reviewer.clone(),
         serde_json::json!({"act": "approve", "step": "undertake", "version": 1}),
