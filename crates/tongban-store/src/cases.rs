@@ -56,6 +56,8 @@ pub struct ActContext<'a> {
     pub key: &'a DataKey,
     pub calendar: &'a tongban_domain::calendar::Calendar,
     pub settings: &'a TimeLimitSettings,
+    /// an SMS gateway is configured: every applicant is told of milestones by text message
+    pub sms: bool,
 }
 
 /// What an act did.
@@ -642,10 +644,14 @@ pub async fn append(
         event.at_millis,
     )
     .await?;
-    if let Some(applicant) = stored.applicant_user_id {
-        let case = next.case_number.clone().unwrap_or_else(|| format!("#{id}"));
-        if let Some(notice) = event.change.applicant_notice(&case) {
+    let case = next.case_number.clone().unwrap_or_else(|| format!("#{id}"));
+    if let Some(notice) = event.change.applicant_notice(&case) {
+        if let Some(applicant) = stored.applicant_user_id {
             crate::outbox::tell_applicant(&mut tx, applicant, &notice, event.at_millis).await?;
+        }
+        // A text message reaches everyone, walk-ins without an account too.
+        if context.sms {
+            crate::outbox::text_applicant(&mut tx, id, &notice, event.at_millis).await?;
         }
     }
     remember(

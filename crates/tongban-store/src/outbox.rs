@@ -33,6 +33,52 @@ pub(crate) async fn tell_applicant(
     Ok(())
 }
 
+/// Queues a milestone as a text message to the case's applicant. The recipient is the case
+/// (`case:{id}`): the phone stays sealed on the case and is opened only to send.
+pub(crate) async fn text_applicant(
+    tx: &mut WriteTx,
+    case_id: i64,
+    notice: &ApplicantNotice,
+    at_millis: i64,
+) -> Result<(), StoreError> {
+    sqlx::query::<Any>(
+        "INSERT INTO outbox (channel, recipient, subject, body, created_at, attempts, next_attempt_at) \
+         VALUES ('sms', $1, $2, $3, $4, 0, $4)",
+    )
+    .bind(format!("case:{case_id}"))
+    .bind(&notice.subject)
+    .bind(&notice.body)
+    .bind(at_millis)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// The phone a text message to `case:{id}` goes to, opened from the sealed applicant.
+pub async fn phone_of(
+    store: &Store,
+    key: &crate::sealed::DataKey,
+    recipient: &str,
+) -> Result<Option<String>, StoreError> {
+    let Some(id) = recipient
+        .strip_prefix("case:")
+        .and_then(|id| id.parse::<i64>().ok())
+    else {
+        return Ok(None);
+    };
+    let Some(row) = sqlx::query::<Any>("SELECT applicant_sealed FROM cases WHERE id = $1")
+        .bind(id)
+        .fetch_optional(store.pool())
+        .await?
+    else {
+        return Ok(None);
+    };
+    let sealed: String = row.try_get(0)?;
+    let applicant: tongban_domain::case::Applicant =
+        serde_json::from_str(&key.open(&sealed)?).map_err(StoreError::corrupt)?;
+    Ok(Some(applicant.phone))
+}
+
 /// A message in someone's portal inbox.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PortalMessage {
@@ -85,7 +131,7 @@ impl Message {
 pub struct Message {
     pub id: i64,
     pub channel: String,
-    /// a username
+    /// a username, or `case:{id}` for a text message to the case's applicant
     pub recipient: String,
     /// what kind of message: `supervision.responsible`, `supervision.department`, …
     pub subject: String,

@@ -19,6 +19,8 @@ pub struct WebSettings {
     pub time_zone: jiff::tz::TimeZone,
     /// seals personal data at rest
     pub data_key: tongban_store::sealed::DataKey,
+    /// an SMS gateway is configured: applicants are told of milestones by text message
+    pub applicant_sms: bool,
 }
 
 impl Default for WebSettings {
@@ -37,6 +39,7 @@ impl Default for WebSettings {
                 &tongban_store::sealed::DataKey::generate_hex(),
             )
             .expect("a generated key is valid"),
+            applicant_sms: false,
         }
     }
 }

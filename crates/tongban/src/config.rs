@@ -37,6 +37,9 @@ pub struct Settings {
     pub smtp_url: Option<String>,
     /// the sender of Tongban's email
     pub mail_from: String,
+    /// the SMS gateway applicants are texted through (`POST {"to", "text"}` as JSON); unset:
+    /// no text messages are queued
+    pub sms_url: Option<String>,
     /// a failed delivery is tried again after this many seconds, doubling on each failure…
     pub notify_retry_seconds: u64,
     /// …up to this many
@@ -45,7 +48,7 @@ pub struct Settings {
 
 /// The settings that `TONGBAN_*` variables may set; other `TONGBAN_` variables (the log
 /// filter, a password for `user add`) belong to other parts.
-const SETTING_NAMES: [&str; 15] = [
+const SETTING_NAMES: [&str; 16] = [
     "db",
     "listen",
     "secure_cookies",
@@ -59,6 +62,7 @@ const SETTING_NAMES: [&str; 15] = [
     "supervision_interval_seconds",
     "smtp_url",
     "mail_from",
+    "sms_url",
     "notify_retry_seconds",
     "notify_retry_max_seconds",
 ];
@@ -79,6 +83,7 @@ impl Default for Settings {
             supervision_interval_seconds: 60,
             smtp_url: None,
             mail_from: "通办 Tongban <noreply@localhost>".to_owned(),
+            sms_url: None,
             notify_retry_seconds: 60,
             notify_retry_max_seconds: 6 * 3600,
         }
@@ -134,7 +139,10 @@ impl Settings {
                 && self.notify_retry_seconds <= self.notify_retry_max_seconds,
             "notify_retry_seconds must be positive and at most notify_retry_max_seconds"
         );
-        self.notifier()?;
+        // Checks the SMTP and SMS addresses (the key is not read yet: any key will do).
+        self.notifier(&tongban_store::sealed::DataKey::from_hex(
+            &tongban_store::sealed::DataKey::generate_hex(),
+        )?)?;
         if let Some(url) = &self.public_url {
             anyhow::ensure!(
                 url.starts_with("https://") || url.starts_with("http://"),
@@ -144,14 +152,22 @@ impl Settings {
         Ok(())
     }
 
-    /// The outbox's deliverer, with the email channel when an SMTP server is configured.
-    pub fn notifier(&self) -> anyhow::Result<crate::notify::Notifier> {
-        crate::notify::Notifier::new(
+    /// The outbox's deliverer, with the email channel when an SMTP server is configured and
+    /// text messages when an SMS gateway is (`key` opens the applicants' phones).
+    pub fn notifier(
+        &self,
+        key: &tongban_store::sealed::DataKey,
+    ) -> anyhow::Result<crate::notify::Notifier> {
+        let notifier = crate::notify::Notifier::new(
             self.smtp_url.as_deref(),
             &self.mail_from,
             std::time::Duration::from_secs(self.notify_retry_seconds),
             std::time::Duration::from_secs(self.notify_retry_max_seconds),
-        )
+        )?;
+        match &self.sms_url {
+            Some(url) => notifier.with_sms(url, key.clone()),
+            None => Ok(notifier),
+        }
     }
 
     /// The configured time zone, from the time-zone database built into the binary.

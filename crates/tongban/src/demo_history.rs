@@ -102,6 +102,8 @@ pub async fn load_if_empty(
         key,
         calendar: &calendar,
         settings: &settings,
+        // the demo's applicants are fictional: no text messages
+        sms: false,
     };
     let today = local_date(clock.now(), zone);
     let now = (today, clock.now_millis());

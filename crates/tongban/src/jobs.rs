@@ -46,7 +46,15 @@ pub async fn supervise(
         let now = clock.now();
         let today = local_date(now, &zone);
         // Cases closed for a missed deadline first, so no one is alerted about them.
-        match close_timed_out_corrections(&store, &key, today, now.as_millisecond()).await {
+        match close_timed_out_corrections(
+            &store,
+            &key,
+            notifier.texts(),
+            today,
+            now.as_millisecond(),
+        )
+        .await
+        {
             Ok(0) => {}
             Ok(closed) => tracing::info!(closed, "cases closed as 补正超时"),
             Err(error) => tracing::error!(%error, "closing timed-out corrections failed"),
@@ -110,6 +118,7 @@ pub async fn advance_bundles(
 pub async fn close_timed_out_corrections(
     store: &Store,
     key: &DataKey,
+    sms: bool,
     today: Date,
     now_millis: i64,
 ) -> Result<usize, StoreError> {
@@ -126,6 +135,7 @@ pub async fn close_timed_out_corrections(
         key,
         calendar: &calendar,
         settings: &settings,
+        sms,
     };
     let actor = supervision_actor();
     let acting = Acting {

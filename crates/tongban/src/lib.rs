@@ -9,3 +9,4 @@ pub mod demo;
 pub mod demo_history;
 pub mod jobs;
 pub mod notify;
+pub mod sms;

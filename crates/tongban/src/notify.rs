@@ -1,5 +1,6 @@
 //! Delivering the outbox: the log channel (the structured log a deployment collects), the
-//! portal (messages a person reads when signed in) and email over SMTP. Each message is claimed for a lease, sent, then marked sent or failed;
+//! portal (messages a person reads when signed in), email over SMTP and text messages through
+//! the SMS gateway. Each message is claimed for a lease, sent, then marked sent or failed;
 //! a failed one is tried again after a back-off that doubles up to a ceiling.
 
 use std::time::Duration;
@@ -9,7 +10,10 @@ use lettre::message::header::ContentType;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 use tongban_domain::case::alert_subject;
 use tongban_store::outbox::{self, Message};
+use tongban_store::sealed::DataKey;
 use tongban_store::{Store, StoreError};
+
+use crate::sms::{SMS_TIMEOUT, SmsGateway};
 
 /// How long a claimed message is held before another worker may try it.
 const LEASE: Duration = Duration::from_secs(300);
@@ -19,11 +23,15 @@ const SMTP_TIMEOUT: Duration = Duration::from_secs(30);
 const CLAIM: i64 = 200;
 /// How many emails: as many as surely go out within the lease, even if each times out.
 const EMAIL_CLAIM: i64 = (LEASE.as_secs() / SMTP_TIMEOUT.as_secs()) as i64;
+/// How many text messages: as many as surely go out within the lease.
+const SMS_CLAIM: i64 = (LEASE.as_secs() / SMS_TIMEOUT.as_secs()) as i64;
 /// How many alerts a digest lists before "and N more".
 const DIGEST_LINES: i64 = 50;
 
 pub struct Notifier {
     mailer: Option<Mailer>,
+    /// the gateway, and the key that opens the applicants' phones sealed on their cases
+    sms: Option<(SmsGateway, DataKey)>,
     retry_base: Duration,
     retry_max: Duration,
 }
@@ -64,9 +72,21 @@ impl Notifier {
         };
         Ok(Notifier {
             mailer,
+            sms: None,
             retry_base,
             retry_max,
         })
+    }
+
+    /// Turns on text messages through the gateway at `sms_url` (see [`SmsGateway::new`]).
+    pub fn with_sms(mut self, sms_url: &str, key: DataKey) -> anyhow::Result<Notifier> {
+        self.sms = Some((SmsGateway::new(sms_url)?, key));
+        Ok(self)
+    }
+
+    /// Whether applicants are texted (so acts queue text messages).
+    pub fn texts(&self) -> bool {
+        self.sms.is_some()
     }
 
     /// The wait before attempt `attempts + 1`: the base, doubled for each failure, at most
@@ -96,6 +116,22 @@ impl Notifier {
         for message in outbox::claim(store, "portal", now_millis, lease, CLAIM).await? {
             delivered.sent += u64::from(outbox::sent(store, &message, now_millis).await?);
         }
+        if let Some((gateway, key)) = &self.sms {
+            for message in outbox::claim(store, "sms", now_millis, lease, SMS_CLAIM).await? {
+                if !outbox::still_held(store, &message).await? {
+                    break;
+                }
+                let outcome = match outbox::phone_of(store, key, &message.recipient).await? {
+                    Some(phone) => {
+                        let text = format!("【通办】{}：{}", message.subject, message.body);
+                        gateway.send(&phone, &text).await
+                    }
+                    None => Err(format!("{} has no phone to text", message.recipient)),
+                };
+                self.settle(store, &message, outcome, now_millis, &mut delivered)
+                    .await?;
+            }
+        }
         let Some(mailer) = &self.mailer else {
             return Ok(delivered);
         };
@@ -104,21 +140,41 @@ impl Notifier {
             if !outbox::still_held(store, &message).await? {
                 break;
             }
-            match self.send_email(store, mailer, &message).await? {
-                Ok(()) => {
-                    delivered.sent += u64::from(outbox::sent(store, &message, now_millis).await?);
-                }
-                Err(error) => {
-                    let wait = i64::try_from(self.retry_after(message.attempts).as_millis())
-                        .unwrap_or(i64::MAX);
-                    tracing::warn!(id = message.id, attempts = message.attempts, %error, "email not sent");
-                    outbox::failed(store, &message, &error, now_millis.saturating_add(wait))
-                        .await?;
-                    delivered.failed += 1;
-                }
-            }
+            let outcome = self.send_email(store, mailer, &message).await?;
+            self.settle(store, &message, outcome, now_millis, &mut delivered)
+                .await?;
         }
         Ok(delivered)
+    }
+
+    /// Marks a message sent, or failed with its error and the time of the next attempt.
+    async fn settle(
+        &self,
+        store: &Store,
+        message: &Message,
+        outcome: Result<(), String>,
+        now_millis: i64,
+        delivered: &mut Delivered,
+    ) -> Result<(), StoreError> {
+        match outcome {
+            Ok(()) => {
+                delivered.sent += u64::from(outbox::sent(store, message, now_millis).await?);
+            }
+            Err(error) => {
+                let wait = i64::try_from(self.retry_after(message.attempts).as_millis())
+                    .unwrap_or(i64::MAX);
+                tracing::warn!(
+                    id = message.id,
+                    channel = %message.channel,
+                    attempts = message.attempts,
+                    %error,
+                    "message not delivered"
+                );
+                outbox::failed(store, message, &error, now_millis.saturating_add(wait)).await?;
+                delivered.failed += 1;
+            }
+        }
+        Ok(())
     }
 
     /// Sends one email; the inner error is the delivery's (kept on the message), the outer

@@ -732,6 +732,7 @@ pub async fn act(
         key: &state.settings.data_key,
         calendar: &reader.calendar,
         settings: &reader.settings,
+        sms: state.settings.applicant_sms,
     };
     // An act not based on a version the clerk saw is decided again on the case as it now
     // stands when another act landed first (parallel steps approved at the same moment):

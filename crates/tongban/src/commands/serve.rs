@@ -49,6 +49,7 @@ pub async fn run(
         },
         time_zone: settings.zone()?,
         data_key: data_key.clone(),
+        applicant_sms: settings.sms_url.is_some(),
     };
     let state = AppState::new(store.clone(), Arc::new(SystemClock), web, metrics);
     println!("通办 Tongban 已启动 / listening on http://{bound}");
@@ -65,7 +66,7 @@ pub async fn run(
         settings.zone()?,
         std::time::Duration::from_secs(settings.supervision_interval_seconds),
         data_key.clone(),
-        settings.notifier()?,
+        settings.notifier(&data_key)?,
     ));
     axum::serve(listener, tongban_web::router(state))
         .with_graceful_shutdown(shutdown())

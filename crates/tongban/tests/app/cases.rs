@@ -39,6 +39,7 @@ pub fn context(key: &DataKey) -> cases::ActContext<'_> {
         key,
         calendar: &CALENDAR,
         settings: &SETTINGS,
+        sms: false,
     }
 }
 

@@ -15,5 +15,6 @@ mod import;
 mod notices;
 mod notifications;
 mod parallel;
+mod sms;
 mod supervision;
 mod web;

@@ -445,6 +445,7 @@ async fn a_refusal_without_reason_is_flagged_until_a_supervisor_resolves_it(app:
         key: &key,
         calendar: &calendar,
         settings: &settings,
+        sms: false,
     };
     let (short, _) = submitted(&app, &key, None).await;
     cases::act(&app.store, &lenient, short, "clerk", None, |s| {
@@ -484,7 +485,7 @@ async fn past_the_correction_deadline_the_case_times_out(app: TestApp) {
     let timed_out = || async {
         let day = date(2026, 3, 10);
         supervision::tick(&app.store, day, 100).await.unwrap();
-        tongban::jobs::close_timed_out_corrections(&app.store, &key, day, 101)
+        tongban::jobs::close_timed_out_corrections(&app.store, &key, false, day, 101)
             .await
             .unwrap()
     };
