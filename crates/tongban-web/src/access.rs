@@ -140,6 +140,9 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     // working-day calendar: public facts; years are added by the reform office
     ("GET", "/calendar", Access::Public),
     ("GET", "/progress", Access::Public),
+    ("GET", "/inbox", Access::AnyOf(CASE_HANDLERS)),
+    ("GET", "/cases/{id}", Access::AnyOf(CASE_PARTIES)),
+    ("POST", "/cases/{id}/acts", Access::AnyOf(CASE_PARTIES)),
     ("POST", "/calendar/import", Access::AnyOf(REFORM_OFFICE)),
     ("GET", "/api/v1/calendar/years", Access::Public),
     ("GET", "/api/v1/calendar/years/{year}", Access::Public),

@@ -55,6 +55,13 @@ impl ApiError {
             en: error.en,
         }
     }
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+    /// The message in one language (pages show it; the API sends both).
+    pub fn message(&self, lang: crate::i18n::Lang) -> &str {
+        lang.pick(&self.zh, &self.en)
+    }
     pub fn with_status(mut self, status: StatusCode) -> Self {
         self.status = status;
         self

@@ -339,7 +339,7 @@ fn case_dto(
 }
 
 /// Staff who handle the case, supervisors, and the applicant may see it.
-pub(super) fn may_see(actor: &Actor, stored: &StoredCase) -> bool {
+pub(crate) fn may_see(actor: &Actor, stored: &StoredCase) -> bool {
     let case = &stored.case;
     let department_of_case = actor.department_id.is_some_and(|d| {
         d == case.department_id
@@ -440,7 +440,7 @@ pub async fn show(
 /// One act on a case. The body names the act and its fields.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(tag = "act", rename_all = "snake_case", deny_unknown_fields)]
-enum ActInput {
+pub(crate) enum ActInput {
     Accept {
         #[serde(default)]
         deficiencies: Vec<String>,
@@ -705,6 +705,21 @@ pub async fn act(
             format!("the act is not understood: {e}"),
         ))
     })?;
+    let (stored, query_password) = perform(&state, actor, id, act, key).await?;
+    let reader = Reader::load(&state).await?;
+    Ok(Json(case_dto(&state, &reader, &stored, query_password)))
+}
+
+/// Does one act for an actor: the API and the case page both come here. Answers the case as
+/// it stands after the act (or, for a retried request, as it stands now) and, after an
+/// acceptance, the query password to print.
+pub(crate) async fn perform(
+    state: &AppState,
+    actor: &Actor,
+    id: i64,
+    act: ActInput,
+    key: Option<String>,
+) -> Result<(StoredCase, Option<String>), ApiError> {
     let stored = cases::load(&state.store, id)
         .await?
         .ok_or_else(|| ApiError::not_found(&format!("case {id}")))?;
@@ -715,8 +730,7 @@ pub async fn act(
         && cases::already_done(&state.store, &actor.username, key).await?
     {
         // A retry of a request that already acted: answer with the case as it is now.
-        let reader = Reader::load(&state).await?;
-        return Ok(Json(case_dto(&state, &reader, &stored, None)));
+        return Ok((stored, None));
     }
     if let Some(version) = act.version()
         && version != stored.case.version
@@ -727,7 +741,7 @@ pub async fn act(
             "the case has moved on since you saw it; reload and try again",
         ));
     }
-    let reader = Reader::load(&state).await?;
+    let reader = Reader::load(state).await?;
     let context = cases::ActContext {
         key: &state.settings.data_key,
         calendar: &reader.calendar,
@@ -781,14 +795,9 @@ pub async fn act(
     if !acted.repeated
         && let Some(application) = acted.stored.bundle_application_id
     {
-        super::bundles::advance(&state, application).await;
+        super::bundles::advance(state, application).await;
     }
-    Ok(Json(case_dto(
-        &state,
-        &reader,
-        &acted.stored,
-        acted.query_password,
-    )))
+    Ok((acted.stored, acted.query_password))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -828,6 +837,16 @@ pub async fn inbox(
 ) -> Result<Json<Vec<TaskDto>>, ApiError> {
     let actor = viewer.actor.as_ref().ok_or_else(ApiError::unauthorized)?;
     let limit = query.limit.unwrap_or(100).clamp(1, 500);
+    Ok(Json(tasks_for(&state, actor, limit).await?))
+}
+
+/// A clerk's tasks: intake decisions for a general window, the open steps of their
+/// department and role for back-office staff, each with its clock today.
+pub(crate) async fn tasks_for(
+    state: &AppState,
+    actor: &Actor,
+    limit: i64,
+) -> Result<Vec<TaskDto>, ApiError> {
     let mut tasks = Vec::new();
     if actor.has(Role::WindowClerk) {
         tasks.extend(cases::awaiting_intake(&state.store, limit).await?);
@@ -839,26 +858,24 @@ pub async fn inbox(
     }
     let today = state.today();
     let calendar = state.calendar.get(&state.store).await?;
-    Ok(Json(
-        tasks
-            .into_iter()
-            .map(|t| TaskDto {
-                remaining_days: t.dates.and_then(|d| d.remaining_on(today, &calendar).ok()),
-                level: t
-                    .dates
-                    .map_or(AlertLevel::None, |d| d.level_on(today))
-                    .as_str()
-                    .to_owned(),
-                due_on: t.dates.map(|d| d.due_on().to_string()),
-                case_id: t.case_id,
-                case_number: t.case_number,
-                implementation_code: t.implementation_code,
-                step: t.step,
-                claimed_by: t.claimed_by,
-                applicant: t.applicant_name_masked,
-            })
-            .collect(),
-    ))
+    Ok(tasks
+        .into_iter()
+        .map(|t| TaskDto {
+            remaining_days: t.dates.and_then(|d| d.remaining_on(today, &calendar).ok()),
+            level: t
+                .dates
+                .map_or(AlertLevel::None, |d| d.level_on(today))
+                .as_str()
+                .to_owned(),
+            due_on: t.dates.map(|d| d.due_on().to_string()),
+            case_id: t.case_id,
+            case_number: t.case_number,
+            implementation_code: t.implementation_code,
+            step: t.step,
+            claimed_by: t.claimed_by,
+            applicant: t.applicant_name_masked,
+        })
+        .collect())
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

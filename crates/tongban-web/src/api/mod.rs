@@ -5,7 +5,7 @@
 mod auth;
 mod bundles;
 mod calendar;
-mod cases;
+pub(crate) mod cases;
 mod catalog;
 mod changes;
 mod guides;

@@ -3,6 +3,7 @@
 
 mod attachments;
 mod calendar;
+mod cases;
 mod catalog;
 mod changes;
 mod channels;
@@ -61,6 +62,9 @@ pub fn router() -> Router<AppState> {
         .route("/guides/consistency", get(guides::consistency_page))
         .route("/calendar", get(calendar::show))
         .route("/progress", get(progress::show))
+        .route("/inbox", get(cases::inbox))
+        .route("/cases/{id}", get(cases::show))
+        .route("/cases/{id}/acts", post(cases::act))
         .route("/calendar/import", post(calendar::import))
         .route("/supervision", get(supervision::dashboard))
         .route("/supervision/cases/{id}", get(supervision::case_timeline))
@@ -83,6 +87,8 @@ pub struct Chrome {
     pub can_see_changes: bool,
     pub can_see_guide_quality: bool,
     pub can_see_supervision: bool,
+    /// handles cases (window or back office): sees the inbox
+    pub can_handle_cases: bool,
     pub csrf: String,
     /// the current path, url-encoded, to come back to after a preference change
     pub back: String,
@@ -109,6 +115,11 @@ impl Chrome {
                 .actor
                 .as_ref()
                 .is_some_and(|a| a.has(Role::Supervisor)),
+            can_handle_cases: viewer.actor.as_ref().is_some_and(|a| {
+                a.roles
+                    .iter()
+                    .any(|r| matches!(r, Role::WindowClerk) || r.is_department_staff())
+            }),
             csrf: viewer.csrf_token.clone(),
             back: urlencode(path),
         }

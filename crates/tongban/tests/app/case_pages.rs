@@ -1,0 +1,155 @@
+//! The clerks' pages: an application runs from the window's inbox to delivery through the
+//! case page's forms alone, and an act the case does not allow is refused on the page with
+//! nothing changed. On both databases.
+
+use axum::http::StatusCode;
+use serde_json::json;
+
+use crate::helpers::{TestApp, market_item};
+use crate::on_both;
+
+on_both!(a_case_runs_from_the_inbox_to_delivery_on_the_pages);
+
+async fn a_case_runs_from_the_inbox_to_delivery_on_the_pages(app: TestApp) {
+    let code = market_item(&app).await;
+    let guide = tongban_store::catalog::require_published(&app.store, &code)
+        .await
+        .unwrap()
+        .snapshot()
+        .guide
+        .clone()
+        .unwrap();
+    let materials: Vec<_> = guide
+        .materials
+        .iter()
+        .filter(|m| m.required && m.sharing_source.is_none())
+        .map(|m| json!({"name": m.name, "sha256": "ab".repeat(32)}))
+        .collect();
+    let enterprise = app.token("enterprise").await;
+    let created = app
+        .api(
+            "POST",
+            "/api/v1/cases",
+            Some(&enterprise),
+            Some(json!({
+                "implementation_code": code,
+                "applicant": {"kind": "organisation", "name": "云溪市青禾餐饮有限公司",
+                              "id_number": "91110000600037341L", "phone": "13800138000"},
+                "materials": materials,
+            })),
+        )
+        .await;
+    let id = created.json()["id"].as_i64().unwrap();
+    let page = format!("/cases/{id}");
+    let acts = format!("/cases/{id}/acts");
+
+    let clerk = app.sign_in("clerk").await;
+    let inbox = app.get_as(&clerk, "/inbox").await;
+    assert_eq!(inbox.status, StatusCode::OK);
+    assert!(
+        inbox.body.contains(&format!("href=\"/cases/{id}\"")),
+        "{}",
+        inbox.body
+    );
+    let shown = app.get_as(&clerk, &page).await;
+    assert!(shown.body.contains("data-testid=\"accept\""));
+    let csrf = clerk.csrf.clone();
+    let accepted = app
+        .post_form(&clerk, &acts, &[("csrf_token", &csrf), ("act", "accept")])
+        .await;
+    assert_eq!(accepted.status, StatusCode::SEE_OTHER, "{}", accepted.body);
+    assert_eq!(accepted.location(), Some(format!("{page}?done=1").as_str()));
+    let shown = app.get_as(&clerk, &format!("{page}?done=1")).await;
+    assert!(shown.body.contains("data-testid=\"act-done\""));
+    assert!(shown.body.contains("办理中"), "{}", shown.body);
+    assert!(shown.body.contains("data-testid=\"notice-acceptance\""));
+
+    let reviewer = app.sign_in("reviewer").await;
+    let inbox = app.get_as(&reviewer, "/inbox").await;
+    assert!(inbox.body.contains(&format!("data-case=\"{id}\"")));
+    assert!(inbox.body.contains("undertake"));
+    // The approver's step is not the reviewer's: refused on the page, nothing changed.
+    let refused = app
+        .post_form(
+            &reviewer,
+            &acts,
+            &[
+                ("csrf_token", &reviewer.csrf),
+                ("act", "approve"),
+                ("step", "approve"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.body);
+    assert!(refused.body.contains("data-testid=\"act-error\""));
+    for step in ["undertake", "review"] {
+        let shown = app.get_as(&reviewer, &page).await;
+        assert!(
+            shown
+                .body
+                .contains(&format!("data-testid=\"approve-{step}\"")),
+            "{}",
+            shown.body
+        );
+        let done = app
+            .post_form(
+                &reviewer,
+                &acts,
+                &[
+                    ("csrf_token", &reviewer.csrf),
+                    ("act", "approve"),
+                    ("step", step),
+                    ("text", "材料齐全，同意"),
+                ],
+            )
+            .await;
+        assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    }
+    let approver = app.sign_in("approver").await;
+    let done = app
+        .post_form(
+            &approver,
+            &acts,
+            &[
+                ("csrf_token", &approver.csrf),
+                ("act", "approve"),
+                ("step", "approve"),
+            ],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+
+    // Closing needs the licence number: without it, refused naming the field.
+    let blank = app
+        .post_form(
+            &clerk,
+            &acts,
+            &[
+                ("csrf_token", &csrf),
+                ("act", "close"),
+                ("kind", "licence"),
+                ("number", ""),
+            ],
+        )
+        .await;
+    assert_eq!(blank.status, StatusCode::BAD_REQUEST, "{}", blank.body);
+    for fields in [
+        vec![
+            ("act", "close"),
+            ("kind", "licence"),
+            ("number", "JY15113010000999"),
+        ],
+        vec![("act", "deliver"), ("kind", "window"), ("text", "张三")],
+    ] {
+        let mut all = vec![("csrf_token", csrf.as_str())];
+        all.extend(fields);
+        let done = app.post_form(&clerk, &acts, &all).await;
+        assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    }
+    let shown = app.get_as(&clerk, &page).await;
+    assert!(shown.body.contains("已送达"), "{}", shown.body);
+
+    // Without the form's CSRF token nothing is done.
+    let forged = app.post_form(&clerk, &acts, &[("act", "accept")]).await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+}

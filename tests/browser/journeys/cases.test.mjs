@@ -1,0 +1,41 @@
+// A window clerk takes in an application from the inbox and the department reviews it, on
+// the case pages alone, in the demo city; the case page also fits a phone-sized screen.
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import { shot, signIn, start } from "../harness.mjs";
+
+let app;
+before(async () => (app = await start()));
+after(async () => app && (await app.stop()));
+
+test("a clerk accepts from the inbox and the reviewer passes the first step", async () => {
+  const page = await app.context.newPage();
+  await signIn(page, app.url, "clerk");
+  await Promise.all([page.waitForNavigation(), page.click("[data-testid=nav-inbox]")]);
+  assert.match(await page.textContent("h1"), /我的待办/);
+  const intake = page.locator("[data-testid=inbox] tbody tr", { hasText: "受理决定" }).first();
+  assert.ok((await intake.count()) === 1, "an application waits for intake");
+  await shot(page, "cases-01-inbox");
+  await Promise.all([page.waitForNavigation(), intake.locator("a").click()]);
+  const path = new URL(page.url()).pathname;
+  assert.match(await page.textContent("[data-testid=case-phase]"), /待受理/);
+  await Promise.all([page.waitForNavigation(), page.click("[data-testid=accept]")]);
+  assert.match(await page.textContent("[data-testid=act-done]"), /已办理/);
+  assert.match(await page.textContent("[data-testid=case-phase]"), /办理中/);
+  assert.match(await page.textContent("[data-testid=case-number]"), /^TB\d{16}$/);
+  assert.ok((await page.locator("[data-testid=notice-acceptance]").count()) === 1, "the acceptance notice");
+  await shot(page, "cases-02-accepted");
+
+  await signIn(page, app.url, "reviewer");
+  await page.goto(`${app.url}${path}`);
+  const approve = page.locator("[data-testid=approve-undertake]");
+  assert.ok((await approve.count()) === 1, "the reviewer may pass 承办");
+  await page.fill("input[name=text] >> nth=0", "材料齐全，同意");
+  await Promise.all([page.waitForNavigation(), approve.click()]);
+  assert.match(await page.textContent("[data-testid=case-history]"), /通过 · reviewer/);
+  await page.setViewportSize({ width: 360, height: 800 });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert.ok(overflow <= 0, `no horizontal scrolling at 360 px (overflow ${overflow}px)`);
+  await shot(page, "cases-03-reviewed-360px");
+  assert.deepEqual(app.external, [], "no request left the server");
+});
