@@ -41,6 +41,8 @@ const CASE_HANDLERS: &[Role] = &[
     Role::DepartmentApprover,
 ];
 const SUPERVISORS: &[Role] = &[Role::Supervisor];
+/// General windows (综合窗口): take in walk-in applications for every department.
+const WINDOW: &[Role] = &[Role::WindowClerk];
 /// Supervisors, and departments for their own alerts.
 const ALERT_READERS: &[Role] = &[
     Role::Supervisor,
@@ -141,6 +143,8 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/calendar", Access::Public),
     ("GET", "/progress", Access::Public),
     ("GET", "/inbox", Access::AnyOf(CASE_HANDLERS)),
+    ("GET", "/intake", Access::AnyOf(WINDOW)),
+    ("POST", "/intake", Access::AnyOf(WINDOW)),
     ("GET", "/cases/{id}", Access::AnyOf(CASE_PARTIES)),
     ("POST", "/cases/{id}/acts", Access::AnyOf(CASE_PARTIES)),
     ("POST", "/calendar/import", Access::AnyOf(REFORM_OFFICE)),

@@ -39,3 +39,34 @@ test("a clerk accepts from the inbox and the reviewer passes the first step", as
   await shot(page, "cases-03-reviewed-360px");
   assert.deepEqual(app.external, [], "no request left the server");
 });
+
+test("a general window takes in for the health department, asks once for a correction and accepts", async () => {
+  const page = await app.context.newPage();
+  await signIn(page, app.url, "clerk");
+  await Promise.all([page.waitForNavigation(), page.click("[data-testid=nav-intake]")]);
+  const option = page.locator("#code option", { hasText: "公共场所卫生许可 · 云溪市卫生健康委员会" });
+  await page.selectOption("#code", await option.getAttribute("value"));
+  await Promise.all([page.waitForNavigation(), page.click("[data-testid=choose-item]")]);
+  await page.selectOption("#kind", "organisation");
+  await page.fill("#name", "云溪市清泉浴场有限公司");
+  await page.fill("#id_number", "91110000600037341L");
+  await page.fill("#phone", "13800138000");
+  for (const material of ["公共场所卫生许可申请表", "公共场所卫生管理制度文本"]) {
+    await page.check(`input[name=material][value="${material}"]`);
+  }
+  await shot(page, "cases-04-intake");
+  await Promise.all([page.waitForNavigation(), page.click("[data-testid=take-in]")]);
+  assert.match(await page.textContent("[data-testid=case-phase]"), /待受理/);
+
+  await page.fill("#corrections-items", "公共场所从业人员健康合格证明：未提交\n公共场所地址方位示意图、平面图和卫生设施平面布局图：未提交");
+  await page.fill("#corrections-deadline", "2026-12-18");
+  await Promise.all([page.waitForNavigation(), page.click("[data-testid=request-corrections]")]);
+  assert.match(await page.textContent("[data-testid=case-phase]"), /待补正/);
+  assert.ok((await page.locator("[data-testid=notice-corrections]").count()) === 1, "the correction notice");
+  await Promise.all([page.waitForNavigation(), page.click("[data-testid=supply-corrections]")]);
+  await Promise.all([page.waitForNavigation(), page.click("[data-testid=accept]")]);
+  assert.match(await page.textContent("[data-testid=case-phase]"), /办理中/);
+  assert.match(await page.textContent("[data-testid=case-history]"), /一次性告知补正[\s\S]*补正材料[\s\S]*受理/);
+  await shot(page, "cases-05-accepted-after-corrections");
+  assert.deepEqual(app.external, [], "no request left the server");
+});

@@ -370,6 +370,27 @@ pub async fn apply(
 ) -> Result<(StatusCode, Json<CaseDto>), ApiError> {
     let actor = viewer.actor.as_ref().ok_or_else(ApiError::unauthorized)?;
     let key = idempotency_key(&headers)?;
+    let (id, repeated) = submit_application(&state, actor, input, key).await?;
+    let stored = cases::load(&state.store, id)
+        .await?
+        .ok_or_else(ApiError::internal)?;
+    let status = if repeated {
+        StatusCode::OK
+    } else {
+        StatusCode::CREATED
+    };
+    let reader = Reader::load(&state).await?;
+    Ok((status, Json(case_dto(&state, &reader, &stored, None))))
+}
+
+/// Takes in an application for an actor: the API and the window's intake page both come
+/// here. Answers the case id and whether the idempotency key had already made it.
+pub(crate) async fn submit_application(
+    state: &AppState,
+    actor: &Actor,
+    input: ApplicationInput,
+    key: Option<String>,
+) -> Result<(i64, bool), ApiError> {
     let (kind, applicant) = applicant_of(&input.applicant)?;
     let (channel, role) = channel_for(actor, kind)?;
     let published = catalog::require_published(&state.store, &input.implementation_code).await?;
@@ -406,16 +427,7 @@ pub async fn apply(
         key.as_deref(),
     )
     .await?;
-    let stored = cases::load(&state.store, id)
-        .await?
-        .ok_or_else(ApiError::internal)?;
-    let status = if repeated {
-        StatusCode::OK
-    } else {
-        StatusCode::CREATED
-    };
-    let reader = Reader::load(&state).await?;
-    Ok((status, Json(case_dto(&state, &reader, &stored, None))))
+    Ok((id, repeated))
 }
 
 #[utoipa::path(get, path = "/api/v1/cases/{id}", tag = "cases", security(("bearer" = [])),

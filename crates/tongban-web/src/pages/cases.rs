@@ -9,12 +9,12 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use tongban_domain::access::Role;
-use tongban_domain::case::{CaseResult, Delivery, Phase, StepAction, StepStatus};
+use tongban_domain::case::{CaseResult, Correction, Delivery, Phase, StepAction, StepStatus};
 use tongban_store::{cases, catalog};
 
 use super::supervision::event_name;
 use super::{Chrome, render};
-use crate::api::cases::{ActInput, TaskDto, may_see, perform, tasks_for};
+use crate::api::cases::{ActInput, MaterialInput, TaskDto, may_see, perform, tasks_for};
 use crate::auth::Viewer;
 use crate::error::{ApiError, PageError};
 use crate::state::AppState;
@@ -68,6 +68,10 @@ struct CasePage {
     /// the notices this case has (acceptance, refusal, corrections)
     notices: Vec<(&'static str, &'static str)>,
     can_intake: bool,
+    /// the one-time notice has not gone out in this intake round
+    can_request_corrections: bool,
+    /// the materials the notice asked for, when the applicant may now bring them
+    corrections: Vec<String>,
     can_close: bool,
     approved: bool,
     can_deliver: bool,
@@ -170,6 +174,15 @@ async fn case_page(
             .collect(),
         notices,
         can_intake: intake_staff && case.phase == Phase::Submitted,
+        can_request_corrections: intake_staff
+            && case.phase == Phase::Submitted
+            && !case.intake_corrections_issued,
+        corrections: match (&case.corrections, intake_staff) {
+            (Some(pending), true) if case.phase == Phase::AwaitingCorrections => {
+                pending.items.iter().map(|c| c.material.clone()).collect()
+            }
+            _ => Vec::new(),
+        },
         can_close: intake_staff && matches!(case.phase, Phase::Decided { .. }),
         approved: matches!(case.phase, Phase::Decided { approved: true }),
         can_deliver: intake_staff
@@ -201,20 +214,42 @@ pub async fn show(
     }
 }
 
-/// The act form's fields: which act, and what it needs.
-#[derive(Debug, serde::Deserialize)]
-pub struct ActForm {
+/// The act form's fields: which act, and what it needs (`material` may repeat).
+struct ActForm {
     act: String,
-    #[serde(default)]
     step: String,
-    #[serde(default)]
     text: String,
-    #[serde(default)]
     basis: String,
-    #[serde(default)]
     kind: String,
-    #[serde(default)]
     number: String,
+    deadline: String,
+    materials: Vec<String>,
+}
+
+impl ActForm {
+    fn read(pairs: &[(String, String)]) -> ActForm {
+        let field = |name: &str| {
+            pairs
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.trim().to_owned())
+                .unwrap_or_default()
+        };
+        ActForm {
+            act: field("act"),
+            step: field("step"),
+            text: field("text"),
+            basis: field("basis"),
+            kind: field("kind"),
+            number: field("number"),
+            deadline: field("deadline"),
+            materials: pairs
+                .iter()
+                .filter(|(k, _)| k == "material")
+                .map(|(_, v)| v.clone())
+                .collect(),
+        }
+    }
 }
 
 fn act_of(form: ActForm) -> Result<ActInput, ApiError> {
@@ -222,6 +257,39 @@ fn act_of(form: ActForm) -> Result<ActInput, ApiError> {
         ApiError::from(tongban_domain::FieldError::new(field, zh, en))
     };
     Ok(match form.act.as_str() {
+        "request_corrections" => ActInput::RequestCorrections {
+            step: None,
+            items: form
+                .text
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(|line| {
+                    let (material, problem) = line.split_once(['：', ':']).unwrap_or((line, ""));
+                    Correction {
+                        material: material.trim().to_owned(),
+                        problem: problem.trim().to_owned(),
+                    }
+                })
+                .collect(),
+            deadline: form
+                .deadline
+                .parse()
+                .map_err(|_| missing("deadline", "请选择补正期限", "choose the deadline"))?,
+            version: None,
+        },
+        "supply_corrections" => ActInput::SupplyCorrections {
+            materials: form
+                .materials
+                .into_iter()
+                .map(|name| MaterialInput {
+                    name,
+                    sha256: None,
+                    paper: true,
+                })
+                .collect(),
+            version: None,
+        },
         "accept" => ActInput::Accept {
             deficiencies: Vec::new(),
             promised_on: None,
@@ -296,8 +364,9 @@ pub async fn act(
     State(state): State<AppState>,
     viewer: Viewer,
     Path(id): Path<i64>,
-    Form(form): Form<ActForm>,
+    Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
+    let form = ActForm::read(&pairs);
     let Some(actor) = viewer.actor.as_ref() else {
         return PageError::forbidden(viewer.prefs).into_response();
     };

@@ -11,6 +11,7 @@ mod fields;
 mod guide_editor;
 mod guides;
 mod home;
+mod intake;
 mod progress;
 mod reference_lists;
 mod session;
@@ -63,6 +64,7 @@ pub fn router() -> Router<AppState> {
         .route("/calendar", get(calendar::show))
         .route("/progress", get(progress::show))
         .route("/inbox", get(cases::inbox))
+        .route("/intake", get(intake::form).post(intake::submit))
         .route("/cases/{id}", get(cases::show))
         .route("/cases/{id}/acts", post(cases::act))
         .route("/calendar/import", post(calendar::import))
@@ -89,6 +91,8 @@ pub struct Chrome {
     pub can_see_supervision: bool,
     /// handles cases (window or back office): sees the inbox
     pub can_handle_cases: bool,
+    /// a general window: takes in walk-in applications
+    pub can_take_in: bool,
     pub csrf: String,
     /// the current path, url-encoded, to come back to after a preference change
     pub back: String,
@@ -120,6 +124,10 @@ impl Chrome {
                     .iter()
                     .any(|r| matches!(r, Role::WindowClerk) || r.is_department_staff())
             }),
+            can_take_in: viewer
+                .actor
+                .as_ref()
+                .is_some_and(|a| a.has(Role::WindowClerk)),
             csrf: viewer.csrf_token.clone(),
             back: urlencode(path),
         }

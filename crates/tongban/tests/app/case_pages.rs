@@ -153,3 +153,105 @@ async fn a_case_runs_from_the_inbox_to_delivery_on_the_pages(app: TestApp) {
     let forged = app.post_form(&clerk, &acts, &[("act", "accept")]).await;
     assert_eq!(forged.status, StatusCode::FORBIDDEN);
 }
+
+on_both!(a_window_takes_in_for_another_department_and_corrections_come_back);
+
+/// The general window takes in a walk-in application for the health department's item with
+/// a material missing, issues the one-time correction notice, takes the correction and
+/// accepts: all on the pages.
+async fn a_window_takes_in_for_another_department_and_corrections_come_back(app: TestApp) {
+    let items = app
+        .api("GET", "/api/v1/implementations?limit=500", None, None)
+        .await
+        .json();
+    let item = items["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["name"] == "公共场所卫生许可" && i["exercise_level"] == 3)
+        .expect("the health department's item");
+    let code = item["implementation_code"].as_str().unwrap().to_owned();
+    let clerk = app.sign_in("clerk").await;
+    let form = app.get_as(&clerk, &format!("/intake?code={code}")).await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(
+        form.body.contains("公共场所卫生许可申请表"),
+        "{}",
+        form.body
+    );
+    let csrf = clerk.csrf.clone();
+    let brought = [
+        ("material", "公共场所卫生许可申请表"),
+        (
+            "material",
+            "公共场所地址方位示意图、平面图和卫生设施平面布局图",
+        ),
+        ("material", "公共场所卫生管理制度文本"),
+    ];
+    let mut fields = vec![
+        ("csrf_token", csrf.as_str()),
+        ("code", code.as_str()),
+        ("kind", "organisation"),
+        ("name", ""),
+        ("id_number", "91110000600037341L"),
+        ("phone", "13800138000"),
+    ];
+    fields.extend(brought);
+    let refused = app.post_form(&clerk, "/intake", &fields).await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{}", refused.body);
+    assert!(refused.body.contains("data-testid=\"intake-error\""));
+    assert!(
+        refused.body.contains("91110000600037341L"),
+        "what was typed is kept"
+    );
+    fields[3] = ("name", "云溪市清泉浴场有限公司");
+    let taken = app.post_form(&clerk, "/intake", &fields).await;
+    assert_eq!(taken.status, StatusCode::SEE_OTHER, "{}", taken.body);
+    let page = taken.location().unwrap().to_owned();
+    let acts = format!("{page}/acts");
+    let shown = app.get_as(&clerk, &page).await;
+    assert!(shown.body.contains("data-testid=\"request-corrections\""));
+
+    let notice = app
+        .post_form(
+            &clerk,
+            &acts,
+            &[
+                ("csrf_token", &csrf),
+                ("act", "request_corrections"),
+                ("text", "公共场所从业人员健康合格证明：未提交"),
+                ("deadline", "2026-12-04"),
+            ],
+        )
+        .await;
+    assert_eq!(notice.status, StatusCode::SEE_OTHER, "{}", notice.body);
+    let shown = app.get_as(&clerk, &page).await;
+    assert!(shown.body.contains("待补正"), "{}", shown.body);
+    assert!(shown.body.contains("data-testid=\"notice-corrections\""));
+    assert!(
+        !shown.body.contains("data-testid=\"request-corrections\""),
+        "the notice goes out once"
+    );
+    let supplied = app
+        .post_form(
+            &clerk,
+            &acts,
+            &[
+                ("csrf_token", &csrf),
+                ("act", "supply_corrections"),
+                ("material", "公共场所从业人员健康合格证明"),
+            ],
+        )
+        .await;
+    assert_eq!(supplied.status, StatusCode::SEE_OTHER, "{}", supplied.body);
+    let accepted = app
+        .post_form(&clerk, &acts, &[("csrf_token", &csrf), ("act", "accept")])
+        .await;
+    assert_eq!(accepted.status, StatusCode::SEE_OTHER, "{}", accepted.body);
+    let shown = app.get_as(&clerk, &page).await;
+    assert!(shown.body.contains("办理中"), "{}", shown.body);
+    assert!(
+        !shown.body.contains("云溪市清泉浴场有限公司"),
+        "the applicant is shown masked"
+    );
+}
