@@ -13,7 +13,7 @@ use tongban_domain::case::{CaseResult, Correction, Delivery, Phase, StepAction, 
 use tongban_store::{cases, catalog};
 
 use super::supervision::event_name;
-use super::{Chrome, render};
+use super::{Chrome, form_field, form_values, render};
 use crate::api::cases::{ActInput, MaterialInput, TaskDto, may_see, perform, tasks_for};
 use crate::auth::Viewer;
 use crate::error::{ApiError, PageError};
@@ -228,13 +228,7 @@ struct ActForm {
 
 impl ActForm {
     fn read(pairs: &[(String, String)]) -> ActForm {
-        let field = |name: &str| {
-            pairs
-                .iter()
-                .find(|(k, _)| k == name)
-                .map(|(_, v)| v.trim().to_owned())
-                .unwrap_or_default()
-        };
+        let field = |name: &str| form_field(pairs, name);
         ActForm {
             act: field("act"),
             step: field("step"),
@@ -243,11 +237,7 @@ impl ActForm {
             kind: field("kind"),
             number: field("number"),
             deadline: field("deadline"),
-            materials: pairs
-                .iter()
-                .filter(|(k, _)| k == "material")
-                .map(|(_, v)| v.clone())
-                .collect(),
+            materials: form_values(pairs, "material"),
         }
     }
 }

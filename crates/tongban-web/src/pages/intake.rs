@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use tongban_domain::guide::Material;
 use tongban_store::catalog::{self, ImplementationFilter, Page};
 
-use super::{Chrome, render};
+use super::{Chrome, form_field, form_values, render};
 use crate::api::cases::{ApplicantInput, ApplicationInput, MaterialInput, submit_application};
 use crate::auth::Viewer;
 use crate::error::PageError;
@@ -119,13 +119,7 @@ pub async fn submit(
     let Some(actor) = viewer.actor.as_ref() else {
         return PageError::forbidden(viewer.prefs).into_response();
     };
-    let field = |name: &str| {
-        pairs
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.trim().to_owned())
-            .unwrap_or_default()
-    };
+    let field = |name: &str| form_field(&pairs, name);
     let input = ApplicationInput {
         implementation_code: field("code"),
         applicant: ApplicantInput {
@@ -134,11 +128,10 @@ pub async fn submit(
             id_number: field("id_number"),
             phone: field("phone"),
         },
-        materials: pairs
-            .iter()
-            .filter(|(k, _)| k == "material")
-            .map(|(_, name)| MaterialInput {
-                name: name.clone(),
+        materials: form_values(&pairs, "material")
+            .into_iter()
+            .map(|name| MaterialInput {
+                name,
                 sha256: None,
                 paper: true,
             })

@@ -134,6 +134,24 @@ impl Chrome {
     }
 }
 
+/// A field of a submitted form (pairs, for forms where a name repeats), trimmed; "" if absent.
+pub fn form_field(pairs: &[(String, String)], name: &str) -> String {
+    pairs
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.trim().to_owned())
+        .unwrap_or_default()
+}
+
+/// Every value of a repeated field, as given.
+pub fn form_values(pairs: &[(String, String)], name: &str) -> Vec<String> {
+    pairs
+        .iter()
+        .filter(|(k, _)| k == name)
+        .map(|(_, v)| v.clone())
+        .collect()
+}
+
 /// Renders a template into a response; a template error is a bug, logged and shown as 500.
 pub fn render(template: &impl Template) -> Response {
     match template.render() {

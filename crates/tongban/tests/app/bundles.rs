@@ -6,11 +6,10 @@
 use axum::http::StatusCode;
 use serde_json::{Value, json};
 use tongban_domain::access::Role;
-use tongban_store::accounts::{self, AccountKind, NewAccount};
-use tongban_store::{bundles, catalog};
+use tongban_store::bundles;
 
 use crate::cases::{KEY, context};
-use crate::helpers::{TestApp, raw_count};
+use crate::helpers::{TestApp, department_staff, raw_count};
 use crate::on_both;
 
 on_both!(
@@ -21,29 +20,7 @@ on_both!(
 const BUNDLE: &str = "open-restaurant";
 
 async fn health_staff(app: &TestApp, username: &str, role: Role) -> String {
-    let health = catalog::departments(&app.store)
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|d| d.name == "云溪市卫生健康委员会")
-        .expect("demo health department")
-        .id;
-    accounts::create(
-        &app.store,
-        &NewAccount {
-            username,
-            display_name: username,
-            password: "demo12345",
-            kind: AccountKind::Staff,
-            department_id: Some(health),
-            roles: &[role],
-            email: None,
-        },
-        0,
-    )
-    .await
-    .unwrap();
-    app.token(username).await
+    department_staff(app, username, "云溪市卫生健康委员会", role).await
 }
 
 /// The bundle's merged list, and a complete application for it.
@@ -267,29 +244,7 @@ async fn a_bundle_runs_its_members_after_their_prerequisite_in_parallel(app: Tes
     assert!(market_tasks.contains(&food) && !market_tasks.contains(&hygiene));
     assert!(health_tasks.contains(&hygiene) && !health_tasks.contains(&food));
     // Someone outside the bundle's departments does not see it.
-    let police = catalog::departments(&app.store)
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|d| d.name == "云溪市公安局")
-        .unwrap()
-        .id;
-    accounts::create(
-        &app.store,
-        &NewAccount {
-            username: "police",
-            display_name: "police",
-            password: "demo12345",
-            kind: AccountKind::Staff,
-            department_id: Some(police),
-            roles: &[Role::DepartmentReviewer],
-            email: None,
-        },
-        0,
-    )
-    .await
-    .unwrap();
-    let police = app.token("police").await;
+    let police = department_staff(&app, "police", "云溪市公安局", Role::DepartmentReviewer).await;
     assert_eq!(
         app.api(
             "GET",

@@ -3,21 +3,13 @@
 
 use axum::http::{StatusCode, header};
 
-use crate::helpers::{TestApp, market_item};
+use crate::helpers::{TestApp, market_item, pdf_text};
 use crate::on_both;
 
 on_both!(
     every_channel_shows_the_same_published_guide,
     channels_of_unknown_items_are_not_found,
 );
-
-fn pdf_text(bytes: &[u8]) -> String {
-    pdf_extract::extract_text_from_mem(bytes)
-        .expect("the PDF's text extracts")
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect()
-}
 
 fn without_whitespace(text: &str) -> String {
     text.chars().filter(|c| !c.is_whitespace()).collect()

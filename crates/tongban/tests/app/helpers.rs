@@ -466,3 +466,44 @@ pub fn set(fields: &mut [(String, String)], name: &str, value: &str) {
         .unwrap_or_else(|| panic!("no field {name}"))
         .1 = value.to_owned();
 }
+
+/// Creates an account in the demo department of that name and gets it an API token.
+pub async fn department_staff(
+    app: &TestApp,
+    username: &str,
+    department: &str,
+    role: tongban_domain::access::Role,
+) -> String {
+    let department_id = tongban_store::catalog::departments(&app.store)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|d| d.name == department)
+        .unwrap_or_else(|| panic!("demo department {department}"))
+        .id;
+    tongban_store::accounts::create(
+        &app.store,
+        &tongban_store::accounts::NewAccount {
+            username,
+            display_name: username,
+            password: "demo12345",
+            kind: tongban_store::accounts::AccountKind::Staff,
+            department_id: Some(department_id),
+            roles: &[role],
+            email: None,
+        },
+        0,
+    )
+    .await
+    .unwrap();
+    app.token(username).await
+}
+
+/// A PDF's text without whitespace (the extractor spaces Chinese text unpredictably).
+pub fn pdf_text(bytes: &[u8]) -> String {
+    pdf_extract::extract_text_from_mem(bytes)
+        .expect("the PDF's text extracts")
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect()
+}

@@ -4,18 +4,10 @@
 use axum::http::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, market_item};
+use crate::helpers::{TestApp, market_item, pdf_text};
 use crate::on_both;
 
 on_both!(each_intake_decision_prints_its_notice_and_progress_is_public);
-
-fn pdf_text(bytes: &[u8]) -> String {
-    pdf_extract::extract_text_from_mem(bytes)
-        .expect("the PDF's text extracts")
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect()
-}
 
 /// A walk-in application taken at the window with what the applicant brought.
 async fn walk_in(app: &TestApp, clerk: &str, code: &str, materials: &[Value]) -> i64 {

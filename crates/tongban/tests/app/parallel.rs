@@ -5,42 +5,14 @@
 use axum::http::StatusCode;
 use serde_json::{Value, json};
 use tongban_domain::access::Role;
-use tongban_store::accounts::{self, AccountKind, NewAccount};
 use tongban_store::catalog;
 
-use crate::helpers::TestApp;
+use crate::helpers::{TestApp, department_staff as staff};
 use crate::on_both;
 
 on_both!(parallel_reviews_in_three_departments_pass_together);
 
 const ITEM: &str = "娱乐场所经营许可";
-
-/// Creates a department account and signs it in.
-async fn staff(app: &TestApp, username: &str, department: &str, role: Role) -> String {
-    let department_id = catalog::departments(&app.store)
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|d| d.name == department)
-        .unwrap_or_else(|| panic!("demo department {department}"))
-        .id;
-    accounts::create(
-        &app.store,
-        &NewAccount {
-            username,
-            display_name: username,
-            password: "demo12345",
-            kind: AccountKind::Staff,
-            department_id: Some(department_id),
-            roles: &[role],
-            email: None,
-        },
-        0,
-    )
-    .await
-    .unwrap();
-    app.token(username).await
-}
 
 async fn item_code(app: &TestApp) -> String {
     let items = app
