@@ -3,43 +3,15 @@
 //! nothing changed. On both databases.
 
 use axum::http::StatusCode;
-use serde_json::json;
 
-use crate::helpers::{TestApp, market_item};
+use crate::helpers::{TestApp, apply_online, market_item};
 use crate::on_both;
 
 on_both!(a_case_runs_from_the_inbox_to_delivery_on_the_pages);
 
 async fn a_case_runs_from_the_inbox_to_delivery_on_the_pages(app: TestApp) {
     let code = market_item(&app).await;
-    let guide = tongban_store::catalog::require_published(&app.store, &code)
-        .await
-        .unwrap()
-        .snapshot()
-        .guide
-        .clone()
-        .unwrap();
-    let materials: Vec<_> = guide
-        .materials
-        .iter()
-        .filter(|m| m.required && m.sharing_source.is_none())
-        .map(|m| json!({"name": m.name, "sha256": "ab".repeat(32)}))
-        .collect();
-    let enterprise = app.token("enterprise").await;
-    let created = app
-        .api(
-            "POST",
-            "/api/v1/cases",
-            Some(&enterprise),
-            Some(json!({
-                "implementation_code": code,
-                "applicant": {"kind": "organisation", "name": "云溪市青禾餐饮有限公司",
-                              "id_number": "91110000600037341L", "phone": "13800138000"},
-                "materials": materials,
-            })),
-        )
-        .await;
-    let id = created.json()["id"].as_i64().unwrap();
+    let id = apply_online(&app, &code).await;
     let page = format!("/cases/{id}");
     let acts = format!("/cases/{id}/acts");
 

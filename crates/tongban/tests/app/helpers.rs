@@ -507,3 +507,37 @@ pub fn pdf_text(bytes: &[u8]) -> String {
         .filter(|c| !c.is_whitespace())
         .collect()
 }
+
+/// The enterprise applies online for a published item with every required material its
+/// guide does not obtain by sharing (as uploaded files); answers the case id.
+pub async fn apply_online(app: &TestApp, code: &str) -> i64 {
+    let guide = tongban_store::catalog::require_published(&app.store, code)
+        .await
+        .unwrap()
+        .snapshot()
+        .guide
+        .clone()
+        .expect("the item has a guide");
+    let materials: Vec<serde_json::Value> = guide
+        .materials
+        .iter()
+        .filter(|m| m.required && m.sharing_source.is_none())
+        .map(|m| serde_json::json!({"name": m.name, "sha256": "ab".repeat(32)}))
+        .collect();
+    let enterprise = app.token("enterprise").await;
+    let created = app
+        .api(
+            "POST",
+            "/api/v1/cases",
+            Some(&enterprise),
+            Some(serde_json::json!({
+                "implementation_code": code,
+                "applicant": {"kind": "organisation", "name": "云溪市青禾餐饮有限公司",
+                              "id_number": "91110000600037341L", "phone": "13800138000"},
+                "materials": materials,
+            })),
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    created.json()["id"].as_i64().unwrap()
+}

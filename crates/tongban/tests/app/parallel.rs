@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use tongban_domain::access::Role;
 use tongban_store::catalog;
 
-use crate::helpers::{TestApp, department_staff as staff};
+use crate::helpers::{TestApp, apply_online, department_staff as staff};
 use crate::on_both;
 
 on_both!(parallel_reviews_in_three_departments_pass_together);
@@ -73,30 +73,9 @@ async fn parallel_reviews_in_three_departments_pass_together(app: TestApp) {
     .await;
     let police = staff(&app, "police", "云溪市公安局", Role::DepartmentReviewer).await;
     let safety = staff(&app, "safety", "云溪市应急管理局", Role::DepartmentReviewer).await;
-    let enterprise = app.token("enterprise").await;
     let clerk = app.token("clerk").await;
 
-    let materials: Vec<Value> = guide
-        .materials
-        .iter()
-        .filter(|m| m.required && m.sharing_source.is_none())
-        .map(|m| json!({"name": m.name, "sha256": "cd".repeat(32)}))
-        .collect();
-    let created = app
-        .api(
-            "POST",
-            "/api/v1/cases",
-            Some(&enterprise),
-            Some(json!({
-                "implementation_code": code,
-                "applicant": {"kind": "organisation", "name": "云溪市星河娱乐有限公司",
-                              "id_number": "91110000600037341L", "phone": "13800138000"},
-                "materials": materials,
-            })),
-        )
-        .await;
-    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
-    let id = created.json()["id"].as_i64().unwrap();
+    let id = apply_online(&app, &code).await;
     let act = |token: &str, body: Value| {
         let (app, token) = (&app, token.to_owned());
         async move {
@@ -253,40 +232,13 @@ on_both!(parallel_approvals_at_the_same_moment_all_land);
 /// approvals of the same step exactly one does.
 async fn parallel_approvals_at_the_same_moment_all_land(app: TestApp) {
     let code = item_code(&app).await;
-    let guide = catalog::require_published(&app.store, &code)
-        .await
-        .unwrap()
-        .snapshot()
-        .guide
-        .clone()
-        .unwrap();
     let department = "云溪市文化广电旅游局";
     let culture = staff(&app, "culture", department, Role::DepartmentReviewer).await;
     let culture2 = staff(&app, "culture2", department, Role::DepartmentReviewer).await;
     let police = staff(&app, "police", "云溪市公安局", Role::DepartmentReviewer).await;
     let safety = staff(&app, "safety", "云溪市应急管理局", Role::DepartmentReviewer).await;
-    let enterprise = app.token("enterprise").await;
     let clerk = app.token("clerk").await;
-    let materials: Vec<Value> = guide
-        .materials
-        .iter()
-        .filter(|m| m.required && m.sharing_source.is_none())
-        .map(|m| json!({"name": m.name, "sha256": "cd".repeat(32)}))
-        .collect();
-    let created = app
-        .api(
-            "POST",
-            "/api/v1/cases",
-            Some(&enterprise),
-            Some(json!({
-                "implementation_code": code,
-                "applicant": {"kind": "organisation", "name": "云溪市星河娱乐有限公司",
-                              "id_number": "91110000600037341L", "phone": "13800138000"},
-                "materials": materials,
-            })),
-        )
-        .await;
-    let id = created.json()["id"].as_i64().unwrap();
+    let id = apply_online(&app, &code).await;
     let act = |token: &str, body: Value| {
         let (app, token) = (&app, token.to_owned());
         async move {
