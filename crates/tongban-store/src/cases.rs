@@ -377,6 +377,8 @@ pub struct Task {
     pub case_number: Option<String>,
     pub implementation_code: String,
     pub step: String,
+    /// the step's name (审核), from its watch; None for an intake
+    pub step_name: Option<String>,
     pub claimed_by: Option<String>,
     pub applicant_name_masked: String,
     /// when the step's own clock rises to each alert level (None: stopped, or an intake)
@@ -385,7 +387,7 @@ pub struct Task {
 
 impl Task {
     /// From a row of (case id, case number, implementation code, step, claimed by, applicant,
-    /// warning_on, yellow_on, red_on).
+    /// warning_on, yellow_on, red_on, step name).
     fn from_row(r: &sqlx::any::AnyRow) -> Result<Task, StoreError> {
         let day = |i: usize| -> Result<Option<Date>, StoreError> {
             r.try_get::<Option<String>, _>(i)?
@@ -408,6 +410,7 @@ impl Task {
             case_number: r.try_get(1)?,
             implementation_code: r.try_get(2)?,
             step: r.try_get(3)?,
+            step_name: r.try_get(9)?,
             claimed_by: r.try_get(4)?,
             applicant_name_masked: r.try_get(5)?,
             dates,
@@ -424,7 +427,7 @@ pub async fn inbox(
 ) -> Result<Vec<Task>, StoreError> {
     sqlx::query::<Any>(
         "SELECT t.case_id, c.case_number, c.implementation_code, t.step, t.claimed_by, c.applicant_name_masked, \
-         w.warning_on, w.yellow_on, w.red_on \
+         w.warning_on, w.yellow_on, w.red_on, w.step_name \
          FROM case_tasks t JOIN cases c ON c.id = t.case_id \
          LEFT JOIN case_watch w ON w.case_id = t.case_id AND w.step = t.step \
          WHERE t.department_id = $1 AND t.role = $2 ORDER BY t.opened_on, t.case_id LIMIT $3",
@@ -443,7 +446,8 @@ pub async fn inbox(
 pub async fn awaiting_intake(store: &Store, limit: i64) -> Result<Vec<Task>, StoreError> {
     sqlx::query::<Any>(
         "SELECT id, case_number, implementation_code, '', CAST(NULL AS TEXT), applicant_name_masked, \
-         CAST(NULL AS TEXT), CAST(NULL AS TEXT), CAST(NULL AS TEXT) FROM cases WHERE phase = 'submitted' ORDER BY submitted_at, id LIMIT $1",
+         CAST(NULL AS TEXT), CAST(NULL AS TEXT), CAST(NULL AS TEXT), CAST(NULL AS TEXT) \
+         FROM cases WHERE phase = 'submitted' ORDER BY submitted_at, id LIMIT $1",
     )
     .bind(limit)
     .fetch_all(store.pool())

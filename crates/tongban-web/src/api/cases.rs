@@ -819,6 +819,8 @@ pub struct TaskDto {
     pub implementation_code: String,
     /// the step to act at; empty for an intake decision
     pub step: String,
+    /// the step's name, e.g. 审核 (absent for an intake decision)
+    pub step_name: Option<String>,
     pub claimed_by: Option<String>,
     pub applicant: String,
     /// the step's own clock today: none | warning | yellow | red (none also while it is stopped)
@@ -884,6 +886,7 @@ pub(crate) async fn tasks_for(
             case_number: t.case_number,
             implementation_code: t.implementation_code,
             step: t.step,
+            step_name: t.step_name,
             claimed_by: t.claimed_by,
             applicant: t.applicant_name_masked,
         })

@@ -68,6 +68,8 @@ struct CasePage {
     /// the notices this case has (acceptance, refusal, corrections)
     notices: Vec<(&'static str, &'static str)>,
     can_intake: bool,
+    /// deferrable materials not handed in: what 容缺受理 may leave for later
+    deferrable: Vec<String>,
     /// the one-time notice has not gone out in this intake round
     can_request_corrections: bool,
     /// the materials the notice asked for, when the applicant may now bring them
@@ -174,6 +176,12 @@ async fn case_page(
             .collect(),
         notices,
         can_intake: intake_staff && case.phase == Phase::Submitted,
+        deferrable: case
+            .deferrable
+            .iter()
+            .filter(|name| !case.materials.iter().any(|m| &m.name == *name))
+            .cloned()
+            .collect(),
         can_request_corrections: intake_staff
             && case.phase == Phase::Submitted
             && !case.intake_corrections_issued,
@@ -278,6 +286,19 @@ fn act_of(form: ActForm) -> Result<ActInput, ApiError> {
                     paper: true,
                 })
                 .collect(),
+            version: None,
+        },
+        // 容缺: the deferred materials ticked, with the date they are promised by.
+        "accept" if !form.materials.is_empty() => ActInput::Accept {
+            deficiencies: form.materials,
+            promised_on: Some(form.deadline.parse().map_err(|_| {
+                missing(
+                    "deadline",
+                    "请选择容缺材料的承诺补齐日期",
+                    "choose the date the deferred materials are promised by",
+                )
+            })?),
+            on_pledge: false,
             version: None,
         },
         "accept" => ActInput::Accept {

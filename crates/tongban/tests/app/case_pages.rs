@@ -39,7 +39,7 @@ async fn a_case_runs_from_the_inbox_to_delivery_on_the_pages(app: TestApp) {
     let reviewer = app.sign_in("reviewer").await;
     let inbox = app.get_as(&reviewer, "/inbox").await;
     assert!(inbox.body.contains(&format!("data-case=\"{id}\"")));
-    assert!(inbox.body.contains("undertake"));
+    assert!(inbox.body.contains("承办"), "the step by its name");
     // The approver's step is not the reviewer's: refused on the page, nothing changed.
     let refused = app
         .post_form(
@@ -226,4 +226,94 @@ async fn a_window_takes_in_for_another_department_and_corrections_come_back(app:
         !shown.body.contains("云溪市清泉浴场有限公司"),
         "the applicant is shown masked"
     );
+}
+
+on_both!(a_window_accepts_with_deficiencies_on_the_page);
+
+/// 容缺受理 on the page: the deferrable material the applicant did not bring is left for
+/// later, with the date it is promised by; without that date nothing is done.
+async fn a_window_accepts_with_deficiencies_on_the_page(app: TestApp) {
+    let items = app
+        .api("GET", "/api/v1/implementations?limit=500", None, None)
+        .await
+        .json();
+    let code = items["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| {
+            i["name"] == "食品经营许可"
+                && i["department"]
+                    .as_str()
+                    .is_some_and(|d| d == "云溪市市场监督管理局")
+        })
+        .expect("the market's food licence")["implementation_code"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let deferred = "食品安全管理制度文本（含从业人员健康管理、进货查验记录、食品安全自查和食品安全事故处置制度）";
+    let clerk = app.sign_in("clerk").await;
+    let csrf = clerk.csrf.clone();
+    let taken = app
+        .post_form(
+            &clerk,
+            "/intake",
+            &[
+                ("csrf_token", &csrf),
+                ("code", &code),
+                ("kind", "organisation"),
+                ("name", "云溪市青禾餐饮有限公司"),
+                ("id_number", "91110000600037341L"),
+                ("phone", "13800138000"),
+                ("material", "食品经营许可申请书"),
+                (
+                    "material",
+                    "经营场所平面布局图及主要设备设施布局、操作流程说明",
+                ),
+            ],
+        )
+        .await;
+    assert_eq!(taken.status, StatusCode::SEE_OTHER, "{}", taken.body);
+    let page = taken.location().unwrap().to_owned();
+    let acts = format!("{page}/acts");
+    let shown = app.get_as(&clerk, &page).await;
+    assert!(shown.body.contains("data-testid=\"accept-deferred\""));
+    assert!(shown.body.contains(deferred));
+    let undated = app
+        .post_form(
+            &clerk,
+            &acts,
+            &[
+                ("csrf_token", &csrf),
+                ("act", "accept"),
+                ("material", deferred),
+            ],
+        )
+        .await;
+    assert_eq!(undated.status, StatusCode::BAD_REQUEST, "{}", undated.body);
+    assert!(app.get_as(&clerk, &page).await.body.contains("待受理"));
+    let accepted = app
+        .post_form(
+            &clerk,
+            &acts,
+            &[
+                ("csrf_token", &csrf),
+                ("act", "accept"),
+                ("material", deferred),
+                ("deadline", "2026-12-10"),
+            ],
+        )
+        .await;
+    assert_eq!(accepted.status, StatusCode::SEE_OTHER, "{}", accepted.body);
+    let id: i64 = page.rsplit('/').next().unwrap().parse().unwrap();
+    let case = tongban_store::cases::load(&app.store, id)
+        .await
+        .unwrap()
+        .unwrap()
+        .case;
+    assert_eq!(case.deficiencies, [deferred]);
+    assert!(matches!(
+        case.acceptance,
+        Some(tongban_domain::case::Acceptance::WithDeficiencies { .. })
+    ));
 }

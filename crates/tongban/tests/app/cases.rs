@@ -519,6 +519,7 @@ async fn a_case_runs_through_the_api_from_application_to_delivery(app: TestApp) 
     // The step's own clock: 15 working days from Friday 20 November 2026.
     assert_eq!(task["due_on"], "2026-12-11");
     assert_eq!(task["level"], "none");
+    assert_eq!(task["step_name"], "承办");
     // Days to act: today (the day of acceptance, which the limit does not count) and the 15.
     assert_eq!(task["remaining_days"], 16);
     let stale = act(
