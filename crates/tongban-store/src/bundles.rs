@@ -68,10 +68,9 @@ pub async fn publish(
             .into());
         }
     }
-    if !catalog::departments(store)
+    if catalog::department(store, definition.lead_department_id)
         .await?
-        .iter()
-        .any(|d| d.id == definition.lead_department_id)
+        .is_none()
     {
         return Err(FieldError::new(
             "lead_department_id",

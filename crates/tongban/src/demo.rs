@@ -3,7 +3,7 @@
 //! same store operations the API uses.
 
 use serde::Deserialize;
-use tongban_domain::access::Role;
+use tongban_domain::access::{Actor, Role};
 use tongban_domain::bundle::{BundleDefinition, BundleMember};
 use tongban_domain::case::{Process, Stage, StepAction, StepDefinition, StepDepartment};
 use tongban_domain::catalog::{
@@ -320,6 +320,13 @@ fn code_of(department: &DepartmentData, guide: &Guide) -> String {
     )
 }
 
+/// A demo account, signed in with the demo password.
+pub(crate) async fn demo_account(store: &Store, username: &str) -> anyhow::Result<Actor> {
+    accounts::authenticate(store, username, DEMO_PASSWORD)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("demo account {username}"))
+}
+
 /// The demo city's bundles, published by the reform office.
 async fn load_bundles(
     store: &Store,
@@ -327,9 +334,7 @@ async fn load_bundles(
     department_ids: &std::collections::HashMap<&str, (i64, &DepartmentData)>,
     at: i64,
 ) -> anyhow::Result<()> {
-    let reform = accounts::authenticate(store, "reform", DEMO_PASSWORD)
-        .await?
-        .ok_or_else(|| anyhow::anyhow!("demo reform"))?;
+    let reform = demo_account(store, "reform").await?;
     let reviewer = reform
         .catalog_reviewer()
         .ok_or_else(|| anyhow::anyhow!("demo reform office"))?;
@@ -380,9 +385,7 @@ async fn load_reference_lists(
     lists: &serde_json::Value,
     at: i64,
 ) -> anyhow::Result<()> {
-    let reform = accounts::authenticate(store, "reform", DEMO_PASSWORD)
-        .await?
-        .ok_or_else(|| anyhow::anyhow!("demo reform"))?;
+    let reform = demo_account(store, "reform").await?;
     let reviewer = reform
         .catalog_reviewer()
         .ok_or_else(|| anyhow::anyhow!("demo reform office"))?;
@@ -409,12 +412,8 @@ async fn load_reference_lists(
 
 /// One approved change and one pending request, made as the demo staff would make them.
 async fn add_change_history(store: &Store, market_id: i64, at: i64) -> anyhow::Result<()> {
-    let reviewer = accounts::authenticate(store, "reviewer", DEMO_PASSWORD)
-        .await?
-        .ok_or_else(|| anyhow::anyhow!("demo reviewer"))?;
-    let reform = accounts::authenticate(store, "reform", DEMO_PASSWORD)
-        .await?
-        .ok_or_else(|| anyhow::anyhow!("demo reform"))?;
+    let reviewer = demo_account(store, "reviewer").await?;
+    let reform = demo_account(store, "reform").await?;
     let staff = reviewer
         .department_staff()
         .ok_or_else(|| anyhow::anyhow!("demo reviewer is not department staff"))?;

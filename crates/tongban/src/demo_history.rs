@@ -15,7 +15,7 @@ use tongban_domain::clock::Clock;
 use tongban_domain::time_limit::local_date;
 use tongban_store::cases::{self, ActContext, StoredCase};
 use tongban_store::sealed::DataKey;
-use tongban_store::{Store, accounts, bundles, catalog, supervision};
+use tongban_store::{Store, bundles, catalog, supervision};
 
 /// Synthetic applicants (valid check characters, fictional people and companies).
 const PEOPLE: [(&str, &str, &str); 6] = [
@@ -47,11 +47,7 @@ struct Staff {
 }
 
 async fn staff(store: &Store) -> anyhow::Result<Staff> {
-    let get = |name: &'static str| async move {
-        accounts::authenticate(store, name, crate::demo::DEMO_PASSWORD)
-            .await?
-            .ok_or_else(|| anyhow::anyhow!("demo account {name}"))
-    };
+    let get = |name: &'static str| crate::demo::demo_account(store, name);
     Ok(Staff {
         clerk: get("clerk").await?,
         reviewer: get("reviewer").await?,

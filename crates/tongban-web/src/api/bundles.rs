@@ -12,7 +12,7 @@ use tongban_store::bundles::{self, BundleApplication, NewBundleApplication, Stor
 use utoipa::ToSchema;
 
 use super::cases::{
-    ApplicantInput, MaterialInput, applicant_of, channel_for, idempotency_key, materials,
+    ApplicantInput, MaterialInput, applicant_of, channel_for, idempotency_key, materials, may_see,
 };
 use crate::auth::Viewer;
 use crate::error::{ApiError, ErrorBody};
@@ -309,17 +309,15 @@ pub async fn progress(
     let application = bundles::load(&state.store, id)
         .await?
         .ok_or_else(|| ApiError::not_found(&format!("bundle application {id}")))?;
-    let department = actor.department_id.is_some_and(|d| {
-        d == application.bundle.definition.lead_department_id
-            || application
-                .cases
-                .iter()
-                .any(|(_, stored)| stored.case.department_id == d)
-    });
-    let allowed = actor.has(Role::WindowClerk)
-        || actor.has(Role::Supervisor)
-        || (actor.roles.iter().any(|r| r.is_department_staff()) && department)
-        || application.applicant_user_id == Some(actor.user_id);
+    // Whoever may see a member's case, the lead department's staff, and the applicant.
+    let lead = actor.roles.iter().any(|r| r.is_department_staff())
+        && actor.department_id == Some(application.bundle.definition.lead_department_id);
+    let allowed = lead
+        || application.applicant_user_id == Some(actor.user_id)
+        || application
+            .cases
+            .iter()
+            .any(|(_, stored)| may_see(actor, stored));
     if !allowed {
         return Err(ApiError::forbidden());
     }

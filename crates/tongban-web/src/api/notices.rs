@@ -89,10 +89,8 @@ pub async fn notice(
         .await?
         .ok_or_else(ApiError::internal)?
         .snapshot;
-    let department = catalog::departments(&state.store)
+    let department = catalog::department(&state.store, case.department_id)
         .await?
-        .into_iter()
-        .find(|d| d.id == case.department_id)
         .map(|d| d.name)
         .unwrap_or_default();
     let number = case.case_number.clone();

@@ -45,6 +45,17 @@ async fn application(app: &TestApp) -> (Value, Value) {
     (bundle, body)
 }
 
+async fn progress_of(app: &TestApp, id: i64, token: &str) -> Value {
+    app.api(
+        "GET",
+        &format!("/api/v1/bundle-applications/{id}"),
+        Some(token),
+        None,
+    )
+    .await
+    .json()
+}
+
 fn member<'a>(progress: &'a Value, name: &str) -> &'a Value {
     progress["members"]
         .as_array()
@@ -203,15 +214,7 @@ async fn a_bundle_runs_its_members_after_their_prerequisite_in_parallel(app: Tes
     .await;
 
     // Approved: both dependants start at once, each in its own department.
-    let progress = app
-        .api(
-            "GET",
-            &format!("/api/v1/bundle-applications/{id}"),
-            Some(&citizen),
-            None,
-        )
-        .await
-        .json();
+    let progress = progress_of(&app, id, &citizen).await;
     assert_eq!(member(&progress, "公司设立登记")["state"], "decided");
     let food = member(&progress, "食品经营许可")["case_id"]
         .as_i64()
@@ -259,15 +262,7 @@ async fn a_bundle_runs_its_members_after_their_prerequisite_in_parallel(app: Tes
 
     run_to_delivery(&app, hygiene, (&health, &health_head), &clerk).await;
     run_to_delivery(&app, food, (&reviewer, &approver), &clerk).await;
-    let progress = app
-        .api(
-            "GET",
-            &format!("/api/v1/bundle-applications/{id}"),
-            Some(&citizen),
-            None,
-        )
-        .await
-        .json();
+    let progress = progress_of(&app, id, &citizen).await;
     assert_eq!(progress["done"], 2, "{progress}");
     assert_eq!(
         progress["settled"], false,
@@ -287,15 +282,7 @@ async fn a_bundle_runs_its_members_after_their_prerequisite_in_parallel(app: Tes
         json!({"act": "deliver", "delivery": {"kind": "electronic"}}),
     )
     .await;
-    let progress = app
-        .api(
-            "GET",
-            &format!("/api/v1/bundle-applications/{id}"),
-            Some(&citizen),
-            None,
-        )
-        .await
-        .json();
+    let progress = progress_of(&app, id, &citizen).await;
     assert_eq!(
         (progress["done"].as_u64(), progress["settled"].as_bool()),
         (Some(3), Some(true))

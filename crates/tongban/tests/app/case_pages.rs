@@ -4,7 +4,7 @@
 
 use axum::http::StatusCode;
 
-use crate::helpers::{TestApp, apply_online, market_item};
+use crate::helpers::{TestApp, apply_online, item_of, market_item};
 use crate::on_both;
 
 on_both!(a_case_runs_from_the_inbox_to_delivery_on_the_pages);
@@ -132,17 +132,7 @@ on_both!(a_window_takes_in_for_another_department_and_corrections_come_back);
 /// a material missing, issues the one-time correction notice, takes the correction and
 /// accepts: all on the pages.
 async fn a_window_takes_in_for_another_department_and_corrections_come_back(app: TestApp) {
-    let items = app
-        .api("GET", "/api/v1/implementations?limit=500", None, None)
-        .await
-        .json();
-    let item = items["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|i| i["name"] == "公共场所卫生许可" && i["exercise_level"] == 3)
-        .expect("the health department's item");
-    let code = item["implementation_code"].as_str().unwrap().to_owned();
+    let code = item_of(&app, "公共场所卫生许可", "云溪市卫生健康委员会").await;
     let clerk = app.sign_in("clerk").await;
     let form = app.get_as(&clerk, &format!("/intake?code={code}")).await;
     assert_eq!(form.status, StatusCode::OK);
@@ -233,24 +223,7 @@ on_both!(a_window_accepts_with_deficiencies_on_the_page);
 /// 容缺受理 on the page: the deferrable material the applicant did not bring is left for
 /// later, with the date it is promised by; without that date nothing is done.
 async fn a_window_accepts_with_deficiencies_on_the_page(app: TestApp) {
-    let items = app
-        .api("GET", "/api/v1/implementations?limit=500", None, None)
-        .await
-        .json();
-    let code = items["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|i| {
-            i["name"] == "食品经营许可"
-                && i["department"]
-                    .as_str()
-                    .is_some_and(|d| d == "云溪市市场监督管理局")
-        })
-        .expect("the market's food licence")["implementation_code"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let code = item_of(&app, "食品经营许可", "云溪市市场监督管理局").await;
     let deferred = "食品安全管理制度文本（含从业人员健康管理、进货查验记录、食品安全自查和食品安全事故处置制度）";
     let clerk = app.sign_in("clerk").await;
     let csrf = clerk.csrf.clone();

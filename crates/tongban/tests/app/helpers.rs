@@ -393,7 +393,8 @@ pub fn extract_csrf(html: &str) -> Option<String> {
 }
 
 /// The first published implementation code of the demo market department.
-pub async fn market_item(app: &TestApp) -> String {
+/// The code of the first published implementation (by the API's listing) that `wanted` picks.
+pub async fn item_where(app: &TestApp, wanted: impl Fn(&serde_json::Value) -> bool) -> String {
     let reply = app
         .api("GET", "/api/v1/implementations?limit=500", None, None)
         .await;
@@ -402,17 +403,27 @@ pub async fn market_item(app: &TestApp) -> String {
         .as_array()
         .expect("items")
         .iter()
-        .find(|i| {
-            i["department"]
-                .as_str()
-                .is_some_and(|d| d.contains("市场监督管理局"))
-                && i["exercise_level"] == 3
-        })
-        .expect("a market item");
+        .find(|i| wanted(i))
+        .expect("a demo item as wanted");
     item["implementation_code"]
         .as_str()
         .expect("code")
         .to_owned()
+}
+
+/// The demo item of this name in the department of this name.
+pub async fn item_of(app: &TestApp, name: &str, department: &str) -> String {
+    item_where(app, |i| i["name"] == name && i["department"] == department).await
+}
+
+pub async fn market_item(app: &TestApp) -> String {
+    item_where(app, |i| {
+        i["department"]
+            .as_str()
+            .is_some_and(|d| d.contains("市场监督管理局"))
+            && i["exercise_level"] == 3
+    })
+    .await
 }
 
 /// Every field of the editor form as the page rendered it, as a browser would submit it.

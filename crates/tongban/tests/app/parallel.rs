@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use tongban_domain::access::Role;
 use tongban_store::catalog;
 
-use crate::helpers::{TestApp, apply_online, department_staff as staff};
+use crate::helpers::{TestApp, apply_online, department_staff as staff, item_of};
 use crate::on_both;
 
 on_both!(parallel_reviews_in_three_departments_pass_together);
@@ -15,19 +15,7 @@ on_both!(parallel_reviews_in_three_departments_pass_together);
 const ITEM: &str = "娱乐场所经营许可";
 
 async fn item_code(app: &TestApp) -> String {
-    let items = app
-        .api("GET", "/api/v1/implementations?limit=500", None, None)
-        .await
-        .json();
-    items["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|i| i["name"] == ITEM)
-        .expect("the demo item")["implementation_code"]
-        .as_str()
-        .unwrap()
-        .to_owned()
+    item_of(app, ITEM, "云溪市文化广电旅游局").await
 }
 
 fn tasks_of(inbox: &Value, id: i64) -> Vec<String> {
