@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod audit;
 pub mod bundles;
 pub mod calendar;
+pub mod case_files;
 pub mod cases;
 pub mod catalog;
 mod db;

@@ -55,6 +55,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "bundles",
         sql: include_str!("../migrations/0008_bundles.sql"),
     },
+    Migration {
+        version: 9,
+        name: "case_files",
+        sql: include_str!("../migrations/0009_case_files.sql"),
+    },
 ];
 
 /// An arbitrary constant: the PostgreSQL advisory lock that keeps several starting app

@@ -51,16 +51,21 @@ impl DataKey {
 
     /// Seals a value: hex of nonce ‖ ciphertext ‖ tag.
     pub fn seal(&self, plain: &str) -> String {
+        hex::encode(self.seal_bytes(plain.as_bytes()))
+    }
+
+    /// Seals bytes (an applicant's uploaded document): nonce ‖ ciphertext ‖ tag.
+    pub fn seal_bytes(&self, plain: &[u8]) -> Vec<u8> {
         let mut nonce = [0u8; NONCE_BYTES];
         rand::rng().fill_bytes(&mut nonce);
         let sealed = self
             .cipher
-            .encrypt(&XNonce::from(nonce), plain.as_bytes())
+            .encrypt(&XNonce::from(nonce), plain)
             .expect("encrypting in memory cannot fail");
         let mut out = Vec::with_capacity(NONCE_BYTES + sealed.len());
         out.extend_from_slice(&nonce);
         out.extend_from_slice(&sealed);
-        hex::encode(out)
+        out
     }
 
     /// A keyed fingerprint of a value for one purpose (HMAC-SHA-256, hex): equal values give
@@ -91,16 +96,20 @@ impl DataKey {
     /// Opens a sealed value; a wrong key or an altered value is an error, never garbage.
     pub fn open(&self, sealed: &str) -> Result<String, StoreError> {
         let bytes = hex::decode(sealed)
-            .ok()
-            .filter(|b| b.len() > NONCE_BYTES)
-            .ok_or_else(|| StoreError::corrupt("a sealed value is not readable"))?;
-        let (nonce, body) = bytes.split_at(NONCE_BYTES);
+            .map_err(|_| StoreError::corrupt("a sealed value is not readable"))?;
+        String::from_utf8(self.open_bytes(&bytes)?).map_err(StoreError::corrupt)
+    }
+
+    /// Opens sealed bytes, as `open` does.
+    pub fn open_bytes(&self, sealed: &[u8]) -> Result<Vec<u8>, StoreError> {
+        if sealed.len() <= NONCE_BYTES {
+            return Err(StoreError::corrupt("a sealed value is not readable"));
+        }
+        let (nonce, body) = sealed.split_at(NONCE_BYTES);
         let nonce: [u8; NONCE_BYTES] = nonce.try_into().expect("split at the nonce length");
-        let plain = self
-            .cipher
+        self.cipher
             .decrypt(&XNonce::from(nonce), body)
-            .map_err(|_| StoreError::corrupt("a sealed value does not open with this data key"))?;
-        String::from_utf8(plain).map_err(StoreError::corrupt)
+            .map_err(|_| StoreError::corrupt("a sealed value does not open with this data key"))
     }
 }
 
@@ -124,6 +133,10 @@ mod tests {
         assert!(other.open(&a).is_err());
         assert!(DataKey::from_hex("abc").is_err());
         assert_eq!(format!("{key:?}"), "DataKey(…)");
+        let document = key.seal_bytes(b"%PDF-1.7 scan");
+        assert!(!document.windows(4).any(|w| w == b"%PDF"));
+        assert_eq!(key.open_bytes(&document).unwrap(), b"%PDF-1.7 scan");
+        assert!(other.open_bytes(&document).is_err());
         assert_eq!(key.fingerprint("p", "v"), key.fingerprint("p", "v"));
         assert_ne!(key.fingerprint("p", "v"), key.fingerprint("q", "v"));
         assert_ne!(key.fingerprint("p", "v"), other.fingerprint("p", "v"));

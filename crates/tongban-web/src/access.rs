@@ -43,6 +43,8 @@ const CASE_HANDLERS: &[Role] = &[
 const SUPERVISORS: &[Role] = &[Role::Supervisor];
 /// General windows (综合窗口): take in walk-in applications for every department.
 const WINDOW: &[Role] = &[Role::WindowClerk];
+/// Who applies online for themselves (a window clerk takes in at /intake).
+const ONLINE_APPLICANTS: &[Role] = &[Role::Citizen, Role::Enterprise];
 /// Supervisors, and departments for their own alerts.
 const ALERT_READERS: &[Role] = &[
     Role::Supervisor,
@@ -143,6 +145,16 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/calendar", Access::Public),
     ("GET", "/progress", Access::Public),
     ("GET", "/inbox", Access::AnyOf(CASE_HANDLERS)),
+    (
+        "GET",
+        "/catalog/items/{code}/apply",
+        Access::AnyOf(ONLINE_APPLICANTS),
+    ),
+    (
+        "POST",
+        "/catalog/items/{code}/apply",
+        Access::AnyOf(ONLINE_APPLICANTS),
+    ),
     ("GET", "/intake", Access::AnyOf(WINDOW)),
     ("POST", "/intake", Access::AnyOf(WINDOW)),
     ("GET", "/cases/{id}", Access::AnyOf(CASE_PARTIES)),
@@ -170,6 +182,13 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     (
         "GET",
         "/api/v1/cases/{id}/notices/{kind}",
+        Access::AnyOf(CASE_PARTIES),
+    ),
+    // applicants' documents: private; read through a case that cites them
+    ("POST", "/api/v1/case-files", Access::AnyOf(APPLICANTS)),
+    (
+        "GET",
+        "/api/v1/cases/{id}/files/{sha256}",
         Access::AnyOf(CASE_PARTIES),
     ),
     ("GET", "/api/v1/bundles", Access::Public),

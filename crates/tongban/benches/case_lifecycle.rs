@@ -538,6 +538,19 @@ async fn run(backend: &str) {
         WebSettings::default(),
         metrics,
     );
+    // The enterprise's uploaded material, cited by every application as the portal's are.
+    let material = tongban_store::case_files::keep(
+        &store,
+        &state.settings.data_key,
+        "enterprise",
+        "file",
+        "materials.pdf",
+        b"%PDF-1.4\n% bench material\n",
+        at,
+    )
+    .await
+    .expect("material uploaded")
+    .sha256;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
@@ -564,7 +577,7 @@ async fn run(backend: &str) {
         "implementation_code": code,
         "applicant": {"kind": "organisation", "name": "云溪市青禾餐饮有限公司",
                       "id_number": "91110000600037341L", "phone": "13800138000"},
-        "materials": materials_of(&guide).iter().map(|m| json!({"name": m.name, "sha256": "ab".repeat(32)})).collect::<Vec<_>>(),
+        "materials": materials_of(&guide).iter().map(|m| json!({"name": m.name, "sha256": material})).collect::<Vec<_>>(),
     }));
     let (_, _, failures) = drive(
         api.clone(),

@@ -15,7 +15,7 @@ use tongban_domain::clock::Clock;
 use tongban_domain::time_limit::local_date;
 use tongban_store::cases::{self, ActContext, StoredCase};
 use tongban_store::sealed::DataKey;
-use tongban_store::{Store, bundles, catalog, supervision};
+use tongban_store::{Store, bundles, case_files, catalog, supervision};
 
 /// Synthetic applicants (valid check characters, fictional people and companies).
 const PEOPLE: [(&str, &str, &str); 6] = [
@@ -81,6 +81,42 @@ fn applicant(i: usize, guide: &tongban_domain::guide::Guide) -> anyhow::Result<A
     })
 }
 
+/// A one-page PDF standing for a scanned material: valid (every offset in its cross-reference
+/// table is right), so that viewers open it.
+fn demo_pdf() -> Vec<u8> {
+    let text = "BT /F1 18 Tf 72 720 Td (Tongban demo material) Tj ET";
+    let objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>".to_owned(),
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_owned(),
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R \
+         /Resources << /Font << /F1 5 0 R >> >> >>"
+            .to_owned(),
+        format!("<< /Length {} >>\nstream\n{text}\nendstream", text.len()),
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_owned(),
+    ];
+    let mut pdf = b"%PDF-1.4\n".to_vec();
+    let mut offsets = Vec::new();
+    for (n, object) in objects.iter().enumerate() {
+        offsets.push(pdf.len());
+        pdf.extend_from_slice(format!("{} 0 obj\n{object}\nendobj\n", n + 1).as_bytes());
+    }
+    let xref = pdf.len();
+    pdf.extend_from_slice(
+        format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes(),
+    );
+    for offset in offsets {
+        pdf.extend_from_slice(format!("{offset:010} 00000 n \n").as_bytes());
+    }
+    pdf.extend_from_slice(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1
+        )
+        .as_bytes(),
+    );
+    pdf
+}
+
 /// Loads the history unless the database already has cases. Returns how many it made.
 pub async fn load_if_empty(
     store: &Store,
@@ -120,6 +156,22 @@ pub async fn load_if_empty(
         !items.is_empty(),
         "the demo market department has published items"
     );
+    // The online applicants' uploaded material: one real (if plain) PDF each, kept privately
+    // under their accounts as the portal keeps every upload.
+    let mut uploaded = std::collections::HashMap::new();
+    for account in [&staff.citizen, &staff.enterprise] {
+        let file = case_files::keep(
+            store,
+            key,
+            &account.username,
+            "materials",
+            "申请材料.pdf",
+            &demo_pdf(),
+            now.1,
+        )
+        .await?;
+        uploaded.insert(account.username.clone(), file.sha256);
+    }
     let mut made = 0;
     for i in 0..CASES {
         let published = &items[i % items.len()];
@@ -154,7 +206,7 @@ pub async fn load_if_empty(
                     Provided::Paper
                 } else {
                     Provided::File {
-                        sha256: format!("{:064x}", i + 1),
+                        sha256: uploaded[&by.username].clone(),
                     }
                 },
             })

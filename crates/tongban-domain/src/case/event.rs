@@ -314,4 +314,31 @@ impl Change {
             Change::Delivered { .. } => "delivered",
         }
     }
+
+    /// The materials this change handed in, if it is one that does.
+    pub fn materials_handed_in(&self) -> &[MaterialEntry] {
+        match self {
+            Change::Submitted { materials, .. }
+            | Change::CorrectionsSupplied { materials }
+            | Change::DeficienciesSupplied { materials } => materials,
+            _ => &[],
+        }
+    }
+}
+
+/// Who handed in the file with this content hash in a case's history, and as which
+/// material: a case's files are read under the account that uploaded them, and only
+/// through a case that cites them.
+pub fn file_handed_in_by<'e>(
+    events: &'e [CaseEvent],
+    sha256: &str,
+) -> Option<(&'e str, &'e MaterialEntry)> {
+    events.iter().find_map(|event| {
+        event
+            .change
+            .materials_handed_in()
+            .iter()
+            .find(|m| matches!(&m.provided, Provided::File { sha256: s } if s == sha256))
+            .map(|m| (event.actor.as_str(), m))
+    })
 }

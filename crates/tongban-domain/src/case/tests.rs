@@ -1025,3 +1025,47 @@ fn a_case_runs_the_process_and_pledge_rule_its_guide_publishes() {
     assert!(joint.case.joint_handling, "a step in another department");
     assert!(joint.case.pledge_allowed);
 }
+
+#[test]
+fn a_file_is_traced_to_whoever_handed_it_in() {
+    let p = people();
+    let scan = |name: &str, sha: &str| MaterialEntry {
+        name: name.into(),
+        provided: Provided::File {
+            sha256: sha.repeat(32),
+        },
+    };
+    let mut materials = complete_materials();
+    materials.pop();
+    let mut story = Story::submit(
+        &licence(Process::standard(5)),
+        submission(Channel::Window, materials),
+        &p.window,
+        on(3, 2),
+    );
+    story.ok(|c| {
+        c.request_corrections(
+            &acting(&p.window, on(3, 2)),
+            None,
+            vec![Correction {
+                material: "从业人员健康证明".into(),
+                problem: "未提交".into(),
+            }],
+            on(3, 9),
+        )
+    });
+    story.ok(|c| {
+        c.supply_corrections(
+            &acting(&p.citizen, on(3, 3)),
+            vec![scan("从业人员健康证明", "cd")],
+        )
+    });
+    let (by, material) = file_handed_in_by(&story.events, &"cd".repeat(32)).unwrap();
+    assert_eq!(
+        (by, material.name.as_str()),
+        ("citizen", "从业人员健康证明")
+    );
+    let (by, _) = file_handed_in_by(&story.events, &"ab".repeat(32)).unwrap();
+    assert_eq!(by, "clerk");
+    assert!(file_handed_in_by(&story.events, &"ef".repeat(32)).is_none());
+}

@@ -263,12 +263,14 @@ pub async fn apply(
     let (kind, applicant) = applicant_of(&input.applicant)?;
     let (channel, role) = channel_for(actor, kind)?;
     let bundle = current(&state, &key).await?;
+    let materials = materials(input.materials)?;
+    super::case_files::require_uploaded(&state, actor, &materials).await?;
     let application = NewBundleApplication {
         applicant: &applicant,
         applicant_user_id: (role != Role::WindowClerk).then_some(actor.user_id),
         applicant_kind: kind,
         channel,
-        materials: materials(input.materials)?,
+        materials,
         acting: Acting {
             actor,
             role,

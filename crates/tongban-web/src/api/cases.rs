@@ -83,7 +83,7 @@ pub struct ApplicantInput {
 pub struct MaterialInput {
     /// the material's name in the guide
     pub name: String,
-    /// an uploaded file (POST /api/v1/attachments answers its sha256)
+    /// a file this account uploaded (POST /api/v1/case-files answers its sha256)
     pub sha256: Option<String>,
     /// seen in paper at the window
     #[serde(default)]
@@ -401,13 +401,15 @@ pub(crate) async fn submit_application(
             "this item has no published guide yet, so it cannot be applied for",
         ))
     })?;
+    let materials = materials(input.materials)?;
+    super::case_files::require_uploaded(state, actor, &materials).await?;
     let submission = Submission {
         implementation_code: published.snapshot().code.clone(),
         implementation_version: published.version(),
         department_id: published.snapshot().department_id,
         channel,
         applicant_kind: kind,
-        materials: materials(input.materials)?,
+        materials,
     };
     let acting = Acting {
         actor,
@@ -752,6 +754,11 @@ pub(crate) async fn perform(
             "办件已有新的办理记录，请刷新后再操作",
             "the case has moved on since you saw it; reload and try again",
         ));
+    }
+    if let ActInput::SupplyCorrections { materials: m, .. }
+    | ActInput::SupplyDeficiencies { materials: m, .. } = &act
+    {
+        super::case_files::require_uploaded(state, actor, &materials(m.clone())?).await?;
     }
     let reader = Reader::load(state).await?;
     let context = cases::ActContext {

@@ -5,6 +5,7 @@
 mod auth;
 mod bundles;
 mod calendar;
+pub(crate) mod case_files;
 pub(crate) mod cases;
 mod catalog;
 mod changes;
@@ -85,6 +86,8 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(cases::act))
         .routes(routes!(cases::inbox))
         .routes(routes!(notices::notice))
+        .routes(routes!(case_files::upload))
+        .routes(routes!(case_files::download))
         .routes(routes!(bundles::list))
         .routes(routes!(bundles::show, bundles::publish))
         .routes(routes!(bundles::apply))

@@ -11,6 +11,16 @@ use crate::auth::{Viewer, urlencode};
 use crate::error::PageError;
 use crate::state::AppState;
 
+/// Documents a browser shows safely open in place; office files download. The name is sent
+/// percent-encoded (RFC 6266), so any name is safe in the header.
+pub(crate) fn content_disposition(content_type: &str, file_name: &str) -> String {
+    let disposition = match content_type {
+        "application/pdf" | "image/png" | "image/jpeg" => "inline",
+        _ => "attachment",
+    };
+    format!("{disposition}; filename*=UTF-8''{}", urlencode(file_name))
+}
+
 pub async fn download(
     State(state): State<AppState>,
     viewer: Viewer,
@@ -26,21 +36,13 @@ pub async fn download(
     let Some(attachment) = found else {
         return PageError::not_found(viewer.prefs).into_response();
     };
-    // Documents a browser shows safely open in place; office files download.
-    let disposition = match attachment.content_type.as_str() {
-        "application/pdf" | "image/png" | "image/jpeg" => "inline",
-        _ => "attachment",
-    };
     (
         [
-            (header::CONTENT_TYPE, attachment.content_type),
             (
                 header::CONTENT_DISPOSITION,
-                format!(
-                    "{disposition}; filename*=UTF-8''{}",
-                    urlencode(&attachment.file_name)
-                ),
+                content_disposition(&attachment.content_type, &attachment.file_name),
             ),
+            (header::CONTENT_TYPE, attachment.content_type),
             // The id is the content's hash: the bytes behind it never change.
             (
                 header::CACHE_CONTROL,

@@ -4,19 +4,23 @@
 //! (`api::cases::perform`), so a page can do nothing the API would refuse.
 
 use askama::Template;
-use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::body::to_bytes;
+use axum::extract::{Path, Query, Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use tongban_domain::access::Role;
-use tongban_domain::case::{CaseResult, Correction, Delivery, Phase, StepAction, StepStatus};
+use tongban_domain::case::{
+    CaseResult, Correction, Delivery, Phase, Provided, StepAction, StepStatus,
+};
 use tongban_store::{cases, catalog};
 
 use super::supervision::event_name;
 use super::{Chrome, form_field, form_values, render};
+use crate::api::case_files;
 use crate::api::cases::{ActInput, MaterialInput, TaskDto, may_see, perform, tasks_for};
 use crate::auth::Viewer;
 use crate::error::{ApiError, PageError};
+use crate::form_body::{self, FormBody};
 use crate::state::AppState;
 
 #[derive(Template)]
@@ -39,13 +43,27 @@ pub async fn inbox(State(state): State<AppState>, viewer: Viewer) -> Response {
     }
 }
 
-/// An open step as shown, with the acts the viewer may do there.
+/// An open step as shown, with the acts the viewer may do there (the domain still decides).
 pub struct StepRow {
     pub key: String,
     pub name: String,
     pub status: String,
     pub can_approve: bool,
     pub can_reject: bool,
+    /// the stage a return goes back to; empty: back to intake
+    pub can_return: Option<String>,
+    /// Some(false): a special procedure may start here; Some(true): the one here may end
+    pub special_procedure: Option<bool>,
+    pub can_extend: bool,
+    pub can_transfer: bool,
+    pub can_request_corrections: bool,
+}
+
+/// A material handed in, with a link when it is an uploaded file.
+pub struct MaterialRow {
+    pub name: String,
+    pub how: String,
+    pub link: Option<String>,
 }
 
 pub struct EventRow {
@@ -67,6 +85,9 @@ struct CasePage {
     events: Vec<EventRow>,
     /// the notices this case has (acceptance, refusal, corrections)
     notices: Vec<(&'static str, &'static str)>,
+    materials: Vec<MaterialRow>,
+    /// the other departments a misrouted case may go to: (id, name)
+    departments: Vec<(i64, String)>,
     can_intake: bool,
     /// deferrable materials not handed in: what 容缺受理 may leave for later
     deferrable: Vec<String>,
@@ -74,6 +95,8 @@ struct CasePage {
     can_request_corrections: bool,
     /// the materials the notice asked for, when the applicant may now bring them
     corrections: Vec<String>,
+    /// the applicant supplies (uploads files); staff tick what was brought in paper
+    supply_by_upload: bool,
     can_close: bool,
     approved: bool,
     can_deliver: bool,
@@ -109,13 +132,18 @@ async fn case_page(
         .unwrap_or_default();
     let staff_of =
         |department: i64| actor.has(Role::WindowClerk) || actor.department_id == Some(department);
-    let steps = case
+    let extension_used = case
+        .clock
+        .as_ref()
+        .is_some_and(|c| !c.extensions.is_empty());
+    let steps: Vec<StepRow> = case
         .open_steps
         .iter()
         .filter_map(|open| {
             let definition = case.process.step(case.process.position_of(&open.key)?)?;
             let mine = actor.has(definition.role) && staff_of(case.step_department(definition));
             let free = !matches!(open.status, StepStatus::ApprovedBy(_));
+            let allows = |action| mine && free && definition.actions.contains(&action);
             let status = match &open.status {
                 StepStatus::Waiting => lang.pick("待办", "waiting").to_owned(),
                 StepStatus::ClaimedBy(who) => {
@@ -125,13 +153,68 @@ async fn case_page(
                     format!("{} {who}", lang.pick("已通过", "approved by"))
                 }
             };
+            let special_here = case
+                .special_procedure
+                .as_ref()
+                .map(|(step, _)| step == &open.key);
             Some(StepRow {
                 key: open.key.clone(),
                 name: definition.name.clone(),
                 status,
-                can_approve: mine && free && definition.actions.contains(&StepAction::Approve),
-                can_reject: mine && free && definition.actions.contains(&StepAction::Reject),
+                can_approve: allows(StepAction::Approve),
+                can_reject: allows(StepAction::Reject),
+                can_return: allows(StepAction::Return).then(|| {
+                    case.stage
+                        .checked_sub(1)
+                        .map(|s| s.to_string())
+                        .unwrap_or_default()
+                }),
+                special_procedure: match special_here {
+                    _ if !allows(StepAction::SpecialProcedure) => None,
+                    None => Some(false),
+                    Some(here) => here.then_some(true),
+                },
+                // 延期 is the deciding department's head's to grant, once.
+                can_extend: definition.actions.contains(&StepAction::Extension)
+                    && actor.has(Role::DepartmentApprover)
+                    && actor.department_id == Some(case.department_id)
+                    && !extension_used,
+                can_transfer: allows(StepAction::Transfer),
+                can_request_corrections: allows(StepAction::RequestCorrections),
             })
+        })
+        .collect();
+    let departments = if steps.iter().any(|s| s.can_transfer) {
+        catalog::departments(&state.store)
+            .await
+            .map_err(|e| PageError::store(e, prefs))?
+            .into_iter()
+            .filter(|d| d.id != case.department_id)
+            .map(|d| (d.id, d.name))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let materials = case
+        .materials
+        .iter()
+        .map(|m| {
+            let (how, link) = match &m.provided {
+                Provided::File { sha256 } => (
+                    lang.pick("上传文件", "uploaded file").to_owned(),
+                    Some(format!("/api/v1/cases/{id}/files/{sha256}")),
+                ),
+                Provided::Sharing { provider } => (
+                    format!("{}（{provider}）", lang.texts().material_sharing),
+                    None,
+                ),
+                Provided::Paper => (lang.texts().material_paper.to_owned(), None),
+            };
+            MaterialRow {
+                name: m.name.clone(),
+                how,
+                link,
+            }
         })
         .collect();
     let intake_staff = actor.has(Role::WindowClerk)
@@ -175,6 +258,8 @@ async fn case_page(
             })
             .collect(),
         notices,
+        materials,
+        departments,
         can_intake: intake_staff && case.phase == Phase::Submitted,
         deferrable: case
             .deferrable
@@ -189,8 +274,15 @@ async fn case_page(
             (Some(pending), true) if case.phase == Phase::AwaitingCorrections => {
                 pending.items.iter().map(|c| c.material.clone()).collect()
             }
+            (Some(pending), false)
+                if case.phase == Phase::AwaitingCorrections
+                    && stored.applicant_user_id == Some(actor.user_id) =>
+            {
+                pending.items.iter().map(|c| c.material.clone()).collect()
+            }
             _ => Vec::new(),
         },
+        supply_by_upload: !intake_staff,
         can_close: intake_staff && matches!(case.phase, Phase::Decided { .. }),
         approved: matches!(case.phase, Phase::Decided { approved: true }),
         can_deliver: intake_staff
@@ -231,7 +323,12 @@ struct ActForm {
     kind: String,
     number: String,
     deadline: String,
+    to_stage: String,
+    excluded_by_law: bool,
+    department: String,
     materials: Vec<String>,
+    /// files the applicant uploaded with the form, already kept: (material, sha256)
+    uploaded: Vec<(String, String)>,
 }
 
 impl ActForm {
@@ -245,9 +342,41 @@ impl ActForm {
             kind: field("kind"),
             number: field("number"),
             deadline: field("deadline"),
+            to_stage: field("to_stage"),
+            excluded_by_law: !field("excluded_by_law").is_empty(),
+            department: field("department"),
             materials: form_values(pairs, "material"),
+            uploaded: Vec::new(),
         }
     }
+}
+
+/// Keeps the files a form carried (`upload.{i}`, for the material named `upload_name.{i}`)
+/// under the actor; answers (material, sha256) for each.
+async fn keep_uploads(
+    state: &AppState,
+    actor: &tongban_domain::access::Actor,
+    form: &FormBody,
+) -> Result<Vec<(String, String)>, ApiError> {
+    let mut kept = Vec::new();
+    for file in &form.files {
+        let Some(i) = file.field.strip_prefix("upload.") else {
+            continue;
+        };
+        let Some(material) = form.field(&format!("upload_name.{i}")) else {
+            continue;
+        };
+        let stored = case_files::keep(
+            state,
+            actor,
+            &format!("materials[{i}]"),
+            &file.file_name,
+            &file.content,
+        )
+        .await?;
+        kept.push((material.to_owned(), stored.sha256));
+    }
+    Ok(kept)
 }
 
 fn act_of(form: ActForm) -> Result<ActInput, ApiError> {
@@ -256,7 +385,8 @@ fn act_of(form: ActForm) -> Result<ActInput, ApiError> {
     };
     Ok(match form.act.as_str() {
         "request_corrections" => ActInput::RequestCorrections {
-            step: None,
+            // from a back-office step, or (no step) at intake
+            step: (!form.step.is_empty()).then_some(form.step),
             items: form
                 .text
                 .lines()
@@ -285,7 +415,55 @@ fn act_of(form: ActForm) -> Result<ActInput, ApiError> {
                     sha256: None,
                     paper: true,
                 })
+                .chain(
+                    form.uploaded
+                        .into_iter()
+                        .map(|(name, sha256)| MaterialInput {
+                            name,
+                            sha256: Some(sha256),
+                            paper: false,
+                        }),
+                )
                 .collect(),
+            version: None,
+        },
+        "return" => ActInput::Return {
+            step: form.step,
+            to_stage: match form.to_stage.as_str() {
+                "" => None,
+                stage => Some(stage.parse().map_err(|_| {
+                    missing(
+                        "to_stage",
+                        "退回环节无法识别",
+                        "the stage to return to is not understood",
+                    )
+                })?),
+            },
+            reason: form.text,
+            version: None,
+        },
+        "start_special_procedure" => ActInput::StartSpecialProcedure {
+            step: form.step,
+            name: form.text,
+            excluded_by_law: form.excluded_by_law,
+            version: None,
+        },
+        "end_special_procedure" => ActInput::EndSpecialProcedure {
+            step: form.step,
+            version: None,
+        },
+        "extend" => ActInput::Extend {
+            step: form.step,
+            reason: form.text,
+            version: None,
+        },
+        "transfer" => ActInput::Transfer {
+            step: form.step,
+            to_department_id: form
+                .department
+                .parse()
+                .map_err(|_| missing("to_department", "请选择转办部门", "choose the department"))?,
+            reason: form.text,
             version: None,
         },
         // 容缺: the deferred materials ticked, with the date they are promised by.
@@ -375,15 +553,28 @@ pub async fn act(
     State(state): State<AppState>,
     viewer: Viewer,
     Path(id): Path<i64>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    request: Request,
 ) -> Response {
-    let form = ActForm::read(&pairs);
     let Some(actor) = viewer.actor.as_ref() else {
         return PageError::forbidden(viewer.prefs).into_response();
     };
+    let (parts, body) = request.into_parts();
+    let Ok(bytes) = to_bytes(body, form_body::body_limit(&parts.headers)).await else {
+        return PageError::bad_request(viewer.prefs).into_response();
+    };
+    let Some(body) = form_body::parse(&parts.headers, bytes).await else {
+        return PageError::bad_request(viewer.prefs).into_response();
+    };
     let lang = viewer.prefs.lang;
-    let outcome = match act_of(form) {
-        Ok(act) => perform(&state, actor, id, act, None).await.map(|_| ()),
+    let mut form = ActForm::read(&body.fields);
+    let outcome = match keep_uploads(&state, actor, &body).await {
+        Ok(uploaded) => {
+            form.uploaded = uploaded;
+            match act_of(form) {
+                Ok(act) => perform(&state, actor, id, act, None).await.map(|_| ()),
+                Err(error) => Err(error),
+            }
+        }
         Err(error) => Err(error),
     };
     match outcome {

@@ -4,6 +4,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
+use tongban_domain::access::Role;
 use tongban_domain::catalog::{ImplementationStatus, diff_snapshots};
 use tongban_domain::codes::{ExerciseLevel, ItemCode, ItemType};
 use tongban_domain::guide::{CaseKind, Guide, MaterialForm, OnlineDepth};
@@ -414,6 +415,8 @@ pub fn guide_view(lang: Lang, guide: &Guide) -> GuideView {
 struct ItemPage {
     chrome: Chrome,
     can_edit: bool,
+    /// published with a guide, and the viewer applies online (or may sign in to)
+    can_apply: bool,
     item: ItemView,
     guide: Option<GuideView>,
 }
@@ -454,8 +457,15 @@ pub async fn item(
         .as_ref()
         .and_then(|a| a.department_staff())
         .is_some_and(|staff| staff.department_id == s.department_id);
+    let can_apply = s.status == ImplementationStatus::Published
+        && s.guide.is_some()
+        && viewer
+            .actor
+            .as_ref()
+            .is_none_or(|a| a.has(Role::Citizen) || a.has(Role::Enterprise));
     let page = ItemPage {
         can_edit,
+        can_apply,
         chrome: Chrome::new(
             &viewer,
             &s.name,

@@ -1,7 +1,8 @@
 //! Server-rendered pages. Each handler gathers what its page shows into a view struct of
 //! display strings in the reader's language; templates only lay them out.
 
-mod attachments;
+mod apply;
+pub(crate) mod attachments;
 mod calendar;
 mod cases;
 mod catalog;
@@ -65,6 +66,10 @@ pub fn router() -> Router<AppState> {
         .route("/progress", get(progress::show))
         .route("/inbox", get(cases::inbox))
         .route("/intake", get(intake::form).post(intake::submit))
+        .route(
+            "/catalog/items/{code}/apply",
+            get(apply::form).post(apply::submit),
+        )
         .route("/cases/{id}", get(cases::show))
         .route("/cases/{id}/acts", post(cases::act))
         .route("/calendar/import", post(calendar::import))

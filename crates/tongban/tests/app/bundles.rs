@@ -9,7 +9,7 @@ use tongban_domain::access::Role;
 use tongban_store::bundles;
 
 use crate::cases::{KEY, context};
-use crate::helpers::{TestApp, department_staff, raw_count};
+use crate::helpers::{TestApp, department_staff, raw_count, uploaded_scan};
 use crate::on_both;
 
 on_both!(
@@ -30,12 +30,13 @@ async fn application(app: &TestApp) -> (Value, Value) {
         .await;
     assert_eq!(bundle.status, StatusCode::OK, "{}", bundle.body);
     let bundle = bundle.json();
+    let scan = uploaded_scan(app, &app.token("citizen").await).await;
     let materials: Vec<Value> = bundle["materials"]
         .as_array()
         .unwrap()
         .iter()
         .filter(|m| m["required"] == true)
-        .map(|m| json!({"name": m["name"], "sha256": "ef".repeat(32)}))
+        .map(|m| json!({"name": m["name"], "sha256": scan}))
         .collect();
     let body = json!({
         "applicant": {"kind": "person", "name": "刘市民", "id_number": "11010519491231002X",

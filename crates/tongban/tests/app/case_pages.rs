@@ -290,3 +290,150 @@ async fn a_window_accepts_with_deficiencies_on_the_page(app: TestApp) {
         Some(tongban_domain::case::Acceptance::WithDeficiencies { .. })
     ));
 }
+
+on_both!(the_rarer_acts_run_from_the_case_page);
+
+/// Special procedure, extension, return and transfer, each from its form on the case page.
+async fn the_rarer_acts_run_from_the_case_page(app: TestApp) {
+    let code = market_item(&app).await;
+    let id = apply_online(&app, &code).await;
+    let page = format!("/cases/{id}");
+    let acts = format!("/cases/{id}/acts");
+    let clerk = app.sign_in("clerk").await;
+    let act = |browser: &crate::helpers::Browser, fields: &[(&str, &str)]| {
+        let mut all = vec![("csrf_token", browser.csrf.as_str())];
+        all.extend_from_slice(fields);
+        let all: Vec<(String, String)> = all
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect();
+        let app = &app;
+        let acts = acts.clone();
+        let browser = browser.clone();
+        async move {
+            let pairs: Vec<(&str, &str)> =
+                all.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            app.post_form(&browser, &acts, &pairs).await
+        }
+    };
+    let done = |reply: crate::helpers::Reply| {
+        assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    };
+    done(act(&clerk, &[("act", "accept")]).await);
+
+    let reviewer = app.sign_in("reviewer").await;
+    let shown = app.get_as(&reviewer, &page).await;
+    for form in [
+        "start-special-undertake",
+        "transfer-undertake",
+        "return-undertake",
+    ] {
+        assert!(
+            shown.body.contains(&format!("data-testid=\"{form}\"")),
+            "{form}"
+        );
+    }
+    assert!(
+        !shown.body.contains("data-testid=\"extend-"),
+        "extensions are the head's"
+    );
+    done(
+        act(
+            &reviewer,
+            &[
+                ("act", "start_special_procedure"),
+                ("step", "undertake"),
+                ("text", "现场核查"),
+                ("excluded_by_law", "1"),
+            ],
+        )
+        .await,
+    );
+    let shown = app.get_as(&reviewer, &page).await;
+    assert!(shown.body.contains("data-testid=\"end-special-undertake\""));
+    done(
+        act(
+            &reviewer,
+            &[("act", "end_special_procedure"), ("step", "undertake")],
+        )
+        .await,
+    );
+    done(act(&reviewer, &[("act", "approve"), ("step", "undertake")]).await);
+
+    // The head extends at the review step, once.
+    let approver = app.sign_in("approver").await;
+    let shown = app.get_as(&approver, &page).await;
+    assert!(
+        shown.body.contains("data-testid=\"extend-review\""),
+        "{}",
+        shown.body
+    );
+    let blank = act(
+        &approver,
+        &[("act", "extend"), ("step", "review"), ("text", "")],
+    )
+    .await;
+    assert_eq!(blank.status, StatusCode::BAD_REQUEST, "{}", blank.body);
+    done(
+        act(
+            &approver,
+            &[
+                ("act", "extend"),
+                ("step", "review"),
+                ("text", "需补充现场核查意见"),
+            ],
+        )
+        .await,
+    );
+    assert!(
+        !app.get_as(&approver, &page)
+            .await
+            .body
+            .contains("data-testid=\"extend-review\"")
+    );
+
+    // Review returns the case to the first stage; the undertaking step is open again.
+    done(
+        act(
+            &reviewer,
+            &[
+                ("act", "return"),
+                ("step", "review"),
+                ("to_stage", "0"),
+                ("text", "核查意见不完整"),
+            ],
+        )
+        .await,
+    );
+    let shown = app.get_as(&reviewer, &page).await;
+    assert!(shown.body.contains("data-testid=\"approve-undertake\""));
+
+    // Misrouted: transferred to the health commission, whose case it now is.
+    let departments = tongban_store::catalog::departments(&app.store)
+        .await
+        .unwrap();
+    let health = departments
+        .iter()
+        .find(|d| d.name == "云溪市卫生健康委员会")
+        .expect("the demo health commission");
+    done(
+        act(
+            &reviewer,
+            &[
+                ("act", "transfer"),
+                ("step", "undertake"),
+                ("department", &health.id.to_string()),
+                ("text", "属卫生健康部门职责"),
+            ],
+        )
+        .await,
+    );
+    assert_eq!(
+        app.get_as(&reviewer, &page).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let history = app.get_as(&clerk, &page).await.body;
+    for what in ["特别程序", "延期", "退回", "转办"] {
+        assert!(history.contains(what), "{what}: {history}");
+    }
+}

@@ -11,7 +11,9 @@ use tongban_store::cases::{self, ActError};
 use tongban_store::catalog;
 use tongban_store::sealed::DataKey;
 
-use crate::helpers::{TestApp, market_item, raw_count, raw_execute};
+use crate::helpers::{
+    TestApp, market_item, raw_count, raw_execute, upload_case_file, uploaded_scan,
+};
 use crate::on_both;
 
 on_both!(
@@ -367,11 +369,13 @@ async fn a_case_runs_through_the_api_from_application_to_delivery(app: TestApp) 
     let code = market_item(&app).await;
     let published = catalog::require_published(&app.store, &code).await.unwrap();
     let guide = published.snapshot().guide.clone().unwrap();
+    let enterprise = app.token("enterprise").await;
+    let scan = uploaded_scan(&app, &enterprise).await;
     let materials: Vec<serde_json::Value> = guide
         .materials
         .iter()
         .filter(|m| m.required && m.sharing_source.is_none())
-        .map(|m| serde_json::json!({"name": m.name, "sha256": "ab".repeat(32)}))
+        .map(|m| serde_json::json!({"name": m.name, "sha256": scan}))
         .collect();
     let application = |materials: &[serde_json::Value]| {
         serde_json::json!({
@@ -381,7 +385,6 @@ async fn a_case_runs_through_the_api_from_application_to_delivery(app: TestApp) 
             "materials": materials,
         })
     };
-    let enterprise = app.token("enterprise").await;
     let apply = |token: String, body: serde_json::Value, key: &'static str| {
         let app = &app;
         async move {
@@ -405,6 +408,21 @@ async fn a_case_runs_through_the_api_from_application_to_delivery(app: TestApp) 
     let citizen = app.token("citizen").await;
     let wrong_kind = apply(citizen.clone(), application(&materials), "k2").await;
     assert_eq!(wrong_kind.json()["error"]["field"], "applicant.kind");
+    // A hash cites only a file this account uploaded, never someone else's document.
+    let citizens = upload_case_file(
+        &app,
+        &app.token("citizen").await,
+        "身份证.pdf",
+        b"%PDF-1.7\n% someone else's document\n",
+    )
+    .await
+    .json()["sha256"]
+        .clone();
+    let mut foreign = materials.clone();
+    foreign[0]["sha256"] = citizens;
+    let foreign = apply(enterprise.clone(), application(&foreign), "k4").await;
+    assert_eq!(foreign.status, StatusCode::BAD_REQUEST, "{}", foreign.body);
+    assert_eq!(foreign.json()["error"]["field"], "materials[0].sha256");
     let mut unknown = application(&materials);
     unknown["implementation_code"] = "11511301008778220W4510100100199".into();
     assert_eq!(

@@ -519,6 +519,34 @@ pub fn pdf_text(bytes: &[u8]) -> String {
         .collect()
 }
 
+/// A small real PDF, standing for an applicant's scanned document.
+pub const SCAN: &[u8] = b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<<>>\n%%EOF\n";
+
+/// Uploads a document as the holder of `token` (POST /api/v1/case-files); answers the reply.
+pub async fn upload_case_file(
+    app: &TestApp,
+    token: &str,
+    file_name: &str,
+    content: &[u8],
+) -> Reply {
+    let query = serde_urlencoded::to_string([("file_name", file_name)]).unwrap();
+    app.send(
+        Request::post(format!("/api/v1/case-files?{query}"))
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .header(header::CONTENT_TYPE, "application/octet-stream")
+            .body(Body::from(content.to_vec()))
+            .unwrap(),
+    )
+    .await
+}
+
+/// Uploads `SCAN` as the holder of `token`; answers the hash a material cites.
+pub async fn uploaded_scan(app: &TestApp, token: &str) -> String {
+    let reply = upload_case_file(app, token, "扫描件.pdf", SCAN).await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
+    reply.json()["sha256"].as_str().unwrap().to_owned()
+}
+
 /// The enterprise applies online for a published item with every required material its
 /// guide does not obtain by sharing (as uploaded files); answers the case id.
 pub async fn apply_online(app: &TestApp, code: &str) -> i64 {
@@ -529,13 +557,14 @@ pub async fn apply_online(app: &TestApp, code: &str) -> i64 {
         .guide
         .clone()
         .expect("the item has a guide");
+    let enterprise = app.token("enterprise").await;
+    let scan = uploaded_scan(app, &enterprise).await;
     let materials: Vec<serde_json::Value> = guide
         .materials
         .iter()
         .filter(|m| m.required && m.sharing_source.is_none())
-        .map(|m| serde_json::json!({"name": m.name, "sha256": "ab".repeat(32)}))
+        .map(|m| serde_json::json!({"name": m.name, "sha256": scan}))
         .collect();
-    let enterprise = app.token("enterprise").await;
     let created = app
         .api(
             "POST",

@@ -5,6 +5,7 @@ mod attachments;
 mod audit;
 mod bundles;
 mod calendar;
+mod case_files;
 mod case_pages;
 mod cases;
 mod changes;

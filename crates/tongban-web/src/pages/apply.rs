@@ -1,0 +1,261 @@
+//! Applying online (网上申请): a citizen or company fills in who applies and uploads each
+//! material the guide asks for; what data sharing provides is shown and never asked. The
+//! files are kept privately under the account (`api::case_files`), the application goes
+//! through the API's own code, and the applicant lands on the case's page.
+
+use askama::Template;
+use axum::body::to_bytes;
+use axum::extract::{Path, Request, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use tongban_domain::access::Role;
+use tongban_domain::guide::Guide;
+use tongban_store::catalog;
+
+use super::{Chrome, render};
+use crate::api::case_files;
+use crate::api::cases::{ApplicantInput, ApplicationInput, MaterialInput, submit_application};
+use crate::auth::{Viewer, urlencode};
+use crate::error::{ApiError, PageError};
+use crate::form_body::{self, FormBody};
+use crate::i18n::Lang;
+use crate::state::AppState;
+
+/// One material of the guide as the form asks for it.
+struct MaterialRow {
+    name: String,
+    required: bool,
+    /// provided by this shared-data source instead (共享获取): never asked for
+    sharing: Option<String>,
+    /// already uploaded in an earlier try of this form: (sha256, file name)
+    kept: Option<(String, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "apply.html")]
+struct ApplyPage {
+    chrome: Chrome,
+    code_path: String,
+    item: String,
+    department: String,
+    /// person | organisation: the kind of account applying
+    kind: &'static str,
+    materials: Vec<MaterialRow>,
+    /// what was typed, shown again after a refusal
+    form: Vec<(String, String)>,
+    error: Option<String>,
+}
+
+impl ApplyPage {
+    fn value(&self, name: &str) -> &str {
+        self.form
+            .iter()
+            .find(|(k, _)| k == name)
+            .map_or("", |(_, v)| v.as_str())
+    }
+}
+
+/// An online account applies as what it is: a company account for its organisation,
+/// otherwise for the person.
+fn kind_of(viewer: &Viewer) -> &'static str {
+    match &viewer.actor {
+        Some(actor) if actor.has(Role::Enterprise) && !actor.has(Role::Citizen) => "organisation",
+        _ => "person",
+    }
+}
+
+async fn published_guide(
+    state: &AppState,
+    viewer: &Viewer,
+    code: &str,
+) -> Result<(String, String, Guide), PageError> {
+    let prefs = viewer.prefs;
+    let published = catalog::require_published(&state.store, code)
+        .await
+        .map_err(|e| PageError::store(e, prefs))?;
+    let snapshot = published.snapshot();
+    let guide = snapshot
+        .guide
+        .clone()
+        .ok_or_else(|| PageError::not_found(prefs))?;
+    let department = catalog::department(&state.store, snapshot.department_id)
+        .await
+        .map_err(|e| PageError::store(e, prefs))?
+        .map(|d| d.name)
+        .unwrap_or_default();
+    Ok((snapshot.name.clone(), department, guide))
+}
+
+fn page(
+    viewer: &Viewer,
+    code: &str,
+    (item, department, guide): (String, String, Guide),
+    form: Vec<(String, String)>,
+    error: Option<String>,
+) -> ApplyPage {
+    let kept = |i: usize| {
+        let sha = super::form_field(&form, &format!("kept.{i}"));
+        let name = super::form_field(&form, &format!("kept_name.{i}"));
+        (!sha.is_empty()).then_some((sha, name))
+    };
+    let materials = guide
+        .materials
+        .iter()
+        .enumerate()
+        .map(|(i, m)| MaterialRow {
+            name: m.name.clone(),
+            required: m.required,
+            sharing: m.sharing_source.clone(),
+            kept: kept(i),
+        })
+        .collect();
+    ApplyPage {
+        chrome: Chrome::new(
+            viewer,
+            viewer.prefs.lang.texts().apply_title,
+            &format!("/catalog/items/{}/apply", urlencode(code)),
+        ),
+        code_path: urlencode(code),
+        item,
+        department,
+        kind: kind_of(viewer),
+        materials,
+        form,
+        error,
+    }
+}
+
+pub async fn form(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(code): Path<String>,
+) -> Response {
+    match published_guide(&state, &viewer, &code).await {
+        Ok(found) => render(&page(&viewer, &code, found, Vec::new(), None)),
+        Err(error) => error.into_response(),
+    }
+}
+
+/// Keeps the form's files and turns each material into its citation. A file refused (wrong
+/// type, too large) is an error naming the material; the other files are kept all the same,
+/// and the page shows them as uploaded so that nothing is chosen twice.
+async fn materials_of(
+    state: &AppState,
+    viewer: &Viewer,
+    guide: &Guide,
+    form: &mut FormBody,
+) -> Result<Vec<MaterialInput>, ApiError> {
+    let actor = viewer.actor.as_ref().ok_or_else(ApiError::forbidden)?;
+    let mut refused = None;
+    for file in std::mem::take(&mut form.files) {
+        let Some(i) = file
+            .field
+            .strip_prefix("file.")
+            .and_then(|i| i.parse::<usize>().ok())
+            .filter(|i| *i < guide.materials.len())
+        else {
+            continue;
+        };
+        let kept = case_files::keep(
+            state,
+            actor,
+            &format!("materials[{i}]"),
+            &file.file_name,
+            &file.content,
+        )
+        .await;
+        form.fields
+            .retain(|(k, _)| k != &format!("kept.{i}") && k != &format!("kept_name.{i}"));
+        match kept {
+            Ok(kept) => {
+                form.fields.push((format!("kept.{i}"), kept.sha256));
+                form.fields.push((format!("kept_name.{i}"), kept.file_name));
+            }
+            Err(error) if error.status() == StatusCode::BAD_REQUEST => {
+                let name = &guide.materials[i].name;
+                refused.get_or_insert(ApiError::from(tongban_domain::FieldError::new(
+                    format!("materials[{i}]"),
+                    format!("“{name}”：{}", error.message(Lang::Zh)),
+                    format!("“{name}”: {}", error.message(Lang::En)),
+                )));
+            }
+            Err(error) => return Err(error),
+        }
+    }
+    if let Some(refused) = refused {
+        return Err(refused);
+    }
+    Ok(guide
+        .materials
+        .iter()
+        .enumerate()
+        .filter_map(|(i, m)| {
+            let sha256 = form.field(&format!("kept.{i}"))?.trim().to_owned();
+            (!sha256.is_empty()).then(|| MaterialInput {
+                name: m.name.clone(),
+                sha256: Some(sha256),
+                paper: false,
+            })
+        })
+        .collect())
+}
+
+pub async fn submit(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(code): Path<String>,
+    request: Request,
+) -> Response {
+    let prefs = viewer.prefs;
+    let Some(actor) = viewer.actor.as_ref() else {
+        return PageError::forbidden(prefs).into_response();
+    };
+    let found = match published_guide(&state, &viewer, &code).await {
+        Ok(found) => found,
+        Err(error) => return error.into_response(),
+    };
+    let (parts, body) = request.into_parts();
+    let Ok(bytes) = to_bytes(body, form_body::MAX_UPLOAD_BYTES).await else {
+        return PageError::bad_request(prefs).into_response();
+    };
+    let Some(mut form) = form_body::parse(&parts.headers, bytes).await else {
+        return PageError::bad_request(prefs).into_response();
+    };
+    let outcome = match materials_of(&state, &viewer, &found.2, &mut form).await {
+        Ok(materials) => {
+            let field = |name: &str| form.field(name).unwrap_or_default().trim().to_owned();
+            let input = ApplicationInput {
+                implementation_code: code.clone(),
+                applicant: ApplicantInput {
+                    kind: kind_of(&viewer).to_owned(),
+                    name: field("name"),
+                    id_number: field("id_number"),
+                    phone: field("phone"),
+                },
+                materials,
+            };
+            submit_application(&state, actor, input, None).await
+        }
+        Err(error) => Err(error),
+    };
+    match outcome {
+        Ok((id, _)) => Redirect::to(&format!("/cases/{id}?done=1")).into_response(),
+        Err(error) => {
+            let status = match error.status() {
+                status if status.is_success() => StatusCode::BAD_REQUEST,
+                status => status,
+            };
+            let message = error.message(prefs.lang).to_owned();
+            let shown = form
+                .fields
+                .into_iter()
+                .filter(|(k, _)| k != "csrf_token")
+                .collect();
+            (
+                status,
+                render(&page(&viewer, &code, found, shown, Some(message))),
+            )
+                .into_response()
+        }
+    }
+}
