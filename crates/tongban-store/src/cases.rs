@@ -238,6 +238,7 @@ pub(crate) async fn insert_case(
         implementation_code,
         department_id,
         channel,
+        received_at,
         ..
     } = &event.change
     else {
@@ -245,8 +246,9 @@ pub(crate) async fn insert_case(
     };
     let id: Option<i64> = sqlx::query::<Any>(
         "INSERT INTO cases (implementation_code, department_id, applicant_user_id, applicant_sealed, \
-         applicant_name_masked, channel, phase, version, submitted_at, updated_at, bundle_application_id) \
-         VALUES ($1, $2, $3, $4, $5, $6, 'submitted', 1, $7, $7, $8) \
+         applicant_name_masked, channel, phase, version, submitted_at, updated_at, bundle_application_id, \
+         received_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, 'submitted', 1, $7, $7, $8, $9) \
          ON CONFLICT (bundle_application_id, implementation_code) DO NOTHING RETURNING id",
     )
     .bind(implementation_code)
@@ -257,6 +259,7 @@ pub(crate) async fn insert_case(
     .bind(channel.as_str())
     .bind(event.at_millis)
     .bind(bundle_application_id)
+    .bind(*received_at)
     .fetch_optional(&mut **tx)
     .await?
     .map(|row| row.try_get(0))
@@ -442,14 +445,21 @@ pub async fn inbox(
     .collect()
 }
 
-/// Applications waiting for an intake decision (any general window may take them).
-pub async fn awaiting_intake(store: &Store, limit: i64) -> Result<Vec<Task>, StoreError> {
+/// Applications waiting for an intake decision: at a hall's windows, those that hall took
+/// in; at the centre's (a window without a hall), every one, online applications included.
+pub async fn awaiting_intake(
+    store: &Store,
+    hall: Option<i64>,
+    limit: i64,
+) -> Result<Vec<Task>, StoreError> {
     sqlx::query::<Any>(
         "SELECT id, case_number, implementation_code, '', CAST(NULL AS TEXT), applicant_name_masked, \
          CAST(NULL AS TEXT), CAST(NULL AS TEXT), CAST(NULL AS TEXT), CAST(NULL AS TEXT) \
-         FROM cases WHERE phase = 'submitted' ORDER BY submitted_at, id LIMIT $1",
+         FROM cases WHERE phase = 'submitted' AND ($2 IS NULL OR received_at = $2) \
+         ORDER BY submitted_at, id LIMIT $1",
     )
     .bind(limit)
+    .bind(hall)
     .fetch_all(store.pool())
     .await?
     .iter()

@@ -60,6 +60,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "case_files",
         sql: include_str!("../migrations/0009_case_files.sql"),
     },
+    Migration {
+        version: 10,
+        name: "received_at",
+        sql: include_str!("../migrations/0010_received_at.sql"),
+    },
 ];
 
 /// An arbitrary constant: the PostgreSQL advisory lock that keeps several starting app

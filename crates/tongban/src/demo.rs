@@ -19,10 +19,11 @@ use tongban_store::{Store, bundles};
 
 const CITY: &str = include_str!("../demo/city.json");
 pub const DEMO_PASSWORD: &str = "demo12345";
-pub const DEMO_USERNAMES: [&str; 8] = [
+pub const DEMO_USERNAMES: [&str; 9] = [
     "admin",
     "reform",
     "clerk",
+    "songxi",
     "reviewer",
     "approver",
     "supervisor",
@@ -31,6 +32,8 @@ pub const DEMO_USERNAMES: [&str; 8] = [
 ];
 /// The department whose staff are the demo reviewer and approver.
 const DEMO_DEPARTMENT_KEY: &str = "yx-market";
+/// The township hall whose window the demo's `songxi` clerk works at.
+const DEMO_HALL_KEY: &str = "sx-songxi";
 
 #[derive(Debug, Deserialize)]
 pub struct City {
@@ -185,7 +188,12 @@ pub async fn load_if_empty(store: &Store, clock: &dyn Clock) -> anyhow::Result<b
     let (market_id, _) = department_ids
         .get(DEMO_DEPARTMENT_KEY)
         .ok_or_else(|| anyhow::anyhow!("the demo city needs department {DEMO_DEPARTMENT_KEY}"))?;
-    let accounts: [(&str, &str, AccountKind, Option<i64>, Role); 8] = [
+    // A township hall's window (便民服务中心): it takes in for the city's departments too
+    // (跨区通办), and hands their results over here.
+    let (hall_id, _) = department_ids
+        .get(DEMO_HALL_KEY)
+        .ok_or_else(|| anyhow::anyhow!("the demo city needs department {DEMO_HALL_KEY}"))?;
+    let accounts: [(&str, &str, AccountKind, Option<i64>, Role); 9] = [
         ("admin", "系统管理员", AccountKind::Staff, None, Role::Admin),
         (
             "reform",
@@ -199,6 +207,13 @@ pub async fn load_if_empty(store: &Store, clock: &dyn Clock) -> anyhow::Result<b
             "综合窗口 李受理",
             AccountKind::Staff,
             None,
+            Role::WindowClerk,
+        ),
+        (
+            "songxi",
+            "松溪镇便民服务中心 周窗口",
+            AccountKind::Staff,
+            Some(*hall_id),
             Role::WindowClerk,
         ),
         (

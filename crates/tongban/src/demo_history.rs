@@ -40,6 +40,8 @@ const BUNDLE_APPLICATIONS: usize = 4;
 
 struct Staff {
     clerk: Actor,
+    /// a township hall's window, receiving for the city's departments (跨区通办)
+    hall_clerk: Actor,
     reviewer: Actor,
     approver: Actor,
     citizen: Actor,
@@ -50,6 +52,7 @@ async fn staff(store: &Store) -> anyhow::Result<Staff> {
     let get = |name: &'static str| crate::demo::demo_account(store, name);
     Ok(Staff {
         clerk: get("clerk").await?,
+        hall_clerk: get("songxi").await?,
         reviewer: get("reviewer").await?,
         approver: get("approver").await?,
         citizen: get("citizen").await?,
@@ -187,6 +190,8 @@ pub async fn load_if_empty(
         .unwrap_or(today);
         let online = i % 2 == 0;
         let (by, channel) = match (online, applicant.kind) {
+            // One walk-in in six comes in at the township hall.
+            (false, _) if i % 6 == 3 => (&staff.hall_clerk, Channel::Window),
             (false, _) => (&staff.clerk, Channel::Window),
             (true, ApplicantKind::Person) => (&staff.citizen, Channel::Online),
             (true, ApplicantKind::Organisation) => (&staff.enterprise, Channel::Online),

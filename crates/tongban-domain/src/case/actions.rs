@@ -160,6 +160,10 @@ impl Case {
                 .map(|m| m.name.clone())
                 .collect(),
             process,
+            received_at: match submission.channel {
+                Channel::Window => acting.actor.department_id,
+                Channel::Online | Channel::Kiosk => None,
+            },
         }))
     }
 
@@ -785,6 +789,19 @@ impl Case {
         match &delivery {
             Delivery::Window { signed_by } => {
                 required_text("signed_by", signed_by, "请填写签收人", "who signed for it")?;
+                // Received at one hall, handed over there: another hall's window has not
+                // got the result (a window without a hall is the centre's, which has all).
+                if let (Some(hall), Some(here)) = (self.received_at, acting.actor.department_id)
+                    && acting.role == Role::WindowClerk
+                    && hall != here
+                {
+                    return Err(FieldError::new(
+                        "delivery",
+                        "本件在其他大厅收件，结果在收件窗口领取或邮寄送达",
+                        "this case was received at another hall: the result is handed over there or mailed",
+                    )
+                    .into());
+                }
             }
             Delivery::Mail { tracking_number } => {
                 required_text(

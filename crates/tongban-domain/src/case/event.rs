@@ -210,6 +210,11 @@ pub enum Change {
         /// materials the guide lets be deferred (容缺)
         deferrable: Vec<String>,
         process: Process,
+        /// the hall (its department) whose window took it in; None online. When that hall is
+        /// in another region than the deciding department, this is 跨区通办: received here,
+        /// decided there, the result handed over here or mailed.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        received_at: Option<i64>,
     },
     /// 受理: starts the clock and issues the case number
     Accepted {

@@ -152,6 +152,8 @@ pub struct Case {
     pub pledge_allowed: bool,
     pub deferrable: Vec<String>,
     pub process: Process,
+    /// the hall whose window took it in (None online): see `Change::Submitted`
+    pub received_at: Option<i64>,
     pub submitted_on: Date,
     pub phase: Phase,
     pub case_number: Option<String>,
@@ -199,6 +201,7 @@ impl Case {
             pledge_allowed,
             deferrable,
             process,
+            received_at,
         } = &event.change
         else {
             return None;
@@ -215,6 +218,7 @@ impl Case {
             pledge_allowed: *pledge_allowed,
             deferrable: deferrable.clone(),
             process: process.clone(),
+            received_at: *received_at,
             submitted_on: event.on,
             phase: Phase::Submitted,
             case_number: None,

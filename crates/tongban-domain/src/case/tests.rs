@@ -1069,3 +1069,66 @@ fn a_file_is_traced_to_whoever_handed_it_in() {
     assert_eq!(by, "clerk");
     assert!(file_handed_in_by(&story.events, &"ef".repeat(32)).is_none());
 }
+
+#[test]
+fn a_case_received_at_another_regions_hall_is_decided_there_and_handed_over_here() {
+    // 跨区通办: the township hall (department 41) takes in for the market department (7) of
+    // another region; the market department decides; the result comes back to the hall.
+    const HALL: i64 = 41;
+    let p = people();
+    let hall_clerk = actor("hall", Role::WindowClerk, Some(HALL));
+    let other_hall = actor("other-hall", Role::WindowClerk, Some(HALL + 1));
+    let centre = actor("centre", Role::WindowClerk, None);
+    let mut story = Story::submit(
+        &licence(Process::standard(5)),
+        submission(Channel::Window, complete_materials()),
+        &hall_clerk,
+        on(3, 2),
+    );
+    assert_eq!(story.case.received_at, Some(HALL));
+    assert_eq!(
+        story.case.department_id, MARKET,
+        "decided by the item's department"
+    );
+    story.ok(|c| c.accept(&acting(&hall_clerk, on(3, 2)), "N1", Acceptance::Normal));
+    story.ok(|c| c.approve(&acting(&p.reviewer, on(3, 3)), "undertake", ""));
+    story.ok(|c| c.approve(&acting(&p.reviewer, on(3, 3)), "review", ""));
+    story.ok(|c| c.approve(&acting(&p.approver, on(3, 4)), "approve", ""));
+    story.ok(|c| {
+        c.close(
+            &acting(&p.approver, on(3, 4)),
+            CaseResult::Licence {
+                number: "JY1".into(),
+            },
+        )
+    });
+    let at_window = |by: &Actor| {
+        story.case.deliver(
+            &acting(by, on(3, 5)),
+            Delivery::Window {
+                signed_by: "张三".into(),
+            },
+        )
+    };
+    assert!(matches!(at_window(&other_hall), Err(CaseError::Invalid(e)) if e.field == "delivery"));
+    assert!(
+        at_window(&centre).is_ok(),
+        "the centre's window has every result"
+    );
+    assert!(at_window(&hall_clerk).is_ok());
+    let mailed = story.case.deliver(
+        &acting(&other_hall, on(3, 5)),
+        Delivery::Mail {
+            tracking_number: "EMS1".into(),
+        },
+    );
+    assert!(mailed.is_ok(), "mailing is from anywhere");
+    // Online applications have no hall.
+    let online = Story::submit(
+        &licence(Process::standard(5)),
+        submission(Channel::Online, complete_materials()),
+        &p.citizen,
+        on(3, 2),
+    );
+    assert_eq!(online.case.received_at, None);
+}

@@ -222,6 +222,9 @@ pub struct CaseDto {
     /// the number of events: send it back as `version` to act on what you saw
     pub version: u64,
     pub department_id: i64,
+    /// the hall (department id) whose window took it in, None online; a hall in another
+    /// region than `department_id` makes it 跨区通办 (received here, decided there)
+    pub received_at: Option<i64>,
     /// masked
     pub applicant: String,
     pub clock: Option<ClockDto>,
@@ -314,6 +317,7 @@ fn case_dto(
         phase_name_en: case.phase.name_en().to_owned(),
         version: case.version,
         department_id: case.department_id,
+        received_at: case.received_at,
         applicant: stored.applicant_name_masked.clone(),
         clock: case
             .clock
@@ -870,7 +874,7 @@ pub(crate) async fn tasks_for(
 ) -> Result<Vec<TaskDto>, ApiError> {
     let mut tasks = Vec::new();
     if actor.has(Role::WindowClerk) {
-        tasks.extend(cases::awaiting_intake(&state.store, limit).await?);
+        tasks.extend(cases::awaiting_intake(&state.store, actor.department_id, limit).await?);
     }
     if let Some(department) = actor.department_id {
         for role in actor.roles.iter().filter(|r| r.is_department_staff()) {

@@ -81,6 +81,10 @@ struct CasePage {
     item: String,
     applicant: String,
     phase: String,
+    /// the deciding department
+    decided_by: String,
+    /// the hall that took it in, and whether that is in another region (跨区通办)
+    received: Option<(String, bool)>,
     steps: Vec<StepRow>,
     events: Vec<EventRow>,
     /// the notices this case has (acceptance, refusal, corrections)
@@ -130,6 +134,21 @@ async fn case_page(
         .map_err(|e| PageError::store(e, prefs))?
         .map(|v| v.snapshot.name)
         .unwrap_or_default();
+    let department = |id: i64| async move {
+        catalog::department(&state.store, id)
+            .await
+            .map_err(|e| PageError::store(e, prefs))
+    };
+    let decider = department(case.department_id).await?;
+    let received = match case.received_at {
+        Some(hall) => department(hall).await?.map(|hall| {
+            let elsewhere = decider
+                .as_ref()
+                .is_some_and(|d| d.region_code != hall.region_code);
+            (hall.name, elsewhere)
+        }),
+        None => None,
+    };
     let staff_of =
         |department: i64| actor.has(Role::WindowClerk) || actor.department_id == Some(department);
     let extension_used = case
@@ -244,6 +263,8 @@ async fn case_page(
         number: case.case_number.clone().unwrap_or_else(|| format!("#{id}")),
         item,
         applicant: stored.applicant_name_masked.clone(),
+        decided_by: decider.map(|d| d.name).unwrap_or_default(),
+        received,
         phase: lang
             .pick(case.phase.name_zh(), case.phase.name_en())
             .to_owned(),

@@ -4,7 +4,7 @@
 
 use axum::http::StatusCode;
 
-use crate::helpers::{TestApp, apply_online, item_of, market_item};
+use crate::helpers::{TestApp, apply_online, department_staff, item_of, market_item};
 use crate::on_both;
 
 on_both!(a_case_runs_from_the_inbox_to_delivery_on_the_pages);
@@ -436,4 +436,125 @@ async fn the_rarer_acts_run_from_the_case_page(app: TestApp) {
     for what in ["特别程序", "延期", "退回", "转办"] {
         assert!(history.contains(what), "{what}: {history}");
     }
+}
+
+on_both!(a_township_hall_receives_for_a_city_department_and_hands_the_result_over);
+
+/// 跨区通办: the 松溪镇 hall takes in for the city's market department; the department
+/// decides; another hall cannot hand the result over, the receiving hall does.
+async fn a_township_hall_receives_for_a_city_department_and_hands_the_result_over(app: TestApp) {
+    use tongban_domain::access::Role;
+    let code = market_item(&app).await;
+    let guide = tongban_store::catalog::require_published(&app.store, &code)
+        .await
+        .unwrap()
+        .snapshot()
+        .guide
+        .clone()
+        .unwrap();
+    let brought: Vec<serde_json::Value> = guide
+        .materials
+        .iter()
+        .filter(|m| m.required && m.sharing_source.is_none())
+        .map(|m| serde_json::json!({"name": m.name, "paper": true}))
+        .collect();
+    let hall = app.token("songxi").await;
+    let other_hall = department_staff(
+        &app,
+        "binjiang",
+        "临江区滨江街道便民服务中心",
+        Role::WindowClerk,
+    )
+    .await;
+    let created = app
+        .api(
+            "POST",
+            "/api/v1/cases",
+            Some(&hall),
+            Some(serde_json::json!({
+                "implementation_code": code,
+                "applicant": {"kind": "organisation", "name": "松溪县松风茶业有限公司",
+                              "id_number": "91110000600037341L", "phone": "13800138000"},
+                "materials": brought,
+            })),
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    let case = created.json();
+    let id = case["id"].as_i64().unwrap();
+    let departments = tongban_store::catalog::departments(&app.store)
+        .await
+        .unwrap();
+    let id_of = |name: &str| departments.iter().find(|d| d.name == name).unwrap().id;
+    assert_eq!(case["received_at"], id_of("松溪县松溪镇便民服务中心"));
+    assert_eq!(case["department_id"], id_of("云溪市市场监督管理局"));
+
+    // Each hall's windows see the intakes they received; the centre's see all.
+    let inbox = |token: String| {
+        let app = &app;
+        async move {
+            app.api("GET", "/api/v1/inbox", Some(&token), None)
+                .await
+                .json()
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|t| t["case_id"] == id)
+        }
+    };
+    assert!(inbox(hall.clone()).await);
+    assert!(!inbox(other_hall.clone()).await);
+    assert!(inbox(app.token("clerk").await).await);
+
+    let act = |token: String, body: serde_json::Value| {
+        let app = &app;
+        async move {
+            let reply = app
+                .api(
+                    "POST",
+                    &format!("/api/v1/cases/{id}/acts"),
+                    Some(&token),
+                    Some(body),
+                )
+                .await;
+            (reply.status, reply.body)
+        }
+    };
+    let ok = |(status, body): (StatusCode, String)| assert_eq!(status, StatusCode::OK, "{body}");
+    ok(act(hall.clone(), serde_json::json!({"act": "accept"})).await);
+    // Routed to the deciding department: its inbox has the step.
+    assert!(inbox(app.token("reviewer").await).await);
+    let reviewer = app.token("reviewer").await;
+    for step in ["undertake", "review"] {
+        ok(act(
+            reviewer.clone(),
+            serde_json::json!({"act": "approve", "step": step}),
+        )
+        .await);
+    }
+    let approver = app.token("approver").await;
+    ok(act(
+        approver.clone(),
+        serde_json::json!({"act": "approve", "step": "approve"}),
+    )
+    .await);
+    ok(act(
+        approver,
+        serde_json::json!({"act": "close", "result": {"kind": "licence", "number": "JY1"}}),
+    )
+    .await);
+
+    let clerk = app.sign_in("songxi").await;
+    let page = app.get_as(&clerk, &format!("/cases/{id}")).await;
+    assert!(
+        page.body.contains("data-testid=\"cross-region\""),
+        "{}",
+        page.body
+    );
+    let at_window = serde_json::json!({"act": "deliver",
+        "delivery": {"kind": "window", "signed_by": "王松风"}});
+    let (status, body) = act(other_hall, at_window.clone()).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert!(body.contains("\"field\":\"delivery\""), "{body}");
+    ok(act(hall, at_window).await);
 }

@@ -151,7 +151,7 @@ async fn a_case_is_its_history(app: TestApp) {
     let key = DataKey::from_hex(KEY).unwrap();
     let (id, _) = submitted(&app, &key, None).await;
     assert_eq!(
-        cases::awaiting_intake(&app.store, 50).await.unwrap()[0].case_id,
+        cases::awaiting_intake(&app.store, None, 50).await.unwrap()[0].case_id,
         id
     );
     let clerk = actor(&app, "clerk").await;
@@ -185,7 +185,7 @@ async fn a_case_is_its_history(app: TestApp) {
     assert_eq!(inbox[0].step, "undertake");
     assert_eq!(inbox[0].case_number.as_deref(), Some(number.as_str()));
     assert!(
-        cases::awaiting_intake(&app.store, 50)
+        cases::awaiting_intake(&app.store, None, 50)
             .await
             .unwrap()
             .is_empty()
