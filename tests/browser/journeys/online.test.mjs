@@ -1,0 +1,132 @@
+// Whole journeys across the portal and the clerks' pages, in the demo city: a company
+// applies online with its files and the case runs to delivery by mail; a clerk refuses an
+// application with its reason and legal basis; a township hall receives for a city
+// department (跨区通办) and hands the result over at its window.
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import { shot, signIn, start } from "../harness.mjs";
+
+let app;
+before(async () => (app = await start()));
+after(async () => app && (await app.stop()));
+
+const SCAN = Buffer.from("%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<<>>\n%%EOF\n");
+
+async function itemCode(name) {
+  const response = await fetch(`${app.url}/api/v1/implementations?status=published&q=${encodeURIComponent(name)}`);
+  const { items } = await response.json();
+  const item = items.find((i) => i.name === name && i.department === "云溪市市场监督管理局");
+  assert.ok(item, `the demo item ${name}`);
+  return item.implementation_code;
+}
+
+async function act(page, testid) {
+  await Promise.all([page.waitForNavigation(), page.click(`[data-testid=${testid}]`)]);
+  const error = page.locator("[data-testid=act-error]");
+  assert.equal(await error.count(), 0, (await error.count()) ? await error.textContent() : "");
+}
+
+/** The department passes the three steps of the standard process on the case page. */
+async function decide(page, path) {
+  await signIn(page, app.url, "reviewer");
+  await page.goto(`${app.url}${path}`);
+  await act(page, "approve-undertake");
+  await act(page, "approve-review");
+  await signIn(page, app.url, "approver");
+  await page.goto(`${app.url}${path}`);
+  await act(page, "approve-approve");
+}
+
+test("a company applies online with its files and the result is mailed", async () => {
+  const code = await itemCode("食品经营许可");
+  const page = await app.context.newPage();
+  await signIn(page, app.url, "enterprise");
+  await page.goto(`${app.url}/catalog/items/${code}`);
+  await Promise.all([page.waitForNavigation(), page.click("[data-testid=apply-online]")]);
+  assert.match(await page.textContent("h1"), /网上申请/);
+  assert.match(await page.textContent("form[enctype=\"multipart/form-data\"]"), /营业执照：由数据共享获取/);
+  await page.fill("#name", "云溪市青禾餐饮有限公司");
+  await page.fill("#id_number", "91110000600037341L");
+  await page.fill("#phone", "13800138000");
+  const required = page.locator("input[type=file][required]");
+  assert.equal(await required.count(), 3, "three files to upload; shared ones are not asked");
+  for (let i = 0; i < 3; i++) {
+    await required.nth(0).setInputFiles({ name: `材料${i}.pdf`, mimeType: "application/pdf", buffer: SCAN });
+    // once chosen the input stays required: take the next one by position
+    await required.nth(0).evaluate((input) => input.removeAttribute("required"));
+  }
+  await shot(page, "online-01-apply");
+  await Promise.all([page.waitForNavigation(), page.click("[data-testid=submit-application]")]);
+  assert.match(await page.textContent("[data-testid=case-phase]"), /待受理/);
+  const path = new URL(page.url()).pathname;
+  const file = page.locator("[data-testid=case-materials] a").first();
+  const served = await page.request.get(`${app.url}${await file.getAttribute("href")}`);
+  assert.equal(served.status(), 200);
+  assert.equal(served.headers()["content-type"], "application/pdf");
+  assert.deepEqual(Buffer.from(await served.body()), SCAN);
+  await shot(page, "online-02-submitted");
+
+  await signIn(page, app.url, "clerk");
+  await page.goto(`${app.url}${path}`);
+  await act(page, "accept");
+  await decide(page, path);
+  await signIn(page, app.url, "clerk");
+  await page.goto(`${app.url}${path}`);
+  await page.selectOption("#close-kind", "licence");
+  await page.fill("#close-number", "JY15199000000123");
+  await act(page, "close");
+  await page.selectOption("#deliver-kind", "mail");
+  await page.fill("#deliver-tracking", "EMS1234567890");
+  await act(page, "deliver");
+  assert.match(await page.textContent("[data-testid=case-phase]"), /已送达/);
+
+  await signIn(page, app.url, "enterprise");
+  await page.goto(`${app.url}${path}`);
+  assert.match(await page.textContent("[data-testid=case-phase]"), /已送达/);
+  assert.match(await page.textContent("[data-testid=case-history]"), /受理[\s\S]*办结[\s\S]*送达/);
+  await shot(page, "online-03-delivered");
+  assert.deepEqual(app.external, [], "no request left the server");
+});
+
+test("a clerk refuses an application with its reason and legal basis", async () => {
+  const page = await app.context.newPage();
+  await signIn(page, app.url, "clerk");
+  await page.goto(`${app.url}/inbox`);
+  const intake = page.locator("[data-testid=inbox] tbody tr", { hasText: "受理决定" }).first();
+  await Promise.all([page.waitForNavigation(), intake.locator("a").click()]);
+  await page.fill("#refuse-reason", "申请事项依法不属于本机关职权范围，请向属地市场监管部门申请");
+  await page.fill("#refuse-basis", "《中华人民共和国行政许可法》第三十二条第一款第（二）项");
+  await act(page, "refuse");
+  assert.match(await page.textContent("[data-testid=case-phase]"), /不予受理/);
+  const notice = await page.request.get(`${app.url}${await page.getAttribute("[data-testid=notice-refusal]", "href")}`);
+  assert.equal(notice.status(), 200);
+  assert.equal(notice.headers()["content-type"], "application/pdf");
+  await shot(page, "online-04-refused");
+});
+
+test("a township hall receives for the city and hands the result over at its window", async () => {
+  const code = await itemCode("食品经营许可");
+  const page = await app.context.newPage();
+  await signIn(page, app.url, "songxi");
+  await page.goto(`${app.url}/intake?code=${code}`);
+  await page.selectOption("#kind", "organisation");
+  await page.fill("#name", "松溪县松风茶业有限公司");
+  await page.fill("#id_number", "91110000600037341L");
+  await page.fill("#phone", "13800138000");
+  for (const box of await page.locator("input[name=material]").all()) await box.check();
+  await Promise.all([page.waitForNavigation(), page.click("[data-testid=take-in]")]);
+  const path = new URL(page.url()).pathname;
+  assert.ok((await page.locator("[data-testid=cross-region]").count()) === 1, "received in another region");
+  await act(page, "accept");
+  await decide(page, path);
+  await signIn(page, app.url, "songxi");
+  await page.goto(`${app.url}${path}`);
+  await page.selectOption("#close-kind", "licence");
+  await page.fill("#close-number", "JY15199000000124");
+  await act(page, "close");
+  await page.selectOption("#deliver-kind", "window");
+  await page.fill("#deliver-signed", "王松风");
+  await act(page, "deliver");
+  assert.match(await page.textContent("[data-testid=case-phase]"), /已送达/);
+  await shot(page, "online-05-handed-over-at-the-hall");
+});
