@@ -194,6 +194,22 @@ impl PageError {
             message: Some((ApiError::csrf().zh, ApiError::csrf().en)),
         }
     }
+    /// An API answer shown as a page: not found and forbidden as such, the caller's mistakes
+    /// with their message, anything else as the server's failure (already logged).
+    pub fn api(error: ApiError, prefs: Prefs) -> Self {
+        match error.status {
+            StatusCode::NOT_FOUND | StatusCode::FORBIDDEN => Self::of(error.status, prefs),
+            status if status.is_server_error() => Self {
+                prefs,
+                ..Self::internal()
+            },
+            status => Self {
+                status,
+                prefs,
+                message: Some((error.zh, error.en)),
+            },
+        }
+    }
     pub fn store(error: StoreError, prefs: Prefs) -> Self {
         match error {
             StoreError::NotFound { .. } => Self::not_found(prefs),

@@ -1,7 +1,8 @@
 // Whole journeys across the portal and the clerks' pages, in the demo city: a company
 // applies online with its files and the case runs to delivery by mail; a clerk refuses an
 // application with its reason and legal basis; a township hall receives for a city
-// department (跨区通办) and hands the result over at its window.
+// department (跨区通办) and hands the result over at its window; a citizen applies once for
+// a bundle (一件事) whose two licences start in parallel once the company is registered.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { shot, signIn, start } from "../harness.mjs";
@@ -129,4 +130,42 @@ test("a township hall receives for the city and hands the result over at its win
   await act(page, "deliver");
   assert.match(await page.textContent("[data-testid=case-phase]"), /已送达/);
   await shot(page, "online-05-handed-over-at-the-hall");
+});
+
+test("a citizen applies once for a bundle; two departments start in parallel after the registration", async () => {
+  const page = await app.context.newPage();
+  await signIn(page, app.url, "citizen");
+  await Promise.all([page.waitForNavigation(), page.click("[data-testid=nav-bundles]")]);
+  await Promise.all([page.waitForNavigation(), page.click("text=开办餐饮店一件事")]);
+  assert.match(await page.textContent("[data-testid=bundle-members]"), /食品经营许可[\s\S]*公司设立登记/);
+  await page.fill("#name", "刘市民");
+  await page.fill("#id_number", "11010519491231002X");
+  await page.fill("#phone", "13800138000");
+  const files = page.locator("input[type=file][required]");
+  const count = await files.count();
+  assert.ok(count >= 2, "each material once, for all three items");
+  for (let i = 0; i < count; i++) {
+    await files.nth(0).setInputFiles({ name: `材料${i}.pdf`, mimeType: "application/pdf", buffer: SCAN });
+    await files.nth(0).evaluate((input) => input.removeAttribute("required"));
+  }
+  await shot(page, "online-06-bundle-apply");
+  await Promise.all([page.waitForNavigation(), page.click("[data-testid=submit-bundle-application]")]);
+  const progress = new URL(page.url()).pathname;
+  assert.match(await page.textContent("[data-testid=bundle-progress]"), /0 \/ 3/);
+  const started = page.locator("[data-testid=bundle-members] tr[data-state=submitted] a");
+  assert.equal(await started.count(), 1, "only the registration starts at once");
+  const registration = await started.getAttribute("href");
+
+  await signIn(page, app.url, "clerk");
+  await page.goto(`${app.url}${registration}`);
+  await act(page, "accept");
+  await decide(page, registration);
+
+  await signIn(page, app.url, "citizen");
+  await page.goto(`${app.url}${progress}`);
+  const parallel = page.locator("[data-testid=bundle-members] tr[data-state=submitted]");
+  assert.equal(await parallel.count(), 2, "the food and the hygiene licence start together");
+  assert.match(await parallel.allTextContents().then((t) => t.join(" ")), /食品经营许可[\s\S]*卫生许可|卫生许可[\s\S]*食品经营许可/);
+  await shot(page, "online-07-bundle-parallel");
+  assert.deepEqual(app.external, [], "no request left the server");
 });

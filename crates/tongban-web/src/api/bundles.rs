@@ -5,7 +5,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use serde::Serialize;
-use tongban_domain::access::Role;
+use tongban_domain::access::{Actor, Role};
 use tongban_domain::bundle::{BundleDefinition, MemberState, merged_materials};
 use tongban_domain::case::Acting;
 use tongban_store::bundles::{self, BundleApplication, NewBundleApplication, StoredBundle};
@@ -51,7 +51,7 @@ pub struct BundleDto {
     pub materials: Option<Vec<MergedMaterialDto>>,
 }
 
-async fn bundle_dto(
+pub(crate) async fn bundle_dto(
     state: &AppState,
     bundle: &StoredBundle,
     with_materials: bool,
@@ -106,7 +106,7 @@ pub async fn list(State(state): State<AppState>) -> Result<Json<Vec<BundleDto>>,
     Ok(Json(out))
 }
 
-async fn current(state: &AppState, key: &str) -> Result<StoredBundle, ApiError> {
+pub(crate) async fn current(state: &AppState, key: &str) -> Result<StoredBundle, ApiError> {
     bundles::current(&state.store, key)
         .await?
         .ok_or_else(|| ApiError::not_found(&format!("bundle {key}")))
@@ -260,11 +260,32 @@ pub async fn apply(
 ) -> Result<(StatusCode, Json<BundleApplicationDto>), ApiError> {
     let actor = viewer.actor.as_ref().ok_or_else(ApiError::unauthorized)?;
     let idempotency = idempotency_key(&headers)?;
+    let (id, repeated) = submit_bundle_application(&state, actor, &key, input, idempotency).await?;
+    let stored = bundles::load(&state.store, id)
+        .await?
+        .ok_or_else(ApiError::internal)?;
+    let status = if repeated {
+        StatusCode::OK
+    } else {
+        StatusCode::CREATED
+    };
+    Ok((status, Json(application_dto(&state, &stored).await?)))
+}
+
+/// Takes in one application for a bundle: the API and the portal's bundle page both come
+/// here. Answers the application id and whether the idempotency key had already made it.
+pub(crate) async fn submit_bundle_application(
+    state: &AppState,
+    actor: &Actor,
+    key: &str,
+    input: BundleApplicationInput,
+    idempotency: Option<String>,
+) -> Result<(i64, bool), ApiError> {
     let (kind, applicant) = applicant_of(&input.applicant)?;
     let (channel, role) = channel_for(actor, kind)?;
-    let bundle = current(&state, &key).await?;
+    let bundle = current(state, key).await?;
     let materials = materials(input.materials)?;
-    super::case_files::require_uploaded(&state, actor, &materials).await?;
+    super::case_files::require_uploaded(state, actor, &materials).await?;
     let application = NewBundleApplication {
         applicant: &applicant,
         applicant_user_id: (role != Role::WindowClerk).then_some(actor.user_id),
@@ -278,23 +299,14 @@ pub async fn apply(
             on: state.today(),
         },
     };
-    let (id, repeated) = bundles::apply(
+    Ok(bundles::apply(
         &state.store,
         &state.settings.data_key,
         &bundle,
         &application,
         idempotency.as_deref(),
     )
-    .await?;
-    let stored = bundles::load(&state.store, id)
-        .await?
-        .ok_or_else(ApiError::internal)?;
-    let status = if repeated {
-        StatusCode::OK
-    } else {
-        StatusCode::CREATED
-    };
-    Ok((status, Json(application_dto(&state, &stored).await?)))
+    .await?)
 }
 
 /// One application's combined progress: the applicant, window clerks, the lead department's
@@ -308,10 +320,19 @@ pub async fn progress(
     Path(id): Path<i64>,
 ) -> Result<Json<BundleApplicationDto>, ApiError> {
     let actor = viewer.actor.as_ref().ok_or_else(ApiError::unauthorized)?;
+    Ok(Json(progress_for(&state, actor, id).await?))
+}
+
+/// An application's combined progress, for whoever may see a member's case, the lead
+/// department's staff, and the applicant.
+pub(crate) async fn progress_for(
+    state: &AppState,
+    actor: &Actor,
+    id: i64,
+) -> Result<BundleApplicationDto, ApiError> {
     let application = bundles::load(&state.store, id)
         .await?
         .ok_or_else(|| ApiError::not_found(&format!("bundle application {id}")))?;
-    // Whoever may see a member's case, the lead department's staff, and the applicant.
     let lead = actor.roles.iter().any(|r| r.is_department_staff())
         && actor.department_id == Some(application.bundle.definition.lead_department_id);
     let allowed = lead
@@ -323,7 +344,7 @@ pub async fn progress(
     if !allowed {
         return Err(ApiError::forbidden());
     }
-    Ok(Json(application_dto(&state, &application).await?))
+    application_dto(state, &application).await
 }
 
 /// Starts the members an act made ready. A failure here does not undo the act: the

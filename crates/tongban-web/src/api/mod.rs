@@ -3,7 +3,7 @@
 //! here: inner types are not serialized as they are, so changing them is no API break.
 
 mod auth;
-mod bundles;
+pub(crate) mod bundles;
 mod calendar;
 pub(crate) mod case_files;
 pub(crate) mod cases;

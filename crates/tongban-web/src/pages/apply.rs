@@ -21,14 +21,36 @@ use crate::form_body::{self, FormBody};
 use crate::i18n::Lang;
 use crate::state::AppState;
 
-/// One material of the guide as the form asks for it.
-struct MaterialRow {
-    name: String,
-    required: bool,
+/// One material as the form asks for it.
+pub(super) struct MaterialRow {
+    pub name: String,
+    pub required: bool,
     /// provided by this shared-data source instead (共享获取): never asked for
-    sharing: Option<String>,
+    pub sharing: Option<String>,
     /// already uploaded in an earlier try of this form: (sha256, file name)
-    kept: Option<(String, String)>,
+    pub kept: Option<(String, String)>,
+}
+
+/// The form's material rows from (name, required, sharing source), with what an earlier
+/// try of the form already uploaded (`kept.{i}`).
+pub(super) fn material_rows(
+    materials: impl IntoIterator<Item = (String, bool, Option<String>)>,
+    form: &[(String, String)],
+) -> Vec<MaterialRow> {
+    materials
+        .into_iter()
+        .enumerate()
+        .map(|(i, (name, required, sharing))| {
+            let sha = super::form_field(form, &format!("kept.{i}"));
+            let file_name = super::form_field(form, &format!("kept_name.{i}"));
+            MaterialRow {
+                name,
+                required,
+                sharing,
+                kept: (!sha.is_empty()).then_some((sha, file_name)),
+            }
+        })
+        .collect()
 }
 
 #[derive(Template)]
@@ -57,7 +79,7 @@ impl ApplyPage {
 
 /// An online account applies as what it is: a company account for its organisation,
 /// otherwise for the person.
-fn kind_of(viewer: &Viewer) -> &'static str {
+pub(super) fn kind_of(viewer: &Viewer) -> &'static str {
     match &viewer.actor {
         Some(actor) if actor.has(Role::Enterprise) && !actor.has(Role::Citizen) => "organisation",
         _ => "person",
@@ -93,22 +115,13 @@ fn page(
     form: Vec<(String, String)>,
     error: Option<String>,
 ) -> ApplyPage {
-    let kept = |i: usize| {
-        let sha = super::form_field(&form, &format!("kept.{i}"));
-        let name = super::form_field(&form, &format!("kept_name.{i}"));
-        (!sha.is_empty()).then_some((sha, name))
-    };
-    let materials = guide
-        .materials
-        .iter()
-        .enumerate()
-        .map(|(i, m)| MaterialRow {
-            name: m.name.clone(),
-            required: m.required,
-            sharing: m.sharing_source.clone(),
-            kept: kept(i),
-        })
-        .collect();
+    let materials = material_rows(
+        guide
+            .materials
+            .iter()
+            .map(|m| (m.name.clone(), m.required, m.sharing_source.clone())),
+        &form,
+    );
     ApplyPage {
         chrome: Chrome::new(
             viewer,
@@ -139,10 +152,10 @@ pub async fn form(
 /// Keeps the form's files and turns each material into its citation. A file refused (wrong
 /// type, too large) is an error naming the material; the other files are kept all the same,
 /// and the page shows them as uploaded so that nothing is chosen twice.
-async fn materials_of(
+pub(super) async fn materials_of(
     state: &AppState,
     viewer: &Viewer,
-    guide: &Guide,
+    names: &[String],
     form: &mut FormBody,
 ) -> Result<Vec<MaterialInput>, ApiError> {
     let actor = viewer.actor.as_ref().ok_or_else(ApiError::forbidden)?;
@@ -152,7 +165,7 @@ async fn materials_of(
             .field
             .strip_prefix("file.")
             .and_then(|i| i.parse::<usize>().ok())
-            .filter(|i| *i < guide.materials.len())
+            .filter(|i| *i < names.len())
         else {
             continue;
         };
@@ -172,7 +185,7 @@ async fn materials_of(
                 form.fields.push((format!("kept_name.{i}"), kept.file_name));
             }
             Err(error) if error.status() == StatusCode::BAD_REQUEST => {
-                let name = &guide.materials[i].name;
+                let name = &names[i];
                 refused.get_or_insert(ApiError::from(tongban_domain::FieldError::new(
                     format!("materials[{i}]"),
                     format!("“{name}”：{}", error.message(Lang::Zh)),
@@ -185,14 +198,13 @@ async fn materials_of(
     if let Some(refused) = refused {
         return Err(refused);
     }
-    Ok(guide
-        .materials
+    Ok(names
         .iter()
         .enumerate()
-        .filter_map(|(i, m)| {
+        .filter_map(|(i, name)| {
             let sha256 = form.field(&format!("kept.{i}"))?.trim().to_owned();
             (!sha256.is_empty()).then(|| MaterialInput {
-                name: m.name.clone(),
+                name: name.clone(),
                 sha256: Some(sha256),
                 paper: false,
             })
@@ -221,7 +233,8 @@ pub async fn submit(
     let Some(mut form) = form_body::parse(&parts.headers, bytes).await else {
         return PageError::bad_request(prefs).into_response();
     };
-    let outcome = match materials_of(&state, &viewer, &found.2, &mut form).await {
+    let names: Vec<String> = found.2.materials.iter().map(|m| m.name.clone()).collect();
+    let outcome = match materials_of(&state, &viewer, &names, &mut form).await {
         Ok(materials) => {
             let field = |name: &str| form.field(name).unwrap_or_default().trim().to_owned();
             let input = ApplicationInput {

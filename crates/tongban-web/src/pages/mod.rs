@@ -3,6 +3,7 @@
 
 mod apply;
 pub(crate) mod attachments;
+mod bundles;
 mod calendar;
 mod cases;
 mod catalog;
@@ -66,6 +67,9 @@ pub fn router() -> Router<AppState> {
         .route("/progress", get(progress::show))
         .route("/inbox", get(cases::inbox))
         .route("/intake", get(intake::form).post(intake::submit))
+        .route("/bundles", get(bundles::list))
+        .route("/bundles/{key}", get(bundles::show).post(bundles::apply))
+        .route("/bundle-applications/{id}", get(bundles::progress))
         .route(
             "/catalog/items/{code}/apply",
             get(apply::form).post(apply::submit),

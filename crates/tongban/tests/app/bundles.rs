@@ -9,12 +9,13 @@ use tongban_domain::access::Role;
 use tongban_store::bundles;
 
 use crate::cases::{KEY, context};
-use crate::helpers::{TestApp, department_staff, raw_count, uploaded_scan};
+use crate::helpers::{SCAN, TestApp, department_staff, form_fields, raw_count, set, uploaded_scan};
 use crate::on_both;
 
 on_both!(
     a_bundle_runs_its_members_after_their_prerequisite_in_parallel,
     the_job_starts_members_an_interrupted_request_left,
+    a_citizen_applies_for_a_bundle_on_the_portal,
 );
 
 const BUNDLE: &str = "open-restaurant";
@@ -364,5 +365,72 @@ async fn the_job_starts_members_an_interrupted_request_left(app: TestApp) {
     assert_eq!(
         timeline["timeline"][0]["actor"], "citizen",
         "submitted in the applicant's name"
+    );
+}
+
+/// The portal's bundle pages: the list, one bundle with its order and single material list,
+/// one application form with a file per material, and the combined progress.
+async fn a_citizen_applies_for_a_bundle_on_the_portal(app: TestApp) {
+    let listed = app.get("/bundles").await;
+    assert_eq!(listed.status, StatusCode::OK);
+    assert!(
+        listed.body.contains(&format!("href=\"/bundles/{BUNDLE}\"")),
+        "{}",
+        listed.body
+    );
+    let path = format!("/bundles/{BUNDLE}");
+    let anonymous = app.get(&path).await;
+    assert!(anonymous.body.contains("data-testid=\"bundle-materials\""));
+    assert!(!anonymous.body.contains("multipart/form-data"));
+    let (bundle, _) = application(&app).await;
+    let materials = bundle["materials"].as_array().unwrap();
+
+    let citizen = app.sign_in("citizen").await;
+    let form = app.get_as(&citizen, &path).await;
+    assert_eq!(form.status, StatusCode::OK);
+    let mut fields = form_fields(&form.body);
+    set(&mut fields, "name", "刘市民");
+    set(&mut fields, "id_number", "11010519491231002X");
+    set(&mut fields, "phone", "13800138000");
+    let names: Vec<String> = (0..materials.len())
+        .filter(|&i| materials[i]["required"] == true && materials[i]["sharing_source"].is_null())
+        .map(|i| format!("file.{i}"))
+        .collect();
+    assert!(!names.is_empty());
+    for name in &names {
+        assert!(form.body.contains(&format!("name=\"{name}\"")), "{name}");
+    }
+    // Without the files: refused on the page, nothing applied for.
+    let missing = app.post_multipart(&citizen, &path, &fields, &[]).await;
+    assert_eq!(missing.status, StatusCode::BAD_REQUEST, "{}", missing.body);
+    assert!(missing.body.contains("data-testid=\"apply-error\""));
+    assert_eq!(
+        raw_count(&app.db_url, "SELECT COUNT(*) FROM bundle_applications").await,
+        0
+    );
+    let files: Vec<(&str, &str, &[u8])> = names
+        .iter()
+        .map(|n| (n.as_str(), "材料.pdf", SCAN))
+        .collect();
+    let applied = app.post_multipart(&citizen, &path, &fields, &files).await;
+    assert_eq!(applied.status, StatusCode::SEE_OTHER, "{}", applied.body);
+    let progress = applied.location().unwrap().to_owned();
+    assert!(progress.starts_with("/bundle-applications/"));
+    let shown = app.get_as(&citizen, &progress).await;
+    assert_eq!(shown.status, StatusCode::OK, "{}", shown.body);
+    assert!(shown.body.contains("0 / 3"), "{}", shown.body);
+    assert!(
+        shown.body.contains("data-state=\"submitted\""),
+        "the first member started"
+    );
+    assert!(
+        shown.body.contains("data-state=\"waiting\""),
+        "the others wait for it"
+    );
+    // Another applicant does not see it.
+    let stranger = app.sign_in("enterprise").await;
+    assert_eq!(
+        app.get_as(&stranger, &progress).await.status,
+        StatusCode::FORBIDDEN
     );
 }

@@ -370,6 +370,7 @@ async fn access_is_denied_by_default(app: TestApp) {
             .replace("{list}", "fee")
             .replace("{id}", "1")
             .replace("{sha256}", "X")
+            .replace("{key}", "X")
             .replace("{year}", "1")
             .replace("{file}", "style.css");
         let reply = app.api(method, &concrete, None, None).await;

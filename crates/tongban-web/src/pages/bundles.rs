@@ -1,0 +1,246 @@
+//! Bundles on the portal (一件事一次办): the published bundles, one bundle with its members,
+//! their order and the one material list, the single application form for all members, and
+//! an application's combined progress. Everything goes through the API's own code.
+
+use askama::Template;
+use axum::body::to_bytes;
+use axum::extract::{Path, Request, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use tongban_domain::access::Role;
+use tongban_store::bundles as stored_bundles;
+
+use super::apply::{MaterialRow, kind_of, material_rows, materials_of};
+use super::{Chrome, render};
+use crate::api::bundles::{
+    BundleApplicationDto, BundleApplicationInput, BundleDto, bundle_dto, current, progress_for,
+    submit_bundle_application,
+};
+use crate::api::cases::ApplicantInput;
+use crate::auth::{Viewer, urlencode};
+use crate::error::{ApiError, PageError};
+use crate::form_body;
+use crate::state::AppState;
+
+#[derive(Template)]
+#[template(path = "bundles.html")]
+struct BundlesPage {
+    chrome: Chrome,
+    bundles: Vec<BundleDto>,
+}
+
+pub async fn list(State(state): State<AppState>, viewer: Viewer) -> Response {
+    let prefs = viewer.prefs;
+    let mut bundles = Vec::new();
+    let stored = match stored_bundles::list(&state.store).await {
+        Ok(stored) => stored,
+        Err(error) => return PageError::store(error, prefs).into_response(),
+    };
+    for bundle in &stored {
+        match bundle_dto(&state, bundle, false).await {
+            Ok(dto) => bundles.push(dto),
+            Err(error) => return page_error(error, &viewer),
+        }
+    }
+    render(&BundlesPage {
+        chrome: Chrome::new(&viewer, prefs.lang.texts().bundles_title, "/bundles"),
+        bundles,
+    })
+}
+
+fn page_error(error: ApiError, viewer: &Viewer) -> Response {
+    PageError::api(error, viewer.prefs).into_response()
+}
+
+/// A member as the bundle page lists it: its name, and the members it waits for.
+struct MemberRow {
+    name: String,
+    after: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "bundle.html")]
+struct BundlePage {
+    chrome: Chrome,
+    key_path: String,
+    name: String,
+    members: Vec<MemberRow>,
+    /// the viewer applies online here (signed in as a citizen or a company)
+    can_apply: bool,
+    /// not signed in: invited to sign in first
+    anonymous: bool,
+    kind: &'static str,
+    materials: Vec<MaterialRow>,
+    form: Vec<(String, String)>,
+    error: Option<String>,
+}
+
+impl BundlePage {
+    fn value(&self, name: &str) -> &str {
+        self.form
+            .iter()
+            .find(|(k, _)| k == name)
+            .map_or("", |(_, v)| v.as_str())
+    }
+}
+
+fn bundle_page(
+    viewer: &Viewer,
+    bundle: BundleDto,
+    form: Vec<(String, String)>,
+    error: Option<String>,
+) -> BundlePage {
+    let name_of = |code: &str| {
+        bundle
+            .members
+            .iter()
+            .find(|m| m.implementation_code == code)
+            .map_or_else(|| code.to_owned(), |m| m.name.clone())
+    };
+    let members = bundle
+        .members
+        .iter()
+        .map(|m| MemberRow {
+            name: m.name.clone(),
+            after: m.after.iter().map(|code| name_of(code)).collect(),
+        })
+        .collect();
+    let materials = material_rows(
+        bundle
+            .materials
+            .unwrap_or_default()
+            .into_iter()
+            .map(|m| (m.name, m.required, m.sharing_source)),
+        &form,
+    );
+    let applicant = viewer
+        .actor
+        .as_ref()
+        .is_some_and(|a| a.has(Role::Citizen) || a.has(Role::Enterprise));
+    BundlePage {
+        chrome: Chrome::new(
+            viewer,
+            &bundle.name,
+            &format!("/bundles/{}", urlencode(&bundle.key)),
+        ),
+        key_path: urlencode(&bundle.key),
+        name: bundle.name,
+        members,
+        can_apply: applicant,
+        anonymous: viewer.actor.is_none(),
+        kind: kind_of(viewer),
+        materials,
+        form,
+        error,
+    }
+}
+
+async fn bundle(state: &AppState, key: &str) -> Result<BundleDto, ApiError> {
+    bundle_dto(state, &current(state, key).await?, true).await
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(key): Path<String>,
+) -> Response {
+    match bundle(&state, &key).await {
+        Ok(dto) => render(&bundle_page(&viewer, dto, Vec::new(), None)),
+        Err(error) => page_error(error, &viewer),
+    }
+}
+
+/// One application for every member: the applicant, and a file for each material of the
+/// merged list. A refusal shows the form again with what was typed and uploaded.
+pub async fn apply(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(key): Path<String>,
+    request: Request,
+) -> Response {
+    let prefs = viewer.prefs;
+    let Some(actor) = viewer.actor.as_ref() else {
+        return PageError::forbidden(prefs).into_response();
+    };
+    let dto = match bundle(&state, &key).await {
+        Ok(dto) => dto,
+        Err(error) => return page_error(error, &viewer),
+    };
+    let (parts, body) = request.into_parts();
+    let Ok(bytes) = to_bytes(body, form_body::MAX_UPLOAD_BYTES).await else {
+        return PageError::bad_request(prefs).into_response();
+    };
+    let Some(mut form) = form_body::parse(&parts.headers, bytes).await else {
+        return PageError::bad_request(prefs).into_response();
+    };
+    let names: Vec<String> = dto
+        .materials
+        .iter()
+        .flatten()
+        .map(|m| m.name.clone())
+        .collect();
+    let outcome = match materials_of(&state, &viewer, &names, &mut form).await {
+        Ok(materials) => {
+            let field = |name: &str| form.field(name).unwrap_or_default().trim().to_owned();
+            let input = BundleApplicationInput {
+                applicant: ApplicantInput {
+                    kind: kind_of(&viewer).to_owned(),
+                    name: field("name"),
+                    id_number: field("id_number"),
+                    phone: field("phone"),
+                },
+                materials,
+            };
+            submit_bundle_application(&state, actor, &key, input, None).await
+        }
+        Err(error) => Err(error),
+    };
+    match outcome {
+        Ok((id, _)) => Redirect::to(&format!("/bundle-applications/{id}")).into_response(),
+        Err(error) => {
+            let status = match error.status() {
+                status if status.is_success() => StatusCode::BAD_REQUEST,
+                status => status,
+            };
+            let message = error.message(prefs.lang).to_owned();
+            let shown = form
+                .fields
+                .into_iter()
+                .filter(|(k, _)| k != "csrf_token")
+                .collect();
+            (
+                status,
+                render(&bundle_page(&viewer, dto, shown, Some(message))),
+            )
+                .into_response()
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "bundle_application.html")]
+struct ProgressPage {
+    chrome: Chrome,
+    application: BundleApplicationDto,
+}
+
+pub async fn progress(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+) -> Response {
+    let Some(actor) = viewer.actor.as_ref() else {
+        return PageError::forbidden(viewer.prefs).into_response();
+    };
+    match progress_for(&state, actor, id).await {
+        Ok(application) => render(&ProgressPage {
+            chrome: Chrome::new(
+                &viewer,
+                &application.name,
+                &format!("/bundle-applications/{id}"),
+            ),
+            application,
+        }),
+        Err(error) => page_error(error, &viewer),
+    }
+}
