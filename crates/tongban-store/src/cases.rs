@@ -9,7 +9,10 @@
 use jiff::civil::Date;
 use rand::Rng;
 use sqlx::{Any, Row};
-use tongban_domain::case::{Applicant, Case, CaseError, CaseEvent, Change, StepStatus};
+use tongban_domain::access::Role;
+use tongban_domain::case::{
+    Applicant, Case, CaseError, CaseEvent, Change, StepStatus, WatchedClock,
+};
 
 use crate::audit::{self, AuditEntry};
 use crate::catalog::PublishedImplementation;
@@ -334,15 +337,37 @@ pub async fn time_limit_settings(store: &Store) -> Result<TimeLimitSettings, Sto
         "supervision.close_on_corrections_timeout",
         &mut settings.close_on_corrections_timeout,
     )?;
+    set(
+        &stored,
+        "time_limit.post_check_days",
+        &mut settings.post_check_days,
+    )?;
     Ok(settings)
 }
 
-/// Rebuilds the case's inbox rows from its state: one per open, unapproved step.
+/// Rebuilds the case's inbox rows from its state: one per open, unapproved step, and the
+/// deciding department's reviewers' check of a pledge while it is owed (its key is the
+/// watch's, so the inbox shows its alert level).
 async fn write_tasks(tx: &mut WriteTx, id: i64, case: &Case) -> Result<(), StoreError> {
     sqlx::query::<Any>("DELETE FROM case_tasks WHERE case_id = $1")
         .bind(id)
         .execute(&mut **tx)
         .await?;
+    if let (Some(check), Some(clock)) = (&case.post_check, &case.clock)
+        && check.outcome.is_none()
+    {
+        sqlx::query::<Any>(
+            "INSERT INTO case_tasks (case_id, step, department_id, role, claimed_by, opened_on, limit_days) \
+             VALUES ($1, $2, $3, $4, NULL, $5, 0)",
+        )
+        .bind(id)
+        .bind(WatchedClock::PostCheck.key())
+        .bind(case.department_id)
+        .bind(Role::DepartmentReviewer.as_str())
+        .bind(clock.started_on.to_string())
+        .execute(&mut **tx)
+        .await?;
+    }
     for open in &case.open_steps {
         let claimed_by = match &open.status {
             StepStatus::Waiting => None,

@@ -207,7 +207,7 @@ impl Case {
         self.check_intake(acting)?;
         match &acceptance {
             Acceptance::Normal => {}
-            Acceptance::OnPledge if !self.pledge_allowed => {
+            Acceptance::OnPledge { .. } if !self.pledge_allowed => {
                 return Err(FieldError::new(
                     "acceptance",
                     "本事项不适用告知承诺制",
@@ -215,7 +215,16 @@ impl Case {
                 )
                 .into());
             }
-            Acceptance::OnPledge => {}
+            Acceptance::OnPledge { post_check_by } => {
+                if !post_check_by.is_some_and(|by| by > acting.on) {
+                    return Err(FieldError::new(
+                        "post_check_by",
+                        "告知承诺须定下晚于今天的事后核查期限",
+                        "approval on pledge needs a post-check date after today",
+                    )
+                    .into());
+                }
+            }
             Acceptance::WithDeficiencies {
                 materials,
                 promised_on,
@@ -775,6 +784,37 @@ impl Case {
     }
 
     /// 送达: at a window (signed for), by mail (tracking number) or electronically.
+    /// 事后核查: the deciding department checks what an applicant pledged, once, and records
+    /// whether it holds. A pledge found false is the ground to revoke the approval.
+    pub fn complete_post_check(
+        &self,
+        acting: &Acting<'_>,
+        compliant: bool,
+        finding: &str,
+    ) -> Result<CaseEvent, CaseError> {
+        if !self
+            .post_check
+            .as_ref()
+            .is_some_and(|p| p.outcome.is_none())
+        {
+            return Err(out_of_order("post-checked", "事后核查", &self.phase));
+        }
+        if !(acting.role.is_department_staff()
+            && acting.actor.department_id == Some(self.department_id))
+        {
+            return Err(CaseError::NotYours {
+                step: "事后核查".to_owned(),
+            });
+        }
+        let finding = required_text(
+            "finding",
+            finding,
+            "请填写核查情况",
+            "say what the check found",
+        )?;
+        Ok(acting.event(Change::PostCheckCompleted { compliant, finding }))
+    }
+
     pub fn deliver(&self, acting: &Acting<'_>, delivery: Delivery) -> Result<CaseEvent, CaseError> {
         let deliverable = matches!(
             self.phase,

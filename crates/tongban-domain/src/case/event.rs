@@ -107,8 +107,12 @@ pub enum Acceptance {
         materials: Vec<String>,
         promised_on: Date,
     },
-    /// 告知承诺: decided on the applicant's signed pledge, checked afterwards
-    OnPledge,
+    /// 告知承诺: approved on the applicant's signed pledge at once, the pledge checked
+    /// afterwards (事后核查) by this date
+    OnPledge {
+        #[serde(default)]
+        post_check_by: Option<Date>,
+    },
 }
 
 /// The closing codes seen in real exchange formats (domain §9).
@@ -236,6 +240,11 @@ pub enum Change {
     CorrectionsSupplied {
         materials: Vec<MaterialEntry>,
     },
+    /// 事后核查 of a pledge done: whether what was pledged holds, and what was found
+    PostCheckCompleted {
+        compliant: bool,
+        finding: String,
+    },
     /// the deadline passed: the case closes as 补正超时驳回
     CorrectionsTimedOut,
     /// deferred materials handed in (容缺 made good)
@@ -305,6 +314,7 @@ impl Change {
             Change::CorrectionsRequested { .. } => "corrections_requested",
             Change::CorrectionsSupplied { .. } => "corrections_supplied",
             Change::CorrectionsTimedOut => "corrections_timed_out",
+            Change::PostCheckCompleted { .. } => "post_check_completed",
             Change::DeficienciesSupplied { .. } => "deficiencies_supplied",
             Change::StepClaimed { .. } => "step_claimed",
             Change::StepReleased { .. } => "step_released",

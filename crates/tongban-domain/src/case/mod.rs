@@ -120,6 +120,15 @@ pub struct OpenStep {
     pub clock: TimeLimit,
 }
 
+/// The check of a pledge after approval (告知承诺的事后核查).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PostCheck {
+    /// to be done by this date, watched like a limit
+    pub by: Date,
+    /// None until done; then whether the pledge held
+    pub outcome: Option<bool>,
+}
+
 /// A step that was passed, with its final clock (to flag a step over its own limit).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PassedStep {
@@ -171,6 +180,8 @@ pub struct Case {
     pub intake_corrections_issued: bool,
     /// the step and name of a special procedure under way
     pub special_procedure: Option<(String, String)>,
+    /// 告知承诺: the pledge's check afterwards (事后核查)
+    pub post_check: Option<PostCheck>,
     pub result: Option<CaseResult>,
     /// events applied so far: the version an act must be based on
     pub version: u64,
@@ -231,6 +242,7 @@ impl Case {
             corrections: None,
             intake_corrections_issued: false,
             special_procedure: None,
+            post_check: None,
             result: None,
             version: 1,
         })
@@ -321,10 +333,22 @@ impl Case {
                 self.acceptance = Some(acceptance.clone());
                 self.clock = Some(TimeLimit::new(on, self.committed_limit_days));
                 self.corrections = None;
-                self.enter_stage(0, on);
+                match acceptance {
+                    // Approved on the pledge at once: no back-office stages, a check after.
+                    Acceptance::OnPledge { post_check_by } => {
+                        self.post_check = post_check_by.map(|by| PostCheck { by, outcome: None });
+                        self.enter_stage(self.process.stages.len(), on);
+                    }
+                    _ => self.enter_stage(0, on),
+                }
             }
             Change::Refused { .. } => {
                 self.phase = Phase::Refused;
+            }
+            Change::PostCheckCompleted { compliant, .. } => {
+                if let Some(check) = &mut self.post_check {
+                    check.outcome = Some(*compliant);
+                }
             }
             Change::CorrectionsRequested {
                 items,

@@ -34,9 +34,9 @@ impl Change {
                             materials.join(", ")
                         ),
                     ),
-                    Acceptance::OnPledge => (
-                        "已按告知承诺受理，请依承诺办理。".to_owned(),
-                        "accepted on your signed pledge.".to_owned(),
+                    Acceptance::OnPledge { .. } => (
+                        "已按告知承诺受理并准予，承诺内容将接受事后核查。".to_owned(),
+                        "accepted and approved on your signed pledge, which will be checked afterwards.".to_owned(),
                     ),
                     Acceptance::Normal => ("已受理。".to_owned(), "accepted.".to_owned()),
                 };

@@ -729,7 +729,15 @@ fn deferrable_materials_may_follow_acceptance() {
         )
     });
     assert!(matches!(not_deferrable, Err(CaseError::Invalid(e)) if e.field == "deficiencies"));
-    let pledge = story.act(|c| c.accept(&acting(&p.window, on(3, 2)), "N1", Acceptance::OnPledge));
+    let pledge = story.act(|c| {
+        c.accept(
+            &acting(&p.window, on(3, 2)),
+            "N1",
+            Acceptance::OnPledge {
+                post_check_by: Some(on(3, 30)),
+            },
+        )
+    });
     assert!(matches!(pledge, Err(CaseError::Invalid(e)) if e.field == "acceptance"));
     story.ok(|c| {
         c.accept(
@@ -1131,4 +1139,74 @@ fn a_case_received_at_another_regions_hall_is_decided_there_and_handed_over_here
         on(3, 2),
     );
     assert_eq!(online.case.received_at, None);
+}
+
+#[test]
+fn a_pledge_is_approved_at_once_and_checked_afterwards() {
+    let p = people();
+    let guide = Guide {
+        pledge_allowed: true,
+        ..licence(Process::standard(5))
+    };
+    let mut story = Story::submit(
+        &guide,
+        submission(Channel::Online, complete_materials()),
+        &p.citizen,
+        on(3, 2),
+    );
+    let undated = story.act(|c| {
+        c.accept(
+            &acting(&p.window, on(3, 2)),
+            "N1",
+            Acceptance::OnPledge {
+                post_check_by: None,
+            },
+        )
+    });
+    assert!(matches!(undated, Err(CaseError::Invalid(e)) if e.field == "post_check_by"));
+    story.ok(|c| {
+        c.accept(
+            &acting(&p.window, on(3, 2)),
+            "N1",
+            Acceptance::OnPledge {
+                post_check_by: Some(on(3, 30)),
+            },
+        )
+    });
+    assert_eq!(story.case.phase, Phase::Decided { approved: true });
+    assert!(story.case.open_steps.is_empty(), "no back-office stages");
+    let calendar = Calendar::built_in();
+    let watched = |case: &Case| {
+        case.watches(&calendar, &settings())
+            .into_iter()
+            .any(|w| w.clock == WatchedClock::PostCheck)
+    };
+    assert!(watched(&story.case));
+    story.ok(|c| {
+        c.close(
+            &acting(&p.window, on(3, 2)),
+            CaseResult::Licence {
+                number: "JY1".into(),
+            },
+        )
+    });
+    assert!(watched(&story.case), "the check is owed after closing too");
+    let window = story.act(|c| c.complete_post_check(&acting(&p.window, on(3, 9)), true, "属实"));
+    assert!(matches!(window, Err(CaseError::NotYours { .. })));
+    let other = story.act(|c| c.complete_post_check(&acting(&p.health, on(3, 9)), true, "属实"));
+    assert!(matches!(other, Err(CaseError::NotYours { .. })));
+    let blank = story.act(|c| c.complete_post_check(&acting(&p.reviewer, on(3, 9)), true, " "));
+    assert!(matches!(blank, Err(CaseError::Invalid(e)) if e.field == "finding"));
+    story.ok(|c| {
+        c.complete_post_check(
+            &acting(&p.reviewer, on(3, 9)),
+            false,
+            "现场核查：经营场所与承诺不符",
+        )
+    });
+    assert_eq!(story.case.post_check.as_ref().unwrap().outcome, Some(false));
+    assert!(!watched(&story.case));
+    let again = story.act(|c| c.complete_post_check(&acting(&p.reviewer, on(3, 10)), true, "复查"));
+    assert!(matches!(again, Err(CaseError::OutOfOrder { .. })));
+    assert_eq!(Case::replay(&story.events).unwrap(), story.case);
 }

@@ -19,6 +19,8 @@ pub enum WatchedClock {
     CorrectionsDeadline,
     /// the date promised for deferred materials (容缺受理), supervised like a limit
     DeficienciesPromise,
+    /// the check of a pledge after approval (告知承诺的事后核查), due by its date
+    PostCheck,
 }
 
 impl WatchedClock {
@@ -30,6 +32,7 @@ impl WatchedClock {
             WatchedClock::Step(key) => key,
             WatchedClock::CorrectionsDeadline => "@corrections",
             WatchedClock::DeficienciesPromise => "@deficiencies",
+            WatchedClock::PostCheck => "@post_check",
         }
     }
 
@@ -38,6 +41,7 @@ impl WatchedClock {
             "" => WatchedClock::Case,
             "@corrections" => WatchedClock::CorrectionsDeadline,
             "@deficiencies" => WatchedClock::DeficienciesPromise,
+            "@post_check" => WatchedClock::PostCheck,
             step => WatchedClock::Step(step.to_owned()),
         }
     }
@@ -57,6 +61,7 @@ pub fn alert_subject(key: &str, step_name: &str) -> (String, String) {
             "容缺材料承诺期限".into(),
             "deferred materials promised".into(),
         ),
+        WatchedClock::PostCheck => ("事后核查".into(), "post-check of a pledge".into()),
     }
 }
 
@@ -102,6 +107,20 @@ impl Case {
                 department_id: self.department_id,
                 responsible: None,
                 dates: LevelDates::until(clock.started_on, promised_on, calendar, settings)
+                    .ok()
+                    .flatten(),
+            });
+        }
+        // The department owes the check of a pledge whatever the case's phase, until done.
+        if let (Some(check), Some(clock)) = (&self.post_check, &self.clock)
+            && check.outcome.is_none()
+        {
+            watches.push(Watch {
+                clock: WatchedClock::PostCheck,
+                step_name: "事后核查".to_owned(),
+                department_id: self.department_id,
+                responsible: None,
+                dates: LevelDates::until(clock.started_on, check.by, calendar, settings)
                     .ok()
                     .flatten(),
             });

@@ -36,6 +36,9 @@ pub struct TimeLimitSettings {
     /// past the correction deadline, supervision closes the case as 补正超时 (else it only
     /// raises the alert and a clerk closes it)
     pub close_on_corrections_timeout: bool,
+    /// 告知承诺: the pledge is checked within this many working days of approval (a local
+    /// rule; the policy texts here name no number)
+    pub post_check_days: u32,
 }
 
 impl Default for TimeLimitSettings {
@@ -48,6 +51,7 @@ impl Default for TimeLimitSettings {
             yellow_within_days: 1,
             refusal_reason_min_chars: 10,
             close_on_corrections_timeout: true,
+            post_check_days: 20,
         }
     }
 }

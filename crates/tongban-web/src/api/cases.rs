@@ -230,6 +230,10 @@ pub struct CaseDto {
     pub clock: Option<ClockDto>,
     pub open_steps: Vec<StepDto>,
     pub deficiencies: Vec<String>,
+    /// 告知承诺: the day the pledge's check is due, while it is owed
+    pub post_check_due_on: Option<String>,
+    /// 告知承诺: once checked, whether the pledge held
+    pub post_check_compliant: Option<bool>,
     pub timeline: Vec<EventDto>,
     /// only in the answer to acceptance: print it on the notice; it is not shown again
     pub query_password: Option<String>,
@@ -318,6 +322,12 @@ fn case_dto(
         version: case.version,
         department_id: case.department_id,
         received_at: case.received_at,
+        post_check_due_on: case
+            .post_check
+            .as_ref()
+            .filter(|c| c.outcome.is_none())
+            .map(|c| c.by.to_string()),
+        post_check_compliant: case.post_check.as_ref().and_then(|c| c.outcome),
         applicant: stored.applicant_name_masked.clone(),
         clock: case
             .clock
@@ -532,6 +542,11 @@ pub(crate) enum ActInput {
         reason: String,
         version: Option<u64>,
     },
+    CompletePostCheck {
+        compliant: bool,
+        finding: String,
+        version: Option<u64>,
+    },
     Close {
         result: CaseResult,
         version: Option<u64>,
@@ -559,6 +574,7 @@ impl ActInput {
             | ActInput::EndSpecialProcedure { version, .. }
             | ActInput::Extend { version, .. }
             | ActInput::Transfer { version, .. }
+            | ActInput::CompletePostCheck { version, .. }
             | ActInput::Close { version, .. }
             | ActInput::Deliver { version, .. } => *version,
         }
@@ -624,8 +640,9 @@ fn decide(
     acting: &Acting<'_>,
     case_number: &str,
     act: ActInput,
-    settings: &TimeLimitSettings,
+    reader: &Reader,
 ) -> Result<tongban_domain::case::CaseEvent, CaseError> {
+    let settings = &reader.settings;
     match act {
         ActInput::Accept {
             deficiencies,
@@ -635,7 +652,15 @@ fn decide(
         } => {
             let acceptance = match (deficiencies.is_empty(), promised_on, on_pledge) {
                 (true, None, false) => Acceptance::Normal,
-                (true, None, true) => Acceptance::OnPledge,
+                // 告知承诺: the check afterwards is due the setting's working days on.
+                (true, None, true) => Acceptance::OnPledge {
+                    post_check_by: Some(
+                        reader
+                            .calendar
+                            .add_workdays(acting.on, settings.post_check_days)
+                            .map_err(|e| FieldError::new("post_check_by", e.zh(), e.en()))?,
+                    ),
+                },
                 (false, Some(promised_on), false) => Acceptance::WithDeficiencies {
                     materials: deficiencies,
                     promised_on,
@@ -692,6 +717,9 @@ fn decide(
             reason,
             ..
         } => case.transfer(acting, &step, to_department_id, &reason),
+        ActInput::CompletePostCheck {
+            compliant, finding, ..
+        } => case.complete_post_check(acting, compliant, &finding),
         ActInput::Close { result, .. } => case.close(acting, result),
         ActInput::Deliver { delivery, .. } => case.deliver(acting, delivery),
     }
@@ -700,7 +728,7 @@ fn decide(
 /// Acts on a case. The body is `{"act": NAME, …fields, "version": N}`; acts: accept,
 /// refuse, request_corrections, supply_corrections, supply_deficiencies, claim, release,
 /// approve, reject, return, start_special_procedure, end_special_procedure, extend,
-/// transfer, close, deliver. With `version`, the act is refused (409) if the case moved on.
+/// transfer, complete_post_check, close, deliver. With `version`, the act is refused (409) if the case moved on.
 #[utoipa::path(post, path = "/api/v1/cases/{id}/acts", tag = "cases", security(("bearer" = [])),
     params(("id" = i64, Path),
         ("Idempotency-Key" = Option<String>, Header, description = "a retry with the same key does not act twice")),
@@ -786,14 +814,8 @@ pub(crate) async fn perform(
             on: state.today(),
         };
         let number = cases::case_number(id, acting.on);
-        let event = decide(
-            &stored.case,
-            &acting,
-            &number,
-            act.clone(),
-            &reader.settings,
-        )
-        .map_err(refused)?;
+        let event =
+            decide(&stored.case, &acting, &number, act.clone(), &reader).map_err(refused)?;
         match cases::append(
             &state.store,
             &context,

@@ -101,6 +101,10 @@ struct CasePage {
     corrections: Vec<String>,
     /// the applicant supplies (uploads files); staff tick what was brought in paper
     supply_by_upload: bool,
+    /// the guide allows 告知承诺: intake may approve on the applicant's pledge
+    can_accept_on_pledge: bool,
+    /// the pledge's check is owed and the viewer's department does it: its due date
+    post_check_due: Option<String>,
     can_close: bool,
     approved: bool,
     can_deliver: bool,
@@ -282,6 +286,16 @@ async fn case_page(
         materials,
         departments,
         can_intake: intake_staff && case.phase == Phase::Submitted,
+        can_accept_on_pledge: case.pledge_allowed,
+        post_check_due: case
+            .post_check
+            .as_ref()
+            .filter(|c| c.outcome.is_none())
+            .filter(|_| {
+                actor.roles.iter().any(|r| r.is_department_staff())
+                    && actor.department_id == Some(case.department_id)
+            })
+            .map(|c| c.by.to_string()),
         deferrable: case
             .deferrable
             .iter()
@@ -347,6 +361,8 @@ struct ActForm {
     to_stage: String,
     excluded_by_law: bool,
     department: String,
+    on_pledge: bool,
+    compliant: String,
     materials: Vec<String>,
     /// files the applicant uploaded with the form, already kept: (material, sha256)
     uploaded: Vec<(String, String)>,
@@ -366,6 +382,8 @@ impl ActForm {
             to_stage: field("to_stage"),
             excluded_by_law: !field("excluded_by_law").is_empty(),
             department: field("department"),
+            on_pledge: !field("on_pledge").is_empty(),
+            compliant: field("compliant"),
             materials: form_values(pairs, "material"),
             uploaded: Vec::new(),
         }
@@ -503,7 +521,22 @@ fn act_of(form: ActForm) -> Result<ActInput, ApiError> {
         "accept" => ActInput::Accept {
             deficiencies: Vec::new(),
             promised_on: None,
-            on_pledge: false,
+            on_pledge: form.on_pledge,
+            version: None,
+        },
+        "complete_post_check" => ActInput::CompletePostCheck {
+            compliant: match form.compliant.as_str() {
+                "yes" => true,
+                "no" => false,
+                _ => {
+                    return Err(missing(
+                        "compliant",
+                        "请选择核查结论",
+                        "choose what the check found",
+                    ));
+                }
+            },
+            finding: form.text,
             version: None,
         },
         "refuse" => ActInput::Refuse {

@@ -282,6 +282,7 @@ pub fn event_name(kind: &str, lang: Lang) -> &'static str {
         "step_approved" => ("通过", "approved"),
         "step_rejected" => ("不予许可", "rejected"),
         "returned" => ("退回", "returned"),
+        "post_check_completed" => ("告知承诺事后核查", "pledge checked"),
         "special_procedure_started" => ("启动特别程序", "special procedure started"),
         "special_procedure_ended" => ("特别程序结束", "special procedure ended"),
         "extension_granted" => ("批准延期", "extended"),

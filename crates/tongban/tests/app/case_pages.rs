@@ -558,3 +558,144 @@ async fn a_township_hall_receives_for_a_city_department_and_hands_the_result_ove
     assert!(body.contains("\"field\":\"delivery\""), "{body}");
     ok(act(hall, at_window).await);
 }
+
+on_both!(a_pledge_is_approved_at_the_window_and_checked_by_the_department);
+
+/// 告知承诺: where the guide allows it, the window approves on the signed pledge at once; the
+/// deciding department finds the check in its inbox and records what it found.
+async fn a_pledge_is_approved_at_the_window_and_checked_by_the_department(app: TestApp) {
+    use tongban_domain::access::Role;
+    let code = item_of(&app, "公共场所卫生许可", "云溪市卫生健康委员会").await;
+    let guide = tongban_store::catalog::require_published(&app.store, &code)
+        .await
+        .unwrap()
+        .snapshot()
+        .guide
+        .clone()
+        .unwrap();
+    assert!(guide.pledge_allowed, "the demo allows the pledge here");
+    let brought: Vec<serde_json::Value> = guide
+        .materials
+        .iter()
+        .filter(|m| m.required && m.sharing_source.is_none())
+        .map(|m| serde_json::json!({"name": m.name, "paper": true}))
+        .collect();
+    let clerk_token = app.token("clerk").await;
+    let created = app
+        .api(
+            "POST",
+            "/api/v1/cases",
+            Some(&clerk_token),
+            Some(serde_json::json!({
+                "implementation_code": code,
+                "applicant": {"kind": "organisation", "name": "云溪市清泉浴场有限公司",
+                              "id_number": "91110000600037341L", "phone": "13800138000"},
+                "materials": brought,
+            })),
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    let id = created.json()["id"].as_i64().unwrap();
+    let page = format!("/cases/{id}");
+    let acts = format!("/cases/{id}/acts");
+    let clerk = app.sign_in("clerk").await;
+    assert!(
+        app.get_as(&clerk, &page)
+            .await
+            .body
+            .contains("data-testid=\"accept-on-pledge\"")
+    );
+    let accepted = app
+        .post_form(
+            &clerk,
+            &acts,
+            &[
+                ("csrf_token", &clerk.csrf),
+                ("act", "accept"),
+                ("on_pledge", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(accepted.status, StatusCode::SEE_OTHER, "{}", accepted.body);
+    let case = app
+        .api(
+            "GET",
+            &format!("/api/v1/cases/{id}"),
+            Some(&clerk_token),
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(case["phase"], "decided", "approved at once: {case}");
+    // 20 working days from Friday 20 November 2026.
+    assert_eq!(case["post_check_due_on"], "2026-12-18");
+
+    let health = department_staff(
+        &app,
+        "health",
+        "云溪市卫生健康委员会",
+        Role::DepartmentReviewer,
+    )
+    .await;
+    let inbox = app
+        .api("GET", "/api/v1/inbox", Some(&health), None)
+        .await
+        .json();
+    let task = inbox
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["case_id"] == id)
+        .expect("the check is in the department's inbox")
+        .clone();
+    assert_eq!(task["step_name"], "事后核查");
+    let reviewer = app.sign_in("health").await;
+    let shown = app.get_as(&reviewer, &page).await;
+    assert!(
+        shown.body.contains("data-testid=\"complete-post-check\""),
+        "{}",
+        shown.body
+    );
+    let blank = app
+        .post_form(
+            &reviewer,
+            &acts,
+            &[
+                ("csrf_token", &reviewer.csrf),
+                ("act", "complete_post_check"),
+                ("compliant", "yes"),
+                ("text", ""),
+            ],
+        )
+        .await;
+    assert_eq!(blank.status, StatusCode::BAD_REQUEST, "{}", blank.body);
+    let done = app
+        .post_form(
+            &reviewer,
+            &acts,
+            &[
+                ("csrf_token", &reviewer.csrf),
+                ("act", "complete_post_check"),
+                ("compliant", "yes"),
+                ("text", "现场核查：卫生设施与承诺一致"),
+            ],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    let case = app
+        .api("GET", &format!("/api/v1/cases/{id}"), Some(&health), None)
+        .await
+        .json();
+    assert_eq!(case["post_check_compliant"], true);
+    let inbox = app
+        .api("GET", "/api/v1/inbox", Some(&health), None)
+        .await
+        .json();
+    assert!(!inbox.as_array().unwrap().iter().any(|t| t["case_id"] == id));
+    assert!(
+        app.get_as(&clerk, &page)
+            .await
+            .body
+            .contains("告知承诺事后核查")
+    );
+}

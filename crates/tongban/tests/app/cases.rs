@@ -25,22 +25,14 @@ on_both!(
 
 static CALENDAR: std::sync::LazyLock<tongban_domain::calendar::Calendar> =
     std::sync::LazyLock::new(tongban_domain::calendar::Calendar::built_in);
-static SETTINGS: tongban_domain::time_limit::TimeLimitSettings =
-    tongban_domain::time_limit::TimeLimitSettings {
-        restart_next_day: true,
-        extension_days: 10,
-        joint_extension_days: 15,
-        warning_within_days: 5,
-        yellow_within_days: 1,
-        refusal_reason_min_chars: 10,
-        close_on_corrections_timeout: true,
-    };
+static SETTINGS: std::sync::LazyLock<tongban_domain::time_limit::TimeLimitSettings> =
+    std::sync::LazyLock::new(Default::default);
 
 pub fn context(key: &DataKey) -> cases::ActContext<'_> {
     cases::ActContext {
         key,
         calendar: &CALENDAR,
-        settings: &SETTINGS,
+        settings: &*SETTINGS,
         sms: false,
     }
 }
