@@ -792,11 +792,7 @@ impl Case {
         compliant: bool,
         finding: &str,
     ) -> Result<CaseEvent, CaseError> {
-        if !self
-            .post_check
-            .as_ref()
-            .is_some_and(|p| p.outcome.is_none())
-        {
+        if self.post_check.as_ref().is_none_or(|p| p.outcome.is_some()) {
             return Err(out_of_order("post-checked", "事后核查", &self.phase));
         }
         if !(acting.role.is_department_staff()

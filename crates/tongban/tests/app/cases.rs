@@ -32,7 +32,7 @@ pub fn context(key: &DataKey) -> cases::ActContext<'_> {
     cases::ActContext {
         key,
         calendar: &CALENDAR,
-        settings: &*SETTINGS,
+        settings: &SETTINGS,
         sms: false,
     }
 }
