@@ -345,6 +345,9 @@ pub async fn time_limit_settings(store: &Store) -> Result<TimeLimitSettings, Sto
     Ok(settings)
 }
 
+/// The inbox row of a result waiting to be handed over (not a step: no step key has `@`).
+pub const DELIVERY_TASK: &str = "@deliver";
+
 /// Rebuilds the case's inbox rows from its state: one per open, unapproved step, and the
 /// deciding department's reviewers' check of a pledge while it is owed (its key is the
 /// watch's, so the inbox shows its alert level).
@@ -365,6 +368,22 @@ async fn write_tasks(tx: &mut WriteTx, id: i64, case: &Case) -> Result<(), Store
         .bind(case.department_id)
         .bind(Role::DepartmentReviewer.as_str())
         .bind(clock.started_on.to_string())
+        .execute(&mut **tx)
+        .await?;
+    }
+    // A result to hand over: the windows of the hall that received the case have it (the
+    // deciding department's own row when it came in online; the centre's windows see all).
+    if case.phase.awaits_delivery() {
+        let closed_on = case.clock.as_ref().and_then(|c| c.closed_on);
+        sqlx::query::<Any>(
+            "INSERT INTO case_tasks (case_id, step, department_id, role, claimed_by, opened_on, limit_days) \
+             VALUES ($1, $2, $3, $4, NULL, $5, 0)",
+        )
+        .bind(id)
+        .bind(DELIVERY_TASK)
+        .bind(case.received_at.unwrap_or(case.department_id))
+        .bind(Role::WindowClerk.as_str())
+        .bind(closed_on.unwrap_or(case.submitted_on).to_string())
         .execute(&mut **tx)
         .await?;
     }
@@ -483,6 +502,31 @@ pub async fn awaiting_intake(
          FROM cases WHERE phase = 'submitted' AND ($2 IS NULL OR received_at = $2) \
          ORDER BY submitted_at, id LIMIT $1",
     )
+    .bind(limit)
+    .bind(hall)
+    .fetch_all(store.pool())
+    .await?
+    .iter()
+    .map(Task::from_row)
+    .collect()
+}
+
+/// Results waiting to be handed over: at a hall's windows, those of the cases it received;
+/// at the centre's, every one. Oldest closing first.
+pub async fn awaiting_delivery(
+    store: &Store,
+    hall: Option<i64>,
+    limit: i64,
+) -> Result<Vec<Task>, StoreError> {
+    sqlx::query::<Any>(
+        "SELECT t.case_id, c.case_number, c.implementation_code, t.step, t.claimed_by, \
+         c.applicant_name_masked, CAST(NULL AS TEXT), CAST(NULL AS TEXT), CAST(NULL AS TEXT), '待送达' \
+         FROM case_tasks t JOIN cases c ON c.id = t.case_id \
+         WHERE t.step = $1 AND t.role = $2 AND ($4 IS NULL OR t.department_id = $4) \
+         ORDER BY t.opened_on, t.case_id LIMIT $3",
+    )
+    .bind(DELIVERY_TASK)
+    .bind(Role::WindowClerk.as_str())
     .bind(limit)
     .bind(hall)
     .fetch_all(store.pool())

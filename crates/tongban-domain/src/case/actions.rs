@@ -812,13 +812,7 @@ impl Case {
     }
 
     pub fn deliver(&self, acting: &Acting<'_>, delivery: Delivery) -> Result<CaseEvent, CaseError> {
-        let deliverable = matches!(
-            self.phase,
-            Phase::Closed {
-                code: ClosingCode::IssuedClosed | ClosingCode::Closed | ClosingCode::ReturnedClosed
-            }
-        );
-        if !deliverable {
+        if !self.phase.awaits_delivery() {
             return Err(out_of_order("delivered", "送达", &self.phase));
         }
         self.check_intake(acting)?;

@@ -94,6 +94,17 @@ impl Phase {
     }
 
     /// Finished for good: nothing more will happen to the case.
+    /// Closed with a result the applicant is to receive (a licence, a decision), not yet
+    /// delivered.
+    pub fn awaits_delivery(&self) -> bool {
+        matches!(
+            self,
+            Phase::Closed {
+                code: ClosingCode::IssuedClosed | ClosingCode::Closed | ClosingCode::ReturnedClosed
+            }
+        )
+    }
+
     pub fn is_final(&self) -> bool {
         matches!(self, Phase::Refused | Phase::Delivered)
             || matches!(

@@ -897,6 +897,7 @@ pub(crate) async fn tasks_for(
     let mut tasks = Vec::new();
     if actor.has(Role::WindowClerk) {
         tasks.extend(cases::awaiting_intake(&state.store, actor.department_id, limit).await?);
+        tasks.extend(cases::awaiting_delivery(&state.store, actor.department_id, limit).await?);
     }
     if let Some(department) = actor.department_id {
         for role in actor.roles.iter().filter(|r| r.is_department_staff()) {

@@ -320,9 +320,7 @@ async fn case_page(
         supply_by_upload: !intake_staff,
         can_close: intake_staff && matches!(case.phase, Phase::Decided { .. }),
         approved: matches!(case.phase, Phase::Decided { approved: true }),
-        can_deliver: intake_staff
-            && matches!(case.phase, Phase::Closed { .. })
-            && !case.phase.is_final(),
+        can_deliver: intake_staff && case.phase.awaits_delivery(),
         error,
         notice,
     })

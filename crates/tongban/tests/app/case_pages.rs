@@ -544,7 +544,13 @@ async fn a_township_hall_receives_for_a_city_department_and_hands_the_result_ove
     )
     .await);
 
+    // The result waits at the receiving hall's windows (and the centre's), not elsewhere.
+    assert!(inbox(hall.clone()).await, "to hand over at the hall");
+    assert!(!inbox(other_hall.clone()).await);
+    assert!(inbox(app.token("clerk").await).await);
     let clerk = app.sign_in("songxi").await;
+    let listed = app.get_as(&clerk, "/inbox").await;
+    assert!(listed.body.contains("待送达"), "{}", listed.body);
     let page = app.get_as(&clerk, &format!("/cases/{id}")).await;
     assert!(
         page.body.contains("data-testid=\"cross-region\""),
@@ -556,7 +562,8 @@ async fn a_township_hall_receives_for_a_city_department_and_hands_the_result_ove
     let (status, body) = act(other_hall, at_window.clone()).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
     assert!(body.contains("\"field\":\"delivery\""), "{body}");
-    ok(act(hall, at_window).await);
+    ok(act(hall.clone(), at_window).await);
+    assert!(!inbox(hall).await, "handed over");
 }
 
 on_both!(a_pledge_is_approved_at_the_window_and_checked_by_the_department);
