@@ -54,6 +54,16 @@ pub fn body_limit(headers: &HeaderMap) -> usize {
     }
 }
 
+/// Reads a request's form body (within the limit its type allows) and parses it; `None`
+/// when it is too large, neither kind of form, or cannot be read.
+pub async fn read(request: axum::extract::Request) -> Option<FormBody> {
+    let (parts, body) = request.into_parts();
+    let bytes = axum::body::to_bytes(body, body_limit(&parts.headers))
+        .await
+        .ok()?;
+    parse(&parts.headers, bytes).await
+}
+
 /// Parses a url-encoded or multipart body; `None` when it is neither or cannot be read.
 pub async fn parse(headers: &HeaderMap, bytes: Bytes) -> Option<FormBody> {
     let content_type = content_type(headers);

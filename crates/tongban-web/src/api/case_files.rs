@@ -13,10 +13,9 @@ use tongban_domain::access::Actor;
 use tongban_domain::case::{MaterialEntry, Provided, file_handed_in_by};
 use tongban_domain::guide::attachment::is_attachment_id;
 use tongban_store::case_files::{self, CaseFile};
-use tongban_store::cases;
 use utoipa::ToSchema;
 
-use super::cases::may_see;
+use super::cases::visible_case;
 use crate::auth::Viewer;
 use crate::error::{ApiError, ErrorBody};
 use crate::form_body::MAX_UPLOAD_BYTES;
@@ -136,12 +135,7 @@ pub async fn download(
     Path((id, sha256)): Path<(i64, String)>,
 ) -> Result<Response, ApiError> {
     let actor = viewer.actor.as_ref().ok_or_else(ApiError::unauthorized)?;
-    let stored = cases::load(&state.store, id)
-        .await?
-        .ok_or_else(|| ApiError::not_found(&format!("case {id}")))?;
-    if !may_see(actor, &stored) {
-        return Err(ApiError::forbidden());
-    }
+    let stored = visible_case(&state, actor, id).await?;
     let not_cited = || ApiError::not_found(&format!("file {sha256} of case {id}"));
     if !is_attachment_id(&sha256) {
         return Err(not_cited());

@@ -353,6 +353,21 @@ fn case_dto(
 }
 
 /// Staff who handle the case, supervisors, and the applicant may see it.
+/// A case this actor may see: not found (404) or not theirs to see (403) otherwise.
+pub(crate) async fn visible_case(
+    state: &AppState,
+    actor: &Actor,
+    id: i64,
+) -> Result<StoredCase, ApiError> {
+    let stored = cases::load(&state.store, id)
+        .await?
+        .ok_or_else(|| ApiError::not_found(&format!("case {id}")))?;
+    if !may_see(actor, &stored) {
+        return Err(ApiError::forbidden());
+    }
+    Ok(stored)
+}
+
 pub(crate) fn may_see(actor: &Actor, stored: &StoredCase) -> bool {
     let case = &stored.case;
     let department_of_case = actor.department_id.is_some_and(|d| {
@@ -455,12 +470,7 @@ pub async fn show(
     Path(id): Path<i64>,
 ) -> Result<Json<CaseDto>, ApiError> {
     let actor = viewer.actor.as_ref().ok_or_else(ApiError::unauthorized)?;
-    let stored = cases::load(&state.store, id)
-        .await?
-        .ok_or_else(|| ApiError::not_found(&format!("case {id}")))?;
-    if !may_see(actor, &stored) {
-        return Err(ApiError::forbidden());
-    }
+    let stored = visible_case(&state, actor, id).await?;
     let reader = Reader::load(&state).await?;
     Ok(Json(case_dto(&state, &reader, &stored, None)))
 }
@@ -766,12 +776,7 @@ pub(crate) async fn perform(
     act: ActInput,
     key: Option<String>,
 ) -> Result<(StoredCase, Option<String>), ApiError> {
-    let stored = cases::load(&state.store, id)
-        .await?
-        .ok_or_else(|| ApiError::not_found(&format!("case {id}")))?;
-    if !may_see(actor, &stored) {
-        return Err(ApiError::forbidden());
-    }
+    let stored = visible_case(state, actor, id).await?;
     if let Some(key) = &key
         && cases::already_done(&state.store, &actor.username, key).await?
     {

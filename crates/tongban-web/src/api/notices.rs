@@ -6,9 +6,9 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use tongban_domain::case::{Acceptance, Change};
 use tongban_publish::{CaseNotice, NoticeKind, case_notice_pdf};
-use tongban_store::{cases, catalog};
+use tongban_store::catalog;
 
-use super::cases::{Reader, may_see};
+use super::cases::{Reader, visible_case};
 use crate::auth::Viewer;
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -25,12 +25,7 @@ pub async fn notice(
     Path((id, kind)): Path<(i64, String)>,
 ) -> Result<Response, ApiError> {
     let actor = viewer.actor.as_ref().ok_or_else(ApiError::unauthorized)?;
-    let stored = cases::load(&state.store, id)
-        .await?
-        .ok_or_else(|| ApiError::not_found(&format!("case {id}")))?;
-    if !may_see(actor, &stored) {
-        return Err(ApiError::forbidden());
-    }
+    let stored = visible_case(&state, actor, id).await?;
     let case = &stored.case;
     let decision = stored.events.iter().rev().find(|e| {
         matches!(

@@ -4,7 +4,6 @@
 //! through the API's own code, and the applicant lands on the case's page.
 
 use askama::Template;
-use axum::body::to_bytes;
 use axum::extract::{Path, Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -12,7 +11,7 @@ use tongban_domain::access::Role;
 use tongban_domain::guide::Guide;
 use tongban_store::catalog;
 
-use super::{Chrome, render};
+use super::{Chrome, Echo, render};
 use crate::api::case_files;
 use crate::api::cases::{ApplicantInput, ApplicationInput, MaterialInput, submit_application};
 use crate::auth::{Viewer, urlencode};
@@ -64,17 +63,8 @@ struct ApplyPage {
     kind: &'static str,
     materials: Vec<MaterialRow>,
     /// what was typed, shown again after a refusal
-    form: Vec<(String, String)>,
+    form: Echo,
     error: Option<String>,
-}
-
-impl ApplyPage {
-    fn value(&self, name: &str) -> &str {
-        self.form
-            .iter()
-            .find(|(k, _)| k == name)
-            .map_or("", |(_, v)| v.as_str())
-    }
 }
 
 /// An online account applies as what it is: a company account for its organisation,
@@ -133,7 +123,7 @@ fn page(
         department,
         kind: kind_of(viewer),
         materials,
-        form,
+        form: Echo(form),
         error,
     }
 }
@@ -226,11 +216,7 @@ pub async fn submit(
         Ok(found) => found,
         Err(error) => return error.into_response(),
     };
-    let (parts, body) = request.into_parts();
-    let Ok(bytes) = to_bytes(body, form_body::MAX_UPLOAD_BYTES).await else {
-        return PageError::bad_request(prefs).into_response();
-    };
-    let Some(mut form) = form_body::parse(&parts.headers, bytes).await else {
+    let Some(mut form) = form_body::read(request).await else {
         return PageError::bad_request(prefs).into_response();
     };
     let names: Vec<String> = found.2.materials.iter().map(|m| m.name.clone()).collect();
@@ -251,24 +237,36 @@ pub async fn submit(
         }
         Err(error) => Err(error),
     };
+    answer(
+        outcome.map(|(id, _)| format!("/cases/{id}?done=1")),
+        prefs.lang,
+        form,
+        |shown, message| render(&page(&viewer, &code, found, shown, Some(message))),
+    )
+}
+
+/// After an online application form: on to `target`, or the form again with the refusal
+/// (its status, or 400) and what was typed and uploaded, never the CSRF token.
+pub(super) fn answer(
+    outcome: Result<String, ApiError>,
+    lang: Lang,
+    form: FormBody,
+    again: impl FnOnce(Vec<(String, String)>, String) -> Response,
+) -> Response {
     match outcome {
-        Ok((id, _)) => Redirect::to(&format!("/cases/{id}?done=1")).into_response(),
+        Ok(target) => Redirect::to(&target).into_response(),
         Err(error) => {
             let status = match error.status() {
                 status if status.is_success() => StatusCode::BAD_REQUEST,
                 status => status,
             };
-            let message = error.message(prefs.lang).to_owned();
+            let message = error.message(lang).to_owned();
             let shown = form
                 .fields
                 .into_iter()
                 .filter(|(k, _)| k != "csrf_token")
                 .collect();
-            (
-                status,
-                render(&page(&viewer, &code, found, shown, Some(message))),
-            )
-                .into_response()
+            (status, again(shown, message)).into_response()
         }
     }
 }

@@ -3,15 +3,14 @@
 //! an application's combined progress. Everything goes through the API's own code.
 
 use askama::Template;
-use axum::body::to_bytes;
 use axum::extract::{Path, Request, State};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+
+use axum::response::{IntoResponse, Response};
 use tongban_domain::access::Role;
 use tongban_store::bundles as stored_bundles;
 
-use super::apply::{MaterialRow, kind_of, material_rows, materials_of};
-use super::{Chrome, render};
+use super::apply::{MaterialRow, answer, kind_of, material_rows, materials_of};
+use super::{Chrome, Echo, render};
 use crate::api::bundles::{
     BundleApplicationDto, BundleApplicationInput, BundleDto, bundle_dto, current, progress_for,
     submit_bundle_application,
@@ -71,17 +70,8 @@ struct BundlePage {
     anonymous: bool,
     kind: &'static str,
     materials: Vec<MaterialRow>,
-    form: Vec<(String, String)>,
+    form: Echo,
     error: Option<String>,
-}
-
-impl BundlePage {
-    fn value(&self, name: &str) -> &str {
-        self.form
-            .iter()
-            .find(|(k, _)| k == name)
-            .map_or("", |(_, v)| v.as_str())
-    }
 }
 
 fn bundle_page(
@@ -130,7 +120,7 @@ fn bundle_page(
         anonymous: viewer.actor.is_none(),
         kind: kind_of(viewer),
         materials,
-        form,
+        form: Echo(form),
         error,
     }
 }
@@ -166,11 +156,7 @@ pub async fn apply(
         Ok(dto) => dto,
         Err(error) => return page_error(error, &viewer),
     };
-    let (parts, body) = request.into_parts();
-    let Ok(bytes) = to_bytes(body, form_body::MAX_UPLOAD_BYTES).await else {
-        return PageError::bad_request(prefs).into_response();
-    };
-    let Some(mut form) = form_body::parse(&parts.headers, bytes).await else {
+    let Some(mut form) = form_body::read(request).await else {
         return PageError::bad_request(prefs).into_response();
     };
     let names: Vec<String> = dto
@@ -195,26 +181,12 @@ pub async fn apply(
         }
         Err(error) => Err(error),
     };
-    match outcome {
-        Ok((id, _)) => Redirect::to(&format!("/bundle-applications/{id}")).into_response(),
-        Err(error) => {
-            let status = match error.status() {
-                status if status.is_success() => StatusCode::BAD_REQUEST,
-                status => status,
-            };
-            let message = error.message(prefs.lang).to_owned();
-            let shown = form
-                .fields
-                .into_iter()
-                .filter(|(k, _)| k != "csrf_token")
-                .collect();
-            (
-                status,
-                render(&bundle_page(&viewer, dto, shown, Some(message))),
-            )
-                .into_response()
-        }
-    }
+    answer(
+        outcome.map(|(id, _)| format!("/bundle-applications/{id}")),
+        prefs.lang,
+        form,
+        |shown, message| render(&bundle_page(&viewer, dto, shown, Some(message))),
+    )
 }
 
 #[derive(Template)]

@@ -4,7 +4,6 @@
 //! (`api::cases::perform`), so a page can do nothing the API would refuse.
 
 use askama::Template;
-use axum::body::to_bytes;
 use axum::extract::{Path, Query, Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -610,11 +609,7 @@ pub async fn act(
     let Some(actor) = viewer.actor.as_ref() else {
         return PageError::forbidden(viewer.prefs).into_response();
     };
-    let (parts, body) = request.into_parts();
-    let Ok(bytes) = to_bytes(body, form_body::body_limit(&parts.headers)).await else {
-        return PageError::bad_request(viewer.prefs).into_response();
-    };
-    let Some(body) = form_body::parse(&parts.headers, bytes).await else {
+    let Some(body) = form_body::read(request).await else {
         return PageError::bad_request(viewer.prefs).into_response();
     };
     let lang = viewer.prefs.lang;

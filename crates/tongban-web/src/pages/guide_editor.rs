@@ -2,7 +2,6 @@
 //! work is not lost), see what the checks find, and propose it to the reform office.
 
 use askama::Template;
-use axum::body::to_bytes;
 use axum::extract::{Path, Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -273,12 +272,7 @@ pub async fn save(
     ) else {
         return PageError::forbidden(viewer.prefs).into_response();
     };
-    let (parts, body) = request.into_parts();
-    let bytes = match to_bytes(body, form_body::MAX_UPLOAD_BYTES).await {
-        Ok(bytes) => bytes,
-        Err(_) => return PageError::bad_request(viewer.prefs).into_response(),
-    };
-    let Some(mut form_body) = form_body::parse(&parts.headers, bytes).await else {
+    let Some(mut form_body) = form_body::read(request).await else {
         return PageError::bad_request(viewer.prefs).into_response();
     };
     let refused_files =

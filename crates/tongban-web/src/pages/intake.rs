@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use tongban_domain::guide::Material;
 use tongban_store::catalog::{self, ImplementationFilter, Page};
 
-use super::{Chrome, form_field, form_values, render};
+use super::{Chrome, Echo, form_field, form_values, render};
 use crate::api::cases::{ApplicantInput, ApplicationInput, MaterialInput, submit_application};
 use crate::auth::Viewer;
 use crate::error::PageError;
@@ -33,22 +33,17 @@ struct IntakePage {
     /// the chosen item's materials: (name, required)
     materials: Vec<(String, bool)>,
     /// what was typed, shown again after a refusal
-    form: Vec<(String, String)>,
+    form: Echo,
     error: Option<String>,
 }
 
 impl IntakePage {
-    fn value(&self, name: &str) -> &str {
-        self.form
-            .iter()
-            .find(|(k, _)| k == name)
-            .map_or("", |(_, v)| v.as_str())
-    }
     fn is_chosen(&self, code: &str) -> bool {
         self.code == code
     }
     fn brought(&self, material: &str) -> bool {
         self.form
+            .0
             .iter()
             .any(|(k, v)| k == "material" && v == material)
     }
@@ -95,7 +90,7 @@ async fn page(
         items,
         code: code.to_owned(),
         materials,
-        form,
+        form: Echo(form),
         error,
     })
 }

@@ -144,6 +144,20 @@ impl Chrome {
 }
 
 /// A field of a submitted form (pairs, for forms where a name repeats), trimmed; "" if absent.
+/// What a form sent, shown again after a refusal so that nothing typed is lost.
+#[derive(Debug, Default)]
+pub struct Echo(pub Vec<(String, String)>);
+
+impl Echo {
+    /// The value sent for `name`, or empty.
+    pub fn value(&self, name: &str) -> &str {
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map_or("", |(_, v)| v.as_str())
+    }
+}
+
 pub fn form_field(pairs: &[(String, String)], name: &str) -> String {
     pairs
         .iter()

@@ -4,7 +4,7 @@
 
 use axum::http::StatusCode;
 
-use crate::helpers::{TestApp, apply_online, department_staff, item_of, market_item};
+use crate::helpers::{TestApp, apply_online, department_staff, item_of, market_item, page_act};
 use crate::on_both;
 
 on_both!(a_case_runs_from_the_inbox_to_delivery_on_the_pages);
@@ -298,28 +298,11 @@ async fn the_rarer_acts_run_from_the_case_page(app: TestApp) {
     let code = market_item(&app).await;
     let id = apply_online(&app, &code).await;
     let page = format!("/cases/{id}");
-    let acts = format!("/cases/{id}/acts");
     let clerk = app.sign_in("clerk").await;
-    let act = |browser: &crate::helpers::Browser, fields: &[(&str, &str)]| {
-        let mut all = vec![("csrf_token", browser.csrf.as_str())];
-        all.extend_from_slice(fields);
-        let all: Vec<(String, String)> = all
-            .into_iter()
-            .map(|(k, v)| (k.to_owned(), v.to_owned()))
-            .collect();
-        let app = &app;
-        let acts = acts.clone();
-        let browser = browser.clone();
-        async move {
-            let pairs: Vec<(&str, &str)> =
-                all.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-            app.post_form(&browser, &acts, &pairs).await
-        }
-    };
     let done = |reply: crate::helpers::Reply| {
         assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
     };
-    done(act(&clerk, &[("act", "accept")]).await);
+    done(page_act(&app, &clerk, id, &[("act", "accept")]).await);
 
     let reviewer = app.sign_in("reviewer").await;
     let shown = app.get_as(&reviewer, &page).await;
@@ -338,8 +321,10 @@ async fn the_rarer_acts_run_from_the_case_page(app: TestApp) {
         "extensions are the head's"
     );
     done(
-        act(
+        page_act(
+            &app,
             &reviewer,
+            id,
             &[
                 ("act", "start_special_procedure"),
                 ("step", "undertake"),
@@ -352,13 +337,23 @@ async fn the_rarer_acts_run_from_the_case_page(app: TestApp) {
     let shown = app.get_as(&reviewer, &page).await;
     assert!(shown.body.contains("data-testid=\"end-special-undertake\""));
     done(
-        act(
+        page_act(
+            &app,
             &reviewer,
+            id,
             &[("act", "end_special_procedure"), ("step", "undertake")],
         )
         .await,
     );
-    done(act(&reviewer, &[("act", "approve"), ("step", "undertake")]).await);
+    done(
+        page_act(
+            &app,
+            &reviewer,
+            id,
+            &[("act", "approve"), ("step", "undertake")],
+        )
+        .await,
+    );
 
     // The head extends at the review step, once.
     let approver = app.sign_in("approver").await;
@@ -368,15 +363,19 @@ async fn the_rarer_acts_run_from_the_case_page(app: TestApp) {
         "{}",
         shown.body
     );
-    let blank = act(
+    let blank = page_act(
+        &app,
         &approver,
+        id,
         &[("act", "extend"), ("step", "review"), ("text", "")],
     )
     .await;
     assert_eq!(blank.status, StatusCode::BAD_REQUEST, "{}", blank.body);
     done(
-        act(
+        page_act(
+            &app,
             &approver,
+            id,
             &[
                 ("act", "extend"),
                 ("step", "review"),
@@ -394,8 +393,10 @@ async fn the_rarer_acts_run_from_the_case_page(app: TestApp) {
 
     // Review returns the case to the first stage; the undertaking step is open again.
     done(
-        act(
+        page_act(
+            &app,
             &reviewer,
+            id,
             &[
                 ("act", "return"),
                 ("step", "review"),
@@ -417,8 +418,10 @@ async fn the_rarer_acts_run_from_the_case_page(app: TestApp) {
         .find(|d| d.name == "云溪市卫生健康委员会")
         .expect("the demo health commission");
     done(
-        act(
+        page_act(
+            &app,
             &reviewer,
+            id,
             &[
                 ("act", "transfer"),
                 ("step", "undertake"),
@@ -445,19 +448,8 @@ on_both!(a_township_hall_receives_for_a_city_department_and_hands_the_result_ove
 async fn a_township_hall_receives_for_a_city_department_and_hands_the_result_over(app: TestApp) {
     use tongban_domain::access::Role;
     let code = market_item(&app).await;
-    let guide = tongban_store::catalog::require_published(&app.store, &code)
-        .await
-        .unwrap()
-        .snapshot()
-        .guide
-        .clone()
-        .unwrap();
-    let brought: Vec<serde_json::Value> = guide
-        .materials
-        .iter()
-        .filter(|m| m.required && m.sharing_source.is_none())
-        .map(|m| serde_json::json!({"name": m.name, "paper": true}))
-        .collect();
+    let guide = crate::helpers::published_guide(&app, &code).await;
+    let brought: Vec<serde_json::Value> = crate::helpers::paper_materials(&guide);
     let hall = app.token("songxi").await;
     let other_hall = department_staff(
         &app,
@@ -573,20 +565,9 @@ on_both!(a_pledge_is_approved_at_the_window_and_checked_by_the_department);
 async fn a_pledge_is_approved_at_the_window_and_checked_by_the_department(app: TestApp) {
     use tongban_domain::access::Role;
     let code = item_of(&app, "公共场所卫生许可", "云溪市卫生健康委员会").await;
-    let guide = tongban_store::catalog::require_published(&app.store, &code)
-        .await
-        .unwrap()
-        .snapshot()
-        .guide
-        .clone()
-        .unwrap();
+    let guide = crate::helpers::published_guide(&app, &code).await;
     assert!(guide.pledge_allowed, "the demo allows the pledge here");
-    let brought: Vec<serde_json::Value> = guide
-        .materials
-        .iter()
-        .filter(|m| m.required && m.sharing_source.is_none())
-        .map(|m| serde_json::json!({"name": m.name, "paper": true}))
-        .collect();
+    let brought: Vec<serde_json::Value> = crate::helpers::paper_materials(&guide);
     let clerk_token = app.token("clerk").await;
     let created = app
         .api(
@@ -604,7 +585,6 @@ async fn a_pledge_is_approved_at_the_window_and_checked_by_the_department(app: T
     assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
     let id = created.json()["id"].as_i64().unwrap();
     let page = format!("/cases/{id}");
-    let acts = format!("/cases/{id}/acts");
     let clerk = app.sign_in("clerk").await;
     assert!(
         app.get_as(&clerk, &page)
@@ -612,17 +592,7 @@ async fn a_pledge_is_approved_at_the_window_and_checked_by_the_department(app: T
             .body
             .contains("data-testid=\"accept-on-pledge\"")
     );
-    let accepted = app
-        .post_form(
-            &clerk,
-            &acts,
-            &[
-                ("csrf_token", &clerk.csrf),
-                ("act", "accept"),
-                ("on_pledge", "1"),
-            ],
-        )
-        .await;
+    let accepted = page_act(&app, &clerk, id, &[("act", "accept"), ("on_pledge", "1")]).await;
     assert_eq!(accepted.status, StatusCode::SEE_OTHER, "{}", accepted.body);
     let case = app
         .api(
@@ -663,31 +633,29 @@ async fn a_pledge_is_approved_at_the_window_and_checked_by_the_department(app: T
         "{}",
         shown.body
     );
-    let blank = app
-        .post_form(
-            &reviewer,
-            &acts,
-            &[
-                ("csrf_token", &reviewer.csrf),
-                ("act", "complete_post_check"),
-                ("compliant", "yes"),
-                ("text", ""),
-            ],
-        )
-        .await;
+    let blank = page_act(
+        &app,
+        &reviewer,
+        id,
+        &[
+            ("act", "complete_post_check"),
+            ("compliant", "yes"),
+            ("text", ""),
+        ],
+    )
+    .await;
     assert_eq!(blank.status, StatusCode::BAD_REQUEST, "{}", blank.body);
-    let done = app
-        .post_form(
-            &reviewer,
-            &acts,
-            &[
-                ("csrf_token", &reviewer.csrf),
-                ("act", "complete_post_check"),
-                ("compliant", "yes"),
-                ("text", "现场核查：卫生设施与承诺一致"),
-            ],
-        )
-        .await;
+    let done = page_act(
+        &app,
+        &reviewer,
+        id,
+        &[
+            ("act", "complete_post_check"),
+            ("compliant", "yes"),
+            ("text", "现场核查：卫生设施与承诺一致"),
+        ],
+    )
+    .await;
     assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
     let case = app
         .api("GET", &format!("/api/v1/cases/{id}"), Some(&health), None)

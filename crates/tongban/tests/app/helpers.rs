@@ -519,6 +519,36 @@ pub fn pdf_text(bytes: &[u8]) -> String {
         .collect()
 }
 
+/// The published guide of an item.
+pub async fn published_guide(app: &TestApp, code: &str) -> tongban_domain::guide::Guide {
+    tongban_store::catalog::require_published(&app.store, code)
+        .await
+        .unwrap()
+        .snapshot()
+        .guide
+        .clone()
+        .expect("the item has a guide")
+}
+
+/// Every material a guide asks for (required, not obtained by sharing), as seen in paper at
+/// a window.
+pub fn paper_materials(guide: &tongban_domain::guide::Guide) -> Vec<serde_json::Value> {
+    guide
+        .materials
+        .iter()
+        .filter(|m| m.required && m.sharing_source.is_none())
+        .map(|m| serde_json::json!({"name": m.name, "paper": true}))
+        .collect()
+}
+
+/// Posts an act's form on a case's page, with the browser's CSRF token.
+pub async fn page_act(app: &TestApp, browser: &Browser, id: i64, fields: &[(&str, &str)]) -> Reply {
+    let mut all = vec![("csrf_token", browser.csrf.as_str())];
+    all.extend_from_slice(fields);
+    app.post_form(browser, &format!("/cases/{id}/acts"), &all)
+        .await
+}
+
 /// A small real PDF, standing for an applicant's scanned document.
 pub const SCAN: &[u8] = b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<<>>\n%%EOF\n";
 
@@ -550,13 +580,7 @@ pub async fn uploaded_scan(app: &TestApp, token: &str) -> String {
 /// The enterprise applies online for a published item with every required material its
 /// guide does not obtain by sharing (as uploaded files); answers the case id.
 pub async fn apply_online(app: &TestApp, code: &str) -> i64 {
-    let guide = tongban_store::catalog::require_published(&app.store, code)
-        .await
-        .unwrap()
-        .snapshot()
-        .guide
-        .clone()
-        .expect("the item has a guide");
+    let guide = published_guide(app, code).await;
     let enterprise = app.token("enterprise").await;
     let scan = uploaded_scan(app, &enterprise).await;
     let materials: Vec<serde_json::Value> = guide

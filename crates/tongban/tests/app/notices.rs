@@ -30,13 +30,7 @@ async fn walk_in(app: &TestApp, clerk: &str, code: &str, materials: &[Value]) ->
 
 async fn each_intake_decision_prints_its_notice_and_progress_is_public(app: TestApp) {
     let code = market_item(&app).await;
-    let guide = tongban_store::catalog::require_published(&app.store, &code)
-        .await
-        .unwrap()
-        .snapshot()
-        .guide
-        .clone()
-        .unwrap();
+    let guide = crate::helpers::published_guide(&app, &code).await;
     let all: Vec<Value> = guide
         .materials
         .iter()
