@@ -326,7 +326,7 @@ pub async fn apply(
     let id: i64 = sqlx::query::<Any>(
         "INSERT INTO bundle_applications (bundle_id, applicant_user_id, applicant_sealed, \
          applicant_name_masked, applicant_kind, channel, materials, submitted_by, submitted_role, \
-         submitted_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+         submitted_at, received_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
     )
     .bind(bundle.id)
     .bind(application.applicant_user_id)
@@ -338,6 +338,11 @@ pub async fn apply(
     .bind(actor)
     .bind(application.acting.role.as_str())
     .bind(at_millis)
+    // the hall whose window took it in: members started later are received there too
+    .bind(match application.channel {
+        Channel::Window => application.acting.actor.department_id,
+        Channel::Online | Channel::Kiosk => None,
+    })
     .fetch_one(&mut *tx)
     .await?
     .try_get(0)?;
@@ -458,7 +463,7 @@ pub async fn advance(
         .collect();
     if !ready.is_empty() {
         let row = sqlx::query::<Any>(
-            "SELECT applicant_sealed, applicant_kind, materials, submitted_role \
+            "SELECT applicant_sealed, applicant_kind, materials, submitted_role, received_at \
              FROM bundle_applications WHERE id = $1",
         )
         .bind(id)
@@ -477,7 +482,7 @@ pub async fn advance(
             username: application.submitted_by.clone(),
             display_name: application.submitted_by.clone(),
             roles: Vec::new(),
-            department_id: None,
+            department_id: row.try_get(4)?,
         };
         let acting = Acting {
             actor: &actor,

@@ -34,10 +34,12 @@ pub struct CaseFile {
 
 /// Checks an upload (type judged from its bytes, size within the setting; `field` is named
 /// in errors) and keeps it sealed under `owner`. The same content again is the same file.
+#[allow(clippy::too_many_arguments)]
 pub async fn keep(
     store: &Store,
     key: &DataKey,
     owner: &str,
+    role: &str,
     field: &str,
     file_name: &str,
     content: &[u8],
@@ -77,7 +79,7 @@ pub async fn keep(
             &AuditEntry {
                 at_millis,
                 actor: owner,
-                role: "applicant",
+                role,
                 action: "case.file.upload",
                 subject: &format!("case_file:{sha256}"),
                 detail: &detail,
@@ -92,6 +94,32 @@ pub async fn keep(
         content_type: checked.kind.content_type().to_owned(),
         size,
     })
+}
+
+/// Records that `reader` opened a case's document: personal documents are read on the record.
+pub async fn record_read(
+    store: &Store,
+    reader: &str,
+    role: &str,
+    case_id: i64,
+    sha256: &str,
+    at_millis: i64,
+) -> Result<(), StoreError> {
+    let mut tx = store.write().await?;
+    audit::append(
+        &mut tx,
+        &AuditEntry {
+            at_millis,
+            actor: reader,
+            role,
+            action: "case.file.read",
+            subject: &format!("case:{case_id}"),
+            detail: &serde_json::json!({ "sha256": sha256 }).to_string(),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// Of the given hashes, those `owner` has not uploaded.

@@ -184,23 +184,26 @@ pub async fn authorize(State(state): State<AppState>, request: Request, next: Ne
     let browser_request = cookie_token.is_some() || !api;
     let mut request = request;
     if unsafe_method && bearer_token.is_none() && browser_request {
-        let (parts, body) = request.into_parts();
-        let Ok(bytes) = to_bytes(body, form_body::body_limit(&parts.headers)).await else {
-            return if api {
-                ApiError::too_large().into_response()
-            } else {
-                PageError::bad_request(prefs).into_response()
-            };
-        };
-        let mut presented = parts
-            .headers
+        // A token in the header spares reading the body here: a script's upload may be as
+        // large as its route allows. Otherwise the form itself carries it.
+        let mut presented = request
+            .headers()
             .get("x-csrf-token")
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned);
         if presented.is_none() {
+            let (parts, body) = request.into_parts();
+            let Ok(bytes) = to_bytes(body, form_body::body_limit(&parts.headers)).await else {
+                return if api {
+                    ApiError::too_large().into_response()
+                } else {
+                    PageError::bad_request(prefs).into_response()
+                };
+            };
             presented = form_body::parse(&parts.headers, bytes.clone())
                 .await
                 .and_then(|form| form.field("csrf_token").map(str::to_owned));
+            request = Request::from_parts(parts, Body::from(bytes));
         }
         let expected_ok = new_anonymous_csrf.is_none() && !csrf_token.is_empty();
         if !(expected_ok
@@ -215,7 +218,6 @@ pub async fn authorize(State(state): State<AppState>, request: Request, next: Ne
                 PageError::csrf(prefs).into_response()
             };
         }
-        request = Request::from_parts(parts, Body::from(bytes));
     }
 
     request.extensions_mut().insert(Viewer {

@@ -543,6 +543,7 @@ async fn run(backend: &str) {
         &store,
         &state.settings.data_key,
         "enterprise",
+        "enterprise",
         "file",
         "materials.pdf",
         b"%PDF-1.4\n% bench material\n",

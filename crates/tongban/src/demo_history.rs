@@ -167,6 +167,7 @@ pub async fn load_if_empty(
             store,
             key,
             &account.username,
+            account.roles[0].as_str(),
             "materials",
             "申请材料.pdf",
             &demo_pdf(),

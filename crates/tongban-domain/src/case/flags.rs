@@ -9,6 +9,9 @@ pub enum Flag {
     /// 不予受理未说明理由: a refusal whose reason is too short to tell the applicant why, or
     /// that names no legal basis
     RefusalWithoutReason,
+    /// 承诺不实: the check after approval on pledge found the pledge false; the approval is
+    /// to be revoked, and supervision follows it up
+    PledgeFalse,
 }
 
 impl Flag {
@@ -16,11 +19,22 @@ impl Flag {
     pub fn key(self) -> &'static str {
         match self {
             Flag::RefusalWithoutReason => "@refusal",
+            Flag::PledgeFalse => "@pledge_false",
         }
     }
 
     pub fn from_key(key: &str) -> Option<Flag> {
-        (key == "@refusal").then_some(Flag::RefusalWithoutReason)
+        [Flag::RefusalWithoutReason, Flag::PledgeFalse]
+            .into_iter()
+            .find(|flag| flag.key() == key)
+    }
+
+    /// What the alert is about, in Chinese and in English.
+    pub fn subject(self) -> (&'static str, &'static str) {
+        match self {
+            Flag::RefusalWithoutReason => ("不予受理未说明理由", "refusal without reason"),
+            Flag::PledgeFalse => ("告知承诺不实", "pledge found false"),
+        }
     }
 }
 
@@ -36,6 +50,9 @@ impl Change {
             {
                 vec![Flag::RefusalWithoutReason]
             }
+            Change::PostCheckCompleted {
+                compliant: false, ..
+            } => vec![Flag::PledgeFalse],
             _ => Vec::new(),
         }
     }

@@ -346,10 +346,16 @@ impl Case {
                 self.corrections = None;
                 match acceptance {
                     // Approved on the pledge at once: no back-office stages, a check after.
-                    Acceptance::OnPledge { post_check_by } => {
-                        self.post_check = post_check_by.map(|by| PostCheck { by, outcome: None });
+                    Acceptance::OnPledge {
+                        post_check_by: Some(by),
+                    } => {
+                        self.post_check = Some(PostCheck {
+                            by: *by,
+                            outcome: None,
+                        });
                         self.enter_stage(self.process.stages.len(), on);
                     }
+                    // Pledges accepted before the check was kept went through the stages.
                     _ => self.enter_stage(0, on),
                 }
             }

@@ -1205,8 +1205,47 @@ fn a_pledge_is_approved_at_once_and_checked_afterwards() {
         )
     });
     assert_eq!(story.case.post_check.as_ref().unwrap().outcome, Some(false));
+    assert_eq!(
+        story.events.last().unwrap().change.flags(&settings()),
+        vec![Flag::PledgeFalse],
+        "a false pledge is a red card for supervision to follow up"
+    );
     assert!(!watched(&story.case));
     let again = story.act(|c| c.complete_post_check(&acting(&p.reviewer, on(3, 10)), true, "复查"));
     assert!(matches!(again, Err(CaseError::OutOfOrder { .. })));
     assert_eq!(Case::replay(&story.events).unwrap(), story.case);
+}
+
+#[test]
+fn a_pledge_stored_before_the_post_check_replays_through_the_stages() {
+    // Events written before the check's date was kept say only {"kind": "on_pledge"}.
+    let p = people();
+    let guide = Guide {
+        pledge_allowed: true,
+        ..licence(Process::standard(5))
+    };
+    let story = Story::submit(
+        &guide,
+        submission(Channel::Online, complete_materials()),
+        &p.citizen,
+        on(3, 2),
+    );
+    let mut accepted: serde_json::Value = serde_json::to_value(
+        story
+            .case
+            .accept(
+                &acting(&p.window, on(3, 2)),
+                "N1",
+                Acceptance::OnPledge {
+                    post_check_by: Some(on(3, 30)),
+                },
+            )
+            .unwrap(),
+    )
+    .unwrap();
+    accepted["change"]["acceptance"] = serde_json::json!({"kind": "on_pledge"});
+    let old: CaseEvent = serde_json::from_value(accepted).unwrap();
+    let case = Case::replay([&story.events[0], &old]).unwrap();
+    assert_eq!(case.phase, Phase::InProgress);
+    assert_eq!(case.post_check, None);
 }

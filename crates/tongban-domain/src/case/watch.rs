@@ -50,8 +50,9 @@ impl WatchedClock {
 /// What an alert is about, in Chinese and in English, from its stored key: the step's own
 /// name for a step, else the clock or the flag.
 pub fn alert_subject(key: &str, step_name: &str) -> (String, String) {
-    if let Some(Flag::RefusalWithoutReason) = Flag::from_key(key) {
-        return ("不予受理未说明理由".into(), "refusal without reason".into());
+    if let Some(flag) = Flag::from_key(key) {
+        let (zh, en) = flag.subject();
+        return (zh.into(), en.into());
     }
     match WatchedClock::from_key(key) {
         WatchedClock::Case => ("办件总时限".into(), "whole case".into()),

@@ -171,6 +171,7 @@ pub struct MemberProgressDto {
     /// waiting (for a prerequisite) | blocked (a prerequisite was refused) | the case's phase
     pub state: String,
     pub state_name: String,
+    pub state_name_en: String,
     pub case_id: Option<i64>,
     pub case_number: Option<String>,
 }
@@ -203,20 +204,21 @@ async fn application_dto(
             )
         })
         .collect();
-    let lang_name = |state: &MemberState| match state {
-        MemberState::Waiting => ("waiting".to_owned(), "等待前置事项".to_owned()),
+    let named = |state: &MemberState| match state {
+        MemberState::Waiting => ("waiting", "等待前置事项", "waiting for a prerequisite"),
         MemberState::Blocked => (
-            "blocked".to_owned(),
-            "前置事项未获批准，不再办理".to_owned(),
+            "blocked",
+            "前置事项未获批准，不再办理",
+            "a prerequisite was not approved: not handled",
         ),
-        MemberState::Started(phase) => (phase.as_str().to_owned(), phase.name_zh().to_owned()),
+        MemberState::Started(phase) => (phase.as_str(), phase.name_zh(), phase.name_en()),
     };
     let states = application.states();
     let members: Vec<MemberProgressDto> = states
         .iter()
         .map(|(code, member_state)| {
             let case = application.case_of(code);
-            let (state, state_name) = lang_name(member_state);
+            let (state, state_name, state_name_en) = named(member_state);
             MemberProgressDto {
                 implementation_code: code.clone(),
                 name: names
@@ -224,8 +226,9 @@ async fn application_dto(
                     .find(|(c, _)| c == code)
                     .map(|(_, n)| n.clone())
                     .unwrap_or_default(),
-                state,
-                state_name,
+                state: state.to_owned(),
+                state_name: state_name.to_owned(),
+                state_name_en: state_name_en.to_owned(),
                 case_id: case.map(|c| c.id),
                 case_number: case.and_then(|c| c.case.case_number.clone()),
             }

@@ -9,13 +9,14 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use tongban_domain::FieldError;
-use tongban_domain::access::Actor;
+use tongban_domain::access::{Actor, Role};
 use tongban_domain::case::{MaterialEntry, Provided, file_handed_in_by};
 use tongban_domain::guide::attachment::is_attachment_id;
 use tongban_store::case_files::{self, CaseFile};
+use tongban_store::cases::StoredCase;
 use utoipa::ToSchema;
 
-use super::cases::visible_case;
+use super::cases::{may_see, visible_case};
 use crate::auth::Viewer;
 use crate::error::{ApiError, ErrorBody};
 use crate::form_body::MAX_UPLOAD_BYTES;
@@ -48,6 +49,46 @@ impl From<CaseFile> for CaseFileDto {
     }
 }
 
+/// The role an actor handles documents under, for the record.
+fn role_of(actor: &Actor) -> &'static str {
+    actor
+        .acting_role(&[
+            Role::WindowClerk,
+            Role::Citizen,
+            Role::Enterprise,
+            Role::DepartmentReviewer,
+            Role::DepartmentApprover,
+        ])
+        .map_or("staff", Role::as_str)
+}
+
+/// The most files one application or correction may cite: more than any guide asks for.
+const MAX_CITED_FILES: usize = 100;
+
+/// Who may open a case's documents: its applicant, the staff of the departments handling it,
+/// and the windows that received it (a centre's window, without a hall, has every case).
+/// Supervisors watch time, not documents.
+fn may_read_files(actor: &Actor, stored: &StoredCase) -> bool {
+    if stored.applicant_user_id == Some(actor.user_id) {
+        return true;
+    }
+    if actor.has(Role::WindowClerk)
+        && (actor.department_id.is_none() || actor.department_id == stored.case.received_at)
+    {
+        return true;
+    }
+    let staff = Actor {
+        roles: actor
+            .roles
+            .iter()
+            .copied()
+            .filter(|r| r.is_department_staff())
+            .collect(),
+        ..actor.clone()
+    };
+    !staff.roles.is_empty() && may_see(&staff, stored)
+}
+
 /// Keeps one upload of an actor's: `field` names it in errors.
 pub(crate) async fn keep(
     state: &AppState,
@@ -60,6 +101,7 @@ pub(crate) async fn keep(
         &state.store,
         &state.settings.data_key,
         &actor.username,
+        role_of(actor),
         field,
         file_name,
         content,
@@ -103,6 +145,14 @@ pub(crate) async fn require_uploaded(
             _ => None,
         })
         .collect();
+    if cited.len() > MAX_CITED_FILES {
+        return Err(FieldError::new(
+            "materials",
+            format!("一次最多引用 {MAX_CITED_FILES} 个文件"),
+            format!("at most {MAX_CITED_FILES} files may be cited at once"),
+        )
+        .into());
+    }
     let missing = case_files::not_uploaded(&state.store, &actor.username, &cited).await?;
     if let Some(i) = materials
         .iter()
@@ -136,6 +186,9 @@ pub async fn download(
 ) -> Result<Response, ApiError> {
     let actor = viewer.actor.as_ref().ok_or_else(ApiError::unauthorized)?;
     let stored = visible_case(&state, actor, id).await?;
+    if !may_read_files(actor, &stored) {
+        return Err(ApiError::forbidden());
+    }
     let not_cited = || ApiError::not_found(&format!("file {sha256} of case {id}"));
     if !is_attachment_id(&sha256) {
         return Err(not_cited());
@@ -144,6 +197,15 @@ pub async fn download(
     let (file, content) = case_files::open(&state.store, &state.settings.data_key, owner, &sha256)
         .await?
         .ok_or_else(not_cited)?;
+    case_files::record_read(
+        &state.store,
+        &actor.username,
+        role_of(actor),
+        id,
+        &sha256,
+        state.now_millis(),
+    )
+    .await?;
     Ok((
         [
             (

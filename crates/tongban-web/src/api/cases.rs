@@ -667,7 +667,7 @@ fn decide(
                     post_check_by: Some(
                         reader
                             .calendar
-                            .add_workdays(acting.on, settings.post_check_days)
+                            .add_workdays(acting.on, settings.post_check_days.max(1))
                             .map_err(|e| FieldError::new("post_check_by", e.zh(), e.en()))?,
                     ),
                 },

@@ -64,6 +64,8 @@ struct ApplyPage {
     materials: Vec<MaterialRow>,
     /// what was typed, shown again after a refusal
     form: Echo,
+    /// the form's idempotency key: sent twice (a double click), it applies once
+    request_key: String,
     error: Option<String>,
 }
 
@@ -123,6 +125,7 @@ fn page(
         department,
         kind: kind_of(viewer),
         materials,
+        request_key: request_key(&form),
         form: Echo(form),
         error,
     }
@@ -233,7 +236,7 @@ pub async fn submit(
                 },
                 materials,
             };
-            submit_application(&state, actor, input, None).await
+            submit_application(&state, actor, input, sent_key(&form)).await
         }
         Err(error) => Err(error),
     };
@@ -243,6 +246,21 @@ pub async fn submit(
         form,
         |shown, message| render(&page(&viewer, &code, found, shown, Some(message))),
     )
+}
+
+/// The key a form was rendered with (kept across a refusal), or a new one.
+pub(super) fn request_key(form: &[(String, String)]) -> String {
+    Some(super::form_field(form, "request_key"))
+        .filter(|k| !k.is_empty())
+        .unwrap_or_else(crate::auth::hex_token)
+}
+
+/// The idempotency key a submitted form carries, if any.
+pub(super) fn sent_key(form: &FormBody) -> Option<String> {
+    form.field("request_key")
+        .map(str::trim)
+        .filter(|k| !k.is_empty() && k.len() <= 128)
+        .map(str::to_owned)
 }
 
 /// After an online application form: on to `target`, or the form again with the refusal

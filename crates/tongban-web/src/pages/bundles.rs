@@ -9,7 +9,9 @@ use axum::response::{IntoResponse, Response};
 use tongban_domain::access::Role;
 use tongban_store::bundles as stored_bundles;
 
-use super::apply::{MaterialRow, answer, kind_of, material_rows, materials_of};
+use super::apply::{
+    MaterialRow, answer, kind_of, material_rows, materials_of, request_key, sent_key,
+};
 use super::{Chrome, Echo, render};
 use crate::api::bundles::{
     BundleApplicationDto, BundleApplicationInput, BundleDto, bundle_dto, current, progress_for,
@@ -71,6 +73,8 @@ struct BundlePage {
     kind: &'static str,
     materials: Vec<MaterialRow>,
     form: Echo,
+    /// the form's idempotency key: sent twice (a double click), it applies once
+    request_key: String,
     error: Option<String>,
 }
 
@@ -120,6 +124,7 @@ fn bundle_page(
         anonymous: viewer.actor.is_none(),
         kind: kind_of(viewer),
         materials,
+        request_key: request_key(&form),
         form: Echo(form),
         error,
     }
@@ -177,7 +182,7 @@ pub async fn apply(
                 },
                 materials,
             };
-            submit_bundle_application(&state, actor, &key, input, None).await
+            submit_bundle_application(&state, actor, &key, input, sent_key(&form)).await
         }
         Err(error) => Err(error),
     };

@@ -16,7 +16,9 @@ use tongban_store::{cases, catalog};
 use super::supervision::event_name;
 use super::{Chrome, form_field, form_values, render};
 use crate::api::case_files;
-use crate::api::cases::{ActInput, MaterialInput, TaskDto, may_see, perform, tasks_for};
+use crate::api::cases::{
+    ActInput, MaterialInput, TaskDto, may_see, perform, tasks_for, visible_case,
+};
 use crate::auth::Viewer;
 use crate::error::{ApiError, PageError};
 use crate::form_body::{self, FormBody};
@@ -614,7 +616,15 @@ pub async fn act(
     };
     let lang = viewer.prefs.lang;
     let mut form = ActForm::read(&body.fields);
-    let outcome = match keep_uploads(&state, actor, &body).await {
+    // Files are kept only for an act that hands them in, on a case the actor may see.
+    let uploads = async {
+        if form.act != "supply_corrections" || body.files.is_empty() {
+            return Ok(Vec::new());
+        }
+        visible_case(&state, actor, id).await?;
+        keep_uploads(&state, actor, &body).await
+    };
+    let outcome = match uploads.await {
         Ok(uploaded) => {
             form.uploaded = uploaded;
             match act_of(form) {

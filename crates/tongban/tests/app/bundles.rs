@@ -16,6 +16,7 @@ on_both!(
     a_bundle_runs_its_members_after_their_prerequisite_in_parallel,
     the_job_starts_members_an_interrupted_request_left,
     a_citizen_applies_for_a_bundle_on_the_portal,
+    members_started_later_are_received_at_the_hall_that_took_the_bundle_in,
 );
 
 const BUNDLE: &str = "open-restaurant";
@@ -433,4 +434,63 @@ async fn a_citizen_applies_for_a_bundle_on_the_portal(app: TestApp) {
         app.get_as(&stranger, &progress).await.status,
         StatusCode::FORBIDDEN
     );
+}
+
+/// A bundle taken in at a township hall (跨区通办): the members that start after the
+/// registration is approved are received at that hall too, so it hands their results over.
+async fn members_started_later_are_received_at_the_hall_that_took_the_bundle_in(app: TestApp) {
+    let (bundle, body) = application(&app).await;
+    let paper: Vec<Value> = bundle["materials"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["required"] == true)
+        .map(|m| json!({"name": m["name"], "paper": true}))
+        .collect();
+    let hall = app.token("songxi").await;
+    let created = app
+        .api(
+            "POST",
+            &format!("/api/v1/bundles/{BUNDLE}/applications"),
+            Some(&hall),
+            Some(json!({"applicant": body["applicant"], "materials": paper})),
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    let progress = created.json();
+    let id = progress["id"].as_i64().unwrap();
+    let company = member(&progress, "公司设立登记")["case_id"]
+        .as_i64()
+        .unwrap();
+    let received_at = |case: Value| case["received_at"].clone();
+    let first = act(&app, &hall, company, json!({"act": "accept"})).await;
+    let songxi = received_at(first);
+    assert!(songxi.is_i64(), "received at the hall");
+    let reviewer = app.token("reviewer").await;
+    for step in ["undertake", "review"] {
+        act(
+            &app,
+            &reviewer,
+            company,
+            json!({"act": "approve", "step": step}),
+        )
+        .await;
+    }
+    let approver = app.token("approver").await;
+    act(
+        &app,
+        &approver,
+        company,
+        json!({"act": "approve", "step": "approve"}),
+    )
+    .await;
+    let progress = progress_of(&app, id, &hall).await;
+    for name in ["食品经营许可", "公共场所卫生许可"] {
+        let case = member(&progress, name)["case_id"].as_i64().unwrap();
+        let shown = app
+            .api("GET", &format!("/api/v1/cases/{case}"), Some(&hall), None)
+            .await
+            .json();
+        assert_eq!(received_at(shown), songxi, "{name}");
+    }
 }

@@ -119,6 +119,41 @@ async fn a_company_applies_online_with_its_files_and_only_the_case_parties_read_
     let citizen = app.token("citizen").await;
     let stranger = app.api("GET", &url, Some(&citizen), None).await;
     assert_eq!(stranger.status, StatusCode::FORBIDDEN);
+    // Supervisors watch time, not documents; a hall's window reads only what it received.
+    for other in ["supervisor", "songxi"] {
+        let token = app.token(other).await;
+        let refused = app.api("GET", &url, Some(&token), None).await;
+        assert_eq!(refused.status, StatusCode::FORBIDDEN, "{other}");
+    }
+    assert!(
+        raw_count(
+            &app.db_url,
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'case.file.read'"
+        )
+        .await
+            >= 3,
+        "every read is on the record"
+    );
+    // A file sent with an act that hands nothing in is not kept.
+    let reviewer_page = app.sign_in("reviewer").await;
+    let before = raw_count(&app.db_url, "SELECT COUNT(*) FROM case_files").await;
+    let sent = app
+        .post_multipart(
+            &reviewer_page,
+            &format!("/cases/{id}/acts"),
+            &[
+                ("csrf_token".to_owned(), reviewer_page.csrf.clone()),
+                ("act".to_owned(), "claim".to_owned()),
+                ("upload_name.0".to_owned(), "x".to_owned()),
+            ],
+            &[("upload.0", "big.pdf", SCAN)],
+        )
+        .await;
+    assert_ne!(sent.status, StatusCode::OK);
+    assert_eq!(
+        raw_count(&app.db_url, "SELECT COUNT(*) FROM case_files").await,
+        before
+    );
     // A file the case does not cite is not served through it, though the citizen's own.
     let own = uploaded_scan(&app, &citizen).await;
     assert_eq!(own, sha, "the same bytes, under the citizen's account");
