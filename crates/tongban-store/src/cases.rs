@@ -536,6 +536,52 @@ pub async fn awaiting_delivery(
     .collect()
 }
 
+/// Rebuilds one case's derived rows from its events: its state columns (phase, department,
+/// version, number, receiving hall), its inbox rows and its supervision watches, with what
+/// its clocks reached on `today` raised. Nothing in the history changes.
+pub async fn rebuild(
+    store: &Store,
+    context: &ActContext<'_>,
+    id: i64,
+    today: Date,
+    now_millis: i64,
+) -> Result<(), StoreError> {
+    let stored = load(store, id)
+        .await?
+        .ok_or_else(|| StoreError::not_found(format!("case {id}")))?;
+    let case = &stored.case;
+    let mut tx = store.write().await?;
+    sqlx::query::<Any>(
+        "UPDATE cases SET phase = $1, department_id = $2, version = $3, \
+         case_number = COALESCE($4, case_number), received_at = $5 WHERE id = $6",
+    )
+    .bind(case.phase.as_str())
+    .bind(case.department_id)
+    .bind(case.version as i64)
+    .bind(case.case_number.as_deref())
+    .bind(case.received_at)
+    .bind(id)
+    .execute(&mut *tx)
+    .await?;
+    write_tasks(&mut tx, id, case).await?;
+    let watches = case.watches(context.calendar, context.settings);
+    crate::supervision::rewatch(&mut tx, id, &watches, today, now_millis).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Case ids after `after`, in order, at most `limit`: for walking every case in batches.
+pub async fn ids_after(store: &Store, after: i64, limit: i64) -> Result<Vec<i64>, StoreError> {
+    sqlx::query::<Any>("SELECT id FROM cases WHERE id > $1 ORDER BY id LIMIT $2")
+        .bind(after)
+        .bind(limit)
+        .fetch_all(store.pool())
+        .await?
+        .iter()
+        .map(|r| Ok(r.try_get(0)?))
+        .collect()
+}
+
 /// A case with its history, replayed.
 pub async fn load(store: &Store, id: i64) -> Result<Option<StoredCase>, StoreError> {
     let Some(row) = sqlx::query::<Any>(

@@ -73,6 +73,11 @@ pub enum Command {
         #[command(subcommand)]
         command: GuideCommand,
     },
+    /// Cases (办件)
+    Case {
+        #[command(subcommand)]
+        command: CaseCommand,
+    },
     /// The audit log
     Audit {
         #[command(subcommand)]
@@ -85,6 +90,16 @@ pub enum Command {
     },
     /// Print the OpenAPI document
     Openapi,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CaseCommand {
+    /// Rebuild every case's derived rows (state, inbox, supervision watches) from its events,
+    /// e.g. after an upgrade that derives something new; the history is not touched
+    Rebuild {
+        #[command(flatten)]
+        db: DbArg,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -2,6 +2,7 @@
 
 mod audit;
 mod calendar;
+mod cases;
 mod catalog;
 mod codes;
 mod guides;
@@ -46,6 +47,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Calendar { command } => calendar::run(&settings, command).await,
         Command::Catalog { command } => catalog::run(&settings, command).await,
         Command::Guide { command } => guides::run(&settings, command).await,
+        Command::Case { command } => cases::run(&settings, command).await,
         Command::Audit { command } => audit::run(&settings, command).await,
         Command::User { command } => users::run(&settings, command).await,
         Command::Openapi => {
