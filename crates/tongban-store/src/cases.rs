@@ -345,6 +345,16 @@ pub async fn time_limit_settings(store: &Store) -> Result<TimeLimitSettings, Sto
     Ok(settings)
 }
 
+/// One inbox row of a case, as `write_tasks` derives it.
+struct TaskRow<'a> {
+    step: &'a str,
+    department_id: i64,
+    role: Role,
+    claimed_by: Option<&'a str>,
+    opened_on: Date,
+    limit_days: u32,
+}
+
 /// The inbox row of a result waiting to be handed over (not a step: no step key has `@`).
 pub const DELIVERY_TASK: &str = "@deliver";
 
@@ -356,36 +366,31 @@ async fn write_tasks(tx: &mut WriteTx, id: i64, case: &Case) -> Result<(), Store
         .bind(id)
         .execute(&mut **tx)
         .await?;
+    let mut rows: Vec<TaskRow<'_>> = Vec::new();
     if let (Some(check), Some(clock)) = (&case.post_check, &case.clock)
         && check.outcome.is_none()
     {
-        sqlx::query::<Any>(
-            "INSERT INTO case_tasks (case_id, step, department_id, role, claimed_by, opened_on, limit_days) \
-             VALUES ($1, $2, $3, $4, NULL, $5, 0)",
-        )
-        .bind(id)
-        .bind(WatchedClock::PostCheck.key())
-        .bind(case.department_id)
-        .bind(Role::DepartmentReviewer.as_str())
-        .bind(clock.started_on.to_string())
-        .execute(&mut **tx)
-        .await?;
+        rows.push(TaskRow {
+            step: WatchedClock::PostCheck.key(),
+            department_id: case.department_id,
+            role: Role::DepartmentReviewer,
+            claimed_by: None,
+            opened_on: clock.started_on,
+            limit_days: 0,
+        });
     }
     // A result to hand over: the windows of the hall that received the case have it (the
     // deciding department's own row when it came in online; the centre's windows see all).
     if case.phase.awaits_delivery() {
         let closed_on = case.clock.as_ref().and_then(|c| c.closed_on);
-        sqlx::query::<Any>(
-            "INSERT INTO case_tasks (case_id, step, department_id, role, claimed_by, opened_on, limit_days) \
-             VALUES ($1, $2, $3, $4, NULL, $5, 0)",
-        )
-        .bind(id)
-        .bind(DELIVERY_TASK)
-        .bind(case.received_at.unwrap_or(case.department_id))
-        .bind(Role::WindowClerk.as_str())
-        .bind(closed_on.unwrap_or(case.submitted_on).to_string())
-        .execute(&mut **tx)
-        .await?;
+        rows.push(TaskRow {
+            step: DELIVERY_TASK,
+            department_id: case.received_at.unwrap_or(case.department_id),
+            role: Role::WindowClerk,
+            claimed_by: None,
+            opened_on: closed_on.unwrap_or(case.submitted_on),
+            limit_days: 0,
+        });
     }
     for open in &case.open_steps {
         let claimed_by = match &open.status {
@@ -400,20 +405,35 @@ async fn write_tasks(tx: &mut WriteTx, id: i64, case: &Case) -> Result<(), Store
         else {
             continue;
         };
-        sqlx::query::<Any>(
-            "INSERT INTO case_tasks (case_id, step, department_id, role, claimed_by, opened_on, limit_days) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        )
-        .bind(id)
-        .bind(&open.key)
-        .bind(case.step_department(definition))
-        .bind(definition.role.as_str())
-        .bind(claimed_by)
-        .bind(open.clock.started_on.to_string())
-        .bind(i64::from(definition.limit_days))
-        .execute(&mut **tx)
-        .await?;
+        rows.push(TaskRow {
+            step: &open.key,
+            department_id: case.step_department(definition),
+            role: definition.role,
+            claimed_by,
+            opened_on: open.clock.started_on,
+            limit_days: definition.limit_days,
+        });
     }
+    if rows.is_empty() {
+        return Ok(());
+    }
+    // One statement for all the rows: each statement is a round trip to the database.
+    let sql = format!(
+        "INSERT INTO case_tasks (case_id, step, department_id, role, claimed_by, opened_on, limit_days) VALUES {}",
+        crate::db::value_lists(rows.len(), 7)
+    );
+    let mut insert = sqlx::query::<Any>(sqlx::AssertSqlSafe(sql));
+    for row in rows {
+        insert = insert
+            .bind(id)
+            .bind(row.step)
+            .bind(row.department_id)
+            .bind(row.role.as_str())
+            .bind(row.claimed_by)
+            .bind(row.opened_on.to_string())
+            .bind(i64::from(row.limit_days));
+    }
+    insert.execute(&mut **tx).await?;
     Ok(())
 }
 

@@ -167,6 +167,20 @@ impl Store {
     }
 }
 
+/// The placeholders of a multi-row `VALUES` list: `rows` tuples of `width` numbered
+/// parameters, `($1, $2), ($3, $4)`. Only numbers go into the SQL text; values are bound.
+pub(crate) fn value_lists(rows: usize, width: usize) -> String {
+    (0..rows)
+        .map(|row| {
+            let params: Vec<String> = (1..=width)
+                .map(|col| format!("${}", row * width + col))
+                .collect();
+            format!("({})", params.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// A URL fit for logs: any password removed.
 pub fn redact(url: &str) -> String {
     match (url.find("://"), url.find('@')) {
@@ -196,5 +210,11 @@ mod tests {
         assert!(Backend::from_url("mysql://u@h/db").is_err());
         assert!(Backend::from_url("tongban.sqlite").is_err());
         assert_eq!(redact("postgres://u:secret@h/db"), "postgres://u@h/db");
+    }
+
+    #[test]
+    fn value_lists_number_every_parameter_once() {
+        assert_eq!(value_lists(1, 2), "($1, $2)");
+        assert_eq!(value_lists(3, 2), "($1, $2), ($3, $4), ($5, $6)");
     }
 }

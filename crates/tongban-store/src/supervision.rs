@@ -171,23 +171,30 @@ pub(crate) async fn rewatch(
             Some(dates) => before.min(level_rank(dates.level_on(on))),
             None => before,
         };
-        let day = |d: Option<Date>| d.map(|d| d.to_string());
-        sqlx::query::<Any>(
-            "INSERT INTO case_watch (case_id, step, step_name, department_id, responsible, level, \
-             warning_on, yellow_on, red_on) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        )
-        .bind(case_id)
-        .bind(&step)
-        .bind(&watch.step_name)
-        .bind(watch.department_id)
-        .bind(watch.responsible.as_deref())
-        .bind(level)
-        .bind(day(watch.dates.map(|d| d.warning_on)))
-        .bind(day(watch.dates.map(|d| d.yellow_on)))
-        .bind(day(watch.dates.map(|d| d.red_on)))
-        .execute(&mut **tx)
-        .await?;
         kept_levels.push((step, level));
+    }
+    if !watches.is_empty() {
+        // One statement for all the watches: each statement is a round trip.
+        let sql = format!(
+            "INSERT INTO case_watch (case_id, step, step_name, department_id, responsible, level, \
+             warning_on, yellow_on, red_on) VALUES {}",
+            crate::db::value_lists(watches.len(), 9)
+        );
+        let day = |d: Option<Date>| d.map(|d| d.to_string());
+        let mut insert = sqlx::query::<Any>(sqlx::AssertSqlSafe(sql));
+        for (watch, (step, level)) in watches.iter().zip(&kept_levels) {
+            insert = insert
+                .bind(case_id)
+                .bind(step.as_str())
+                .bind(watch.step_name.as_str())
+                .bind(watch.department_id)
+                .bind(watch.responsible.as_deref())
+                .bind(*level)
+                .bind(day(watch.dates.map(|d| d.warning_on)))
+                .bind(day(watch.dates.map(|d| d.yellow_on)))
+                .bind(day(watch.dates.map(|d| d.red_on)));
+        }
+        insert.execute(&mut **tx).await?;
     }
     let open: Vec<(i64, String, i64)> = sqlx::query::<Any>(
         "SELECT id, step, level FROM alerts WHERE case_id = $1 AND resolved_at IS NULL",

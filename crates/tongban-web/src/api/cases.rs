@@ -266,13 +266,13 @@ fn read(
 }
 
 /// The calendar and clock settings a case is read with: loaded once per request.
-pub(super) struct Reader {
+pub(crate) struct Reader {
     pub(super) calendar: std::sync::Arc<tongban_domain::calendar::Calendar>,
     pub(super) settings: TimeLimitSettings,
 }
 
 impl Reader {
-    pub(super) async fn load(state: &AppState) -> Result<Reader, ApiError> {
+    pub(crate) async fn load(state: &AppState) -> Result<Reader, ApiError> {
         Ok(Reader {
             calendar: state.calendar.get(&state.store).await?,
             settings: cases::time_limit_settings(&state.store).await?,
@@ -761,8 +761,9 @@ pub async fn act(
             format!("the act is not understood: {e}"),
         ))
     })?;
-    let (stored, query_password) = perform(&state, actor, id, act, key).await?;
+    // One read of the calendar and the limits serves the act and the answer.
     let reader = Reader::load(&state).await?;
+    let (stored, query_password) = perform(&state, &reader, actor, id, act, key).await?;
     Ok(Json(case_dto(&state, &reader, &stored, query_password)))
 }
 
@@ -771,6 +772,7 @@ pub async fn act(
 /// acceptance, the query password to print.
 pub(crate) async fn perform(
     state: &AppState,
+    reader: &Reader,
     actor: &Actor,
     id: i64,
     act: ActInput,
@@ -797,7 +799,6 @@ pub(crate) async fn perform(
     {
         super::case_files::require_uploaded(state, actor, &materials(m.clone())?).await?;
     }
-    let reader = Reader::load(state).await?;
     let context = cases::ActContext {
         key: &state.settings.data_key,
         calendar: &reader.calendar,
@@ -819,8 +820,7 @@ pub(crate) async fn perform(
             on: state.today(),
         };
         let number = cases::case_number(id, acting.on);
-        let event =
-            decide(&stored.case, &acting, &number, act.clone(), &reader).map_err(refused)?;
+        let event = decide(&stored.case, &acting, &number, act.clone(), reader).map_err(refused)?;
         match cases::append(
             &state.store,
             &context,

@@ -17,7 +17,7 @@ use super::supervision::event_name;
 use super::{Chrome, form_field, form_values, render};
 use crate::api::case_files;
 use crate::api::cases::{
-    ActInput, MaterialInput, TaskDto, may_see, perform, tasks_for, visible_case,
+    ActInput, MaterialInput, Reader, TaskDto, may_see, perform, tasks_for, visible_case,
 };
 use crate::auth::Viewer;
 use crate::error::{ApiError, PageError};
@@ -628,7 +628,12 @@ pub async fn act(
         Ok(uploaded) => {
             form.uploaded = uploaded;
             match act_of(form) {
-                Ok(act) => perform(&state, actor, id, act, None).await.map(|_| ()),
+                Ok(act) => match Reader::load(&state).await {
+                    Ok(reader) => perform(&state, &reader, actor, id, act, None)
+                        .await
+                        .map(|_| ()),
+                    Err(error) => Err(error),
+                },
                 Err(error) => Err(error),
             }
         }
