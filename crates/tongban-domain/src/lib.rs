@@ -3,6 +3,7 @@
 //! in everything a decision needs, so every rule is testable as a plain function.
 
 pub mod access;
+pub mod account;
 pub mod bundle;
 pub mod calendar;
 pub mod case;

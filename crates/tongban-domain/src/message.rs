@@ -30,6 +30,12 @@ impl FieldError {
     pub fn of(field: impl Into<String>, error: &impl Bilingual) -> Self {
         Self::new(field, error.zh(), error.en())
     }
+
+    /// The same message about another field (a parser's default name replaced).
+    pub fn named(mut self, field: &str) -> FieldError {
+        self.field = field.to_owned();
+        self
+    }
 }
 
 impl Bilingual for FieldError {

@@ -7,8 +7,10 @@ use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use sqlx::{Any, Row};
 use tongban_domain::FieldError;
 use tongban_domain::access::{Actor, Role};
+use tongban_domain::account::{MIN_PASSWORD_CHARS, PersonRegistration, check_username};
 
-use crate::{Store, StoreError};
+use crate::sealed::DataKey;
+use crate::{Store, StoreError, WriteTx, audit};
 
 /// What kind of account this is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,26 +41,13 @@ pub struct NewAccount<'a> {
     pub email: Option<&'a str>,
 }
 
-pub const MIN_PASSWORD_CHARS: usize = 8;
-
 /// Creates an account; a taken username is a conflict.
 pub async fn create(
     store: &Store,
     account: &NewAccount<'_>,
     at_millis: i64,
 ) -> Result<i64, StoreError> {
-    let username = account.username.trim();
-    if username.is_empty()
-        || username.chars().count() > 64
-        || username.chars().any(char::is_whitespace)
-    {
-        return Err(FieldError::new(
-            "username",
-            "用户名应为1至64个字符，不含空格",
-            "a username is 1 to 64 characters without spaces",
-        )
-        .into());
-    }
+    let username = check_username(account.username)?;
     if account.password.chars().count() < MIN_PASSWORD_CHARS {
         return Err(FieldError::new(
             "password",
@@ -85,21 +74,12 @@ pub async fn create(
     }
     let hash = hash_password(account.password.to_owned()).await?;
     let mut tx = store.write().await?;
-    let taken = sqlx::query::<Any>("SELECT id FROM users WHERE username = $1")
-        .bind(username)
-        .fetch_optional(&mut *tx)
-        .await?;
-    if taken.is_some() {
-        return Err(StoreError::conflict(
-            "用户名已被使用",
-            "the username is taken",
-        ));
-    }
+    refuse_taken_username(&mut tx, &username).await?;
     let id: i64 = sqlx::query::<Any>(
         "INSERT INTO users (username, display_name, password_hash, kind, department_id, created_at, email) \
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
     )
-    .bind(username)
+    .bind(&username)
     .bind(account.display_name)
     .bind(hash)
     .bind(account.kind.as_str())
@@ -118,6 +98,187 @@ pub async fn create(
     }
     tx.commit().await?;
     Ok(id)
+}
+
+async fn refuse_taken_username(tx: &mut WriteTx, username: &str) -> Result<(), StoreError> {
+    let taken = sqlx::query::<Any>("SELECT id FROM users WHERE username = $1")
+        .bind(username)
+        .fetch_optional(&mut **tx)
+        .await?;
+    if taken.is_some() {
+        return Err(StoreError::conflict_on(
+            "username",
+            "用户名已被使用，请换一个",
+            "the username is taken; choose another",
+        ));
+    }
+    Ok(())
+}
+
+/// Registers a natural person under their real name (实名注册): a citizen account whose id
+/// number and phone are sealed, one account per id number. Audited with both masked.
+pub async fn register_person(
+    store: &Store,
+    key: &DataKey,
+    person: &PersonRegistration,
+    password: &str,
+    at_millis: i64,
+) -> Result<i64, StoreError> {
+    let hash = hash_password(password.to_owned()).await?;
+    let fingerprint = key.fingerprint(ID_NUMBER_PURPOSE, person.resident_id.as_str());
+    let mut tx = store.write().await?;
+    refuse_taken_username(&mut tx, &person.username).await?;
+    let registered = sqlx::query::<Any>("SELECT id FROM users WHERE id_number_fingerprint = $1")
+        .bind(&fingerprint)
+        .fetch_optional(&mut *tx)
+        .await?;
+    if registered.is_some() {
+        // One real-name account per person; saying so is the point of real-name registration.
+        return Err(StoreError::conflict_on(
+            "id_number",
+            "该身份证号码已注册账号，请直接登录；如忘记密码请到服务大厅办理",
+            "an account is already registered for this id number; sign in, or visit a service hall if the password is lost",
+        ));
+    }
+    let id: i64 = sqlx::query::<Any>(
+        "INSERT INTO users (username, display_name, password_hash, kind, created_at, \
+         id_number_sealed, id_number_fingerprint, phone_sealed) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+    )
+    .bind(&person.username)
+    .bind(&person.name)
+    .bind(hash)
+    .bind(AccountKind::Citizen.as_str())
+    .bind(at_millis)
+    .bind(key.seal(person.resident_id.as_str()))
+    .bind(&fingerprint)
+    .bind(key.seal(person.phone.as_str()))
+    .fetch_one(&mut *tx)
+    .await?
+    .try_get(0)?;
+    sqlx::query::<Any>("INSERT INTO user_roles (user_id, role) VALUES ($1, $2)")
+        .bind(id)
+        .bind(Role::Citizen.as_str())
+        .execute(&mut *tx)
+        .await?;
+    let detail = serde_json::json!({
+        "id_number": person.resident_id.masked(),
+        "phone": person.phone.masked(),
+    })
+    .to_string();
+    audit::append(
+        &mut tx,
+        &audit::AuditEntry {
+            at_millis,
+            actor: &person.username,
+            role: Role::Citizen.as_str(),
+            action: "account.register",
+            subject: &format!("user:{id}"),
+            detail: &detail,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// What the fingerprint of a registered id number is keyed for.
+const ID_NUMBER_PURPOSE: &str = "account.id_number";
+
+/// An account as its holder sees it in the user centre; personal data opened, for the
+/// caller to mask or to show to the holder.
+#[derive(Debug, Clone)]
+pub struct Profile {
+    pub user_id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub kind: String,
+    pub department: Option<String>,
+    pub created_at: i64,
+    pub id_number: Option<tongban_domain::codes::ResidentId>,
+    pub phone: Option<tongban_domain::account::MobilePhone>,
+    pub email: Option<String>,
+}
+
+pub async fn profile(store: &Store, key: &DataKey, user_id: i64) -> Result<Profile, StoreError> {
+    let row = sqlx::query::<Any>(
+        "SELECT u.username, u.display_name, u.kind, d.name, u.created_at, u.id_number_sealed, \
+         u.phone_sealed, u.email FROM users u LEFT JOIN departments d ON d.id = u.department_id \
+         WHERE u.id = $1",
+    )
+    .bind(user_id)
+    .fetch_optional(store.pool())
+    .await?
+    .ok_or_else(|| StoreError::not_found(format!("user:{user_id}")))?;
+    let open = |sealed: Option<String>| sealed.map(|s| key.open(&s)).transpose();
+    let id_number = open(row.try_get(5)?)?
+        .map(|id| tongban_domain::codes::ResidentId::parse(&id).map_err(StoreError::corrupt))
+        .transpose()?;
+    let phone = open(row.try_get(6)?)?
+        .map(|p| {
+            tongban_domain::account::MobilePhone::parse(&p)
+                .map_err(|_| StoreError::corrupt("a stored phone"))
+        })
+        .transpose()?;
+    Ok(Profile {
+        user_id,
+        username: row.try_get(0)?,
+        display_name: row.try_get(1)?,
+        kind: row.try_get(2)?,
+        department: row.try_get(3)?,
+        created_at: row.try_get(4)?,
+        id_number,
+        phone,
+        email: row.try_get(7)?,
+    })
+}
+
+/// Changes a password after checking the current one; every other session and API token
+/// of the account is revoked, so a stolen session does not outlive the change.
+pub async fn change_password(
+    store: &Store,
+    actor: &Actor,
+    current: &str,
+    new: &str,
+    keep_session: Option<&str>,
+    at_millis: i64,
+) -> Result<(), StoreError> {
+    let stored: String = sqlx::query::<Any>("SELECT password_hash FROM users WHERE id = $1")
+        .bind(actor.user_id)
+        .fetch_one(store.pool())
+        .await?
+        .try_get(0)?;
+    if !verify_password(current.to_owned(), stored).await? {
+        return Err(FieldError::new(
+            "current_password",
+            "当前密码不正确",
+            "the current password is wrong",
+        )
+        .into());
+    }
+    tongban_domain::account::check_password(new, &actor.username, None)?;
+    let hash = hash_password(new.to_owned()).await?;
+    let mut tx = store.write().await?;
+    sqlx::query::<Any>("UPDATE users SET password_hash = $1 WHERE id = $2")
+        .bind(hash)
+        .bind(actor.user_id)
+        .execute(&mut *tx)
+        .await?;
+    crate::sessions::revoke_others(&mut tx, actor.user_id, keep_session, at_millis).await?;
+    audit::append(
+        &mut tx,
+        &audit::AuditEntry {
+            at_millis,
+            actor: &actor.username,
+            role: "",
+            action: "account.password_change",
+            subject: &format!("user:{}", actor.user_id),
+            detail: "{}",
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// Checks a username and password. Unknown users cost the same time as wrong passwords,

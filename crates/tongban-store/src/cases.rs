@@ -281,67 +281,34 @@ pub async fn already_done(store: &Store, actor: &str, key: &str) -> Result<bool,
 /// The clock and alert settings, defaults where the database holds none (data, not code).
 pub async fn time_limit_settings(store: &Store) -> Result<TimeLimitSettings, StoreError> {
     // One read for all of them: cases are read with these on every request.
-    let stored: std::collections::HashMap<String, String> = sqlx::query::<Any>(
-        "SELECT name, value FROM settings WHERE name LIKE 'time_limit.%' OR name LIKE 'supervision.%'",
-    )
-    .fetch_all(store.pool())
-    .await?
-    .iter()
-    .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
-    .collect::<Result<_, StoreError>>()?;
-    fn set<T: std::str::FromStr>(
-        stored: &std::collections::HashMap<String, String>,
-        name: &str,
-        target: &mut T,
-    ) -> Result<(), StoreError> {
-        if let Some(value) = stored.get(name) {
-            *target = value
-                .parse()
-                .map_err(|_| StoreError::corrupt(format!("{name} = {value}")))?;
-        }
-        Ok(())
-    }
+    let stored = crate::settings::load(store, &["time_limit.", "supervision."]).await?;
     let mut settings = TimeLimitSettings::default();
-    set(
-        &stored,
+    stored.set(
         "time_limit.restart_next_day",
         &mut settings.restart_next_day,
     )?;
-    set(
-        &stored,
-        "time_limit.extension_days",
-        &mut settings.extension_days,
-    )?;
-    set(
-        &stored,
+    stored.set("time_limit.extension_days", &mut settings.extension_days)?;
+    stored.set(
         "time_limit.joint_extension_days",
         &mut settings.joint_extension_days,
     )?;
-    set(
-        &stored,
+    stored.set(
         "supervision.warning_within_days",
         &mut settings.warning_within_days,
     )?;
-    set(
-        &stored,
+    stored.set(
         "supervision.yellow_within_days",
         &mut settings.yellow_within_days,
     )?;
-    set(
-        &stored,
+    stored.set(
         "supervision.refusal_reason_min_chars",
         &mut settings.refusal_reason_min_chars,
     )?;
-    set(
-        &stored,
+    stored.set(
         "supervision.close_on_corrections_timeout",
         &mut settings.close_on_corrections_timeout,
     )?;
-    set(
-        &stored,
-        "time_limit.post_check_days",
-        &mut settings.post_check_days,
-    )?;
+    stored.set("time_limit.post_check_days", &mut settings.post_check_days)?;
     Ok(settings)
 }
 
@@ -553,6 +520,49 @@ pub async fn awaiting_delivery(
     .await?
     .iter()
     .map(Task::from_row)
+    .collect()
+}
+
+/// A case in its applicant's list ("my cases").
+#[derive(Debug, Clone)]
+pub struct ApplicantCase {
+    pub id: i64,
+    /// None until accepted
+    pub case_number: Option<String>,
+    pub item_name: String,
+    /// as stored: submitted, in_progress, decided, closed, …
+    pub phase: String,
+    pub submitted_at: i64,
+    pub updated_at: i64,
+}
+
+/// The cases an account applied for online, most recently changed first.
+pub async fn of_applicant(
+    store: &Store,
+    user_id: i64,
+    limit: i64,
+) -> Result<Vec<ApplicantCase>, StoreError> {
+    sqlx::query::<Any>(
+        "SELECT c.id, c.case_number, COALESCE(i.name, c.implementation_code), c.phase, \
+         c.submitted_at, c.updated_at FROM cases c \
+         LEFT JOIN implementations i ON i.code = c.implementation_code \
+         WHERE c.applicant_user_id = $1 ORDER BY c.updated_at DESC, c.id DESC LIMIT $2",
+    )
+    .bind(user_id)
+    .bind(limit)
+    .fetch_all(store.pool())
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(ApplicantCase {
+            id: r.try_get(0)?,
+            case_number: r.try_get(1)?,
+            item_name: r.try_get(2)?,
+            phase: r.try_get(3)?,
+            submitted_at: r.try_get(4)?,
+            updated_at: r.try_get(5)?,
+        })
+    })
     .collect()
 }
 

@@ -12,7 +12,12 @@ pub enum StoreError {
     #[error("not found: {what}")]
     NotFound { what: String },
     #[error("{zh} ({en})")]
-    Conflict { zh: String, en: String },
+    Conflict {
+        /// the input field whose value clashes with what is stored, when there is one
+        field: Option<String>,
+        zh: String,
+        en: String,
+    },
     #[error("{0}")]
     Configuration(String),
     #[error("stored data is corrupt: {0}")]
@@ -26,6 +31,16 @@ impl StoreError {
 
     pub fn conflict(zh: impl Into<String>, en: impl Into<String>) -> Self {
         StoreError::Conflict {
+            field: None,
+            zh: zh.into(),
+            en: en.into(),
+        }
+    }
+
+    /// A conflict caused by one input field (a taken username, an id already registered).
+    pub fn conflict_on(field: &str, zh: impl Into<String>, en: impl Into<String>) -> Self {
+        StoreError::Conflict {
+            field: Some(field.to_owned()),
             zh: zh.into(),
             en: en.into(),
         }

@@ -12,10 +12,12 @@ pub mod catalog;
 mod db;
 mod error;
 pub mod guides;
+pub mod login;
 pub mod migrate;
 pub mod outbox;
 pub mod sealed;
 pub mod sessions;
+pub mod settings;
 pub mod supervision;
 
 pub use db::{Backend, Store, WriteTx};

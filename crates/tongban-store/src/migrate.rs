@@ -65,6 +65,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "received_at",
         sql: include_str!("../migrations/0010_received_at.sql"),
     },
+    Migration {
+        version: 11,
+        name: "identity",
+        sql: include_str!("../migrations/0011_identity.sql"),
+    },
 ];
 
 /// An arbitrary constant: the PostgreSQL advisory lock that keeps several starting app

@@ -5,7 +5,7 @@ use sha2::{Digest, Sha256};
 use sqlx::{Any, Row};
 use tongban_domain::access::Actor;
 
-use crate::{Store, StoreError};
+use crate::{Store, StoreError, WriteTx};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SessionKind {
@@ -14,7 +14,7 @@ pub enum SessionKind {
 }
 
 impl SessionKind {
-    fn as_str(self) -> &'static str {
+    pub fn as_str(self) -> &'static str {
         match self {
             SessionKind::Cookie => "cookie",
             SessionKind::ApiToken => "api",
@@ -134,4 +134,108 @@ pub async fn revoke(store: &Store, token: &str, at_millis: i64) -> Result<(), St
     .execute(store.pool())
     .await?;
     Ok(())
+}
+
+/// Revokes every live session and token of an account except the one presented (a
+/// password change keeps its own page signed in).
+pub(crate) async fn revoke_others(
+    tx: &mut WriteTx,
+    user_id: i64,
+    keep_token: Option<&str>,
+    at_millis: i64,
+) -> Result<(), StoreError> {
+    let keep = keep_token.map(token_hash).unwrap_or_default();
+    sqlx::query::<Any>(
+        "UPDATE sessions SET revoked_at = $1 \
+         WHERE user_id = $2 AND revoked_at IS NULL AND token_hash <> $3",
+    )
+    .bind(at_millis)
+    .bind(user_id)
+    .bind(keep)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// A live session as its holder sees it in the user centre.
+#[derive(Debug, Clone)]
+pub struct SessionSummary {
+    /// names the session for revoking it: the stored hash, never the token
+    pub handle: String,
+    pub kind: SessionKind,
+    pub created_at: i64,
+    pub last_seen_at: i64,
+    pub expires_at: i64,
+    /// the session this request came with
+    pub current: bool,
+}
+
+/// An account's sessions and tokens that still work, newest first.
+pub async fn list_live(
+    store: &Store,
+    user_id: i64,
+    current_token: Option<&str>,
+    policy: SessionPolicy,
+    at_millis: i64,
+) -> Result<Vec<SessionSummary>, StoreError> {
+    let current = current_token.map(token_hash);
+    sqlx::query::<Any>(
+        "SELECT token_hash, kind, created_at, last_seen_at, expires_at FROM sessions \
+         WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > $2 AND last_seen_at >= $3 \
+         ORDER BY created_at DESC LIMIT 100",
+    )
+    .bind(user_id)
+    .bind(at_millis)
+    .bind(at_millis - policy.idle_millis)
+    .fetch_all(store.pool())
+    .await?
+    .iter()
+    .map(|row| {
+        let handle: String = row.try_get(0)?;
+        let kind: String = row.try_get(1)?;
+        Ok(SessionSummary {
+            current: current.as_deref() == Some(handle.as_str()),
+            handle,
+            kind: if kind == SessionKind::ApiToken.as_str() {
+                SessionKind::ApiToken
+            } else {
+                SessionKind::Cookie
+            },
+            created_at: row.try_get(2)?,
+            last_seen_at: row.try_get(3)?,
+            expires_at: row.try_get(4)?,
+        })
+    })
+    .collect()
+}
+
+/// Revokes one of an account's own sessions by its handle; another account's handle is
+/// not found, so no one can end someone else's session.
+pub async fn revoke_own(
+    store: &Store,
+    user_id: i64,
+    handle: &str,
+    at_millis: i64,
+) -> Result<(), StoreError> {
+    let mut tx = store.write().await?;
+    let done = sqlx::query::<Any>(
+        "UPDATE sessions SET revoked_at = $1 \
+         WHERE token_hash = $2 AND user_id = $3 AND revoked_at IS NULL",
+    )
+    .bind(at_millis)
+    .bind(handle)
+    .bind(user_id)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if done == 0 {
+        return Err(StoreError::not_found("session"));
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The handle a token's session is listed under (its stored hash).
+pub fn handle_of(token: &str) -> String {
+    token_hash(token)
 }

@@ -101,6 +101,15 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/login", Access::Public),
     ("POST", "/login", Access::Public),
     ("POST", "/logout", Access::SignedIn),
+    ("GET", "/register", Access::Public),
+    ("POST", "/register", Access::Public),
+    ("GET", "/account", Access::SignedIn),
+    ("POST", "/account/password", Access::SignedIn),
+    (
+        "POST",
+        "/account/sessions/{handle}/revoke",
+        Access::SignedIn,
+    ),
     // catalog change control
     ("GET", "/changes", Access::AnyOf(CATALOG_CHANGES)),
     ("GET", "/changes/new", Access::AnyOf(DEPARTMENT_STAFF)),
@@ -240,6 +249,16 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/api/v1/outbox", Access::AnyOf(&[Role::Admin])),
     // API
     ("POST", "/api/v1/auth/token", Access::Public),
+    ("POST", "/api/v1/auth/register", Access::Public),
+    // the user centre: each account only ever reaches its own
+    ("GET", "/api/v1/account", Access::SignedIn),
+    ("GET", "/api/v1/account/sessions", Access::SignedIn),
+    (
+        "DELETE",
+        "/api/v1/account/sessions/{handle}",
+        Access::SignedIn,
+    ),
+    ("POST", "/api/v1/account/password", Access::SignedIn),
     ("GET", "/api/v1/regions", Access::Public),
     ("GET", "/api/v1/departments", Access::Public),
     ("GET", "/api/v1/catalog-items", Access::Public),

@@ -3,13 +3,16 @@
 //! state-changing request that a browser could have been tricked into sending.
 
 use axum::body::{Body, to_bytes};
-use axum::extract::{FromRequestParts, MatchedPath, Request, State};
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, FromRequestParts, MatchedPath, Request, State};
 use axum::http::header::{AUTHORIZATION, COOKIE, SET_COOKIE};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use tongban_domain::access::Actor;
+use tongban_store::audit;
 use tongban_store::sessions::{self, SessionKind};
 
 use crate::access::{Access, rule_for};
@@ -30,6 +33,8 @@ pub struct Viewer {
     /// the token forms must echo back
     pub csrf_token: String,
     pub prefs: Prefs,
+    /// the client's address, for throttling sign-in ("unknown" when not served over TCP)
+    pub client: String,
 }
 
 /// Display preferences, from cookies (remembered) or the browser's language.
@@ -73,7 +78,7 @@ pub fn prefs_of(headers: &HeaderMap) -> Prefs {
     }
 }
 
-fn bearer(headers: &HeaderMap) -> Option<&str> {
+pub fn bearer(headers: &HeaderMap) -> Option<&str> {
     headers
         .get(AUTHORIZATION)?
         .to_str()
@@ -147,13 +152,14 @@ pub async fn authorize(State(state): State<AppState>, request: Request, next: Ne
 
     let Some(rule) = rule_for(&method, &path) else {
         tracing::warn!(%method, path, "refused a route with no access declaration");
-        return deny(api, prefs, session.is_some());
+        let actor = session.as_ref().map(|s| &s.actor);
+        return deny(&state, api, prefs, actor, &method, &path, now).await;
     };
     let actor = session.as_ref().map(|s| s.actor.clone());
     if !rule.allows(actor.as_ref()) {
         tracing::info!(%method, path, user = actor.as_ref().map(|a| a.username.as_str()), "access denied");
         if actor.is_none() && rule != Access::Public {
-            return if api {
+            let mut response = if api {
                 ApiError::unauthorized().into_response()
             } else {
                 let target = request
@@ -163,8 +169,12 @@ pub async fn authorize(State(state): State<AppState>, request: Request, next: Ne
                     .unwrap_or("/");
                 Redirect::to(&format!("/login?next={}", urlencode(target))).into_response()
             };
+            response
+                .headers_mut()
+                .insert(DENIED_BY, HeaderValue::from_static(ACCESS_TABLE));
+            return response;
         }
-        return deny(api, prefs, true);
+        return deny(&state, api, prefs, actor.as_ref(), &method, &path, now).await;
     }
 
     // The anonymous CSRF token (double-submit cookie) protects sign-in itself.
@@ -220,10 +230,16 @@ pub async fn authorize(State(state): State<AppState>, request: Request, next: Ne
         }
     }
 
+    let client = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|info| info.0.ip().to_string())
+        .unwrap_or_else(|| "unknown".to_owned());
     request.extensions_mut().insert(Viewer {
         actor,
         csrf_token,
         prefs,
+        client,
     });
     let mut response = next.run(request).await;
     if let Some(token) = new_anonymous_csrf {
@@ -235,13 +251,51 @@ pub async fn authorize(State(state): State<AppState>, request: Request, next: Ne
     response
 }
 
-fn deny(api: bool, prefs: Prefs, _signed_in: bool) -> Response {
-    if api {
+/// Refuses a request; a signed-in account's refusal is written to the audit log (an
+/// anonymous one is only sent to sign in, and logging those would let anyone fill the log).
+async fn deny(
+    state: &AppState,
+    api: bool,
+    prefs: Prefs,
+    actor: Option<&Actor>,
+    method: &Method,
+    path: &str,
+    now: i64,
+) -> Response {
+    if let Some(actor) = actor {
+        let detail = serde_json::json!({"method": method.as_str(), "route": path}).to_string();
+        let entry = audit::AuditEntry {
+            at_millis: now,
+            actor: &actor.username,
+            role: "",
+            action: "auth.denied",
+            subject: "route",
+            detail: &detail,
+        };
+        let recorded = async {
+            let mut tx = state.store.write().await?;
+            audit::append(&mut tx, &entry).await?;
+            tx.commit().await.map_err(tongban_store::StoreError::from)
+        };
+        if let Err(error) = recorded.await {
+            tracing::error!(%error, "could not record a denial");
+        }
+    }
+    let mut response = if api {
         ApiError::forbidden().into_response()
     } else {
         PageError::forbidden(prefs).into_response()
-    }
+    };
+    response
+        .headers_mut()
+        .insert(DENIED_BY, HeaderValue::from_static(ACCESS_TABLE));
+    response
 }
+
+/// Marks a refusal by the access table (not by a handler's own check, such as a case that
+/// is not the reader's), so clients and the access-matrix test can tell the two apart.
+pub const DENIED_BY: &str = "x-denied-by";
+const ACCESS_TABLE: &str = "access-table";
 
 fn constant_time_eq(a: &str, b: &str) -> bool {
     a.len() == b.len()

@@ -58,6 +58,10 @@ impl ApiError {
     pub fn status(&self) -> StatusCode {
         self.status
     }
+    /// The input field at fault, when the error is about one.
+    pub fn field_name(&self) -> Option<&str> {
+        self.field.as_deref()
+    }
     /// The message in one language (pages show it; the API sends both).
     pub fn message(&self, lang: crate::i18n::Lang) -> &str {
         lang.pick(&self.zh, &self.en)
@@ -120,9 +124,9 @@ impl From<StoreError> for ApiError {
                 zh: error.zh(),
                 en: error.en(),
             },
-            StoreError::Conflict { .. } => ApiError {
+            StoreError::Conflict { ref field, .. } => ApiError {
                 status: StatusCode::CONFLICT,
-                field: None,
+                field: field.clone(),
                 zh: error.zh(),
                 en: error.en(),
             },

@@ -17,6 +17,7 @@ mod proposals;
 mod state;
 
 pub use api::openapi_document;
+pub use auth::DENIED_BY;
 pub use state::{AppState, WebSettings};
 
 use axum::Router;

@@ -80,6 +80,21 @@ impl Phase {
         }
     }
 
+    /// Chinese and English names of a phase as stored (`as_str`), where the stored text
+    /// no longer tells an approval from a rejection.
+    pub fn stored_names(stored: &str) -> (&'static str, &'static str) {
+        match stored {
+            "submitted" => ("待受理", "waiting for intake"),
+            "awaiting_corrections" => ("待补正", "waiting for corrections"),
+            "in_progress" => ("办理中", "in progress"),
+            "decided" => ("已作出决定待办结", "decided, to be closed"),
+            "refused" => ("不予受理", "refused"),
+            "closed" => ("已办结", "closed"),
+            "delivered" => ("已送达", "delivered"),
+            _ => ("未知", "unknown"),
+        }
+    }
+
     pub fn name_en(&self) -> &'static str {
         match self {
             Phase::Submitted => "waiting for intake",

@@ -68,7 +68,7 @@ const MAX_CITED_FILES: usize = 100;
 /// Who may open a case's documents: its applicant, the staff of the departments handling it,
 /// and the windows that received it (a centre's window, without a hall, has every case).
 /// Supervisors watch time, not documents.
-fn may_read_files(actor: &Actor, stored: &StoredCase) -> bool {
+pub(crate) fn may_read_files(actor: &Actor, stored: &StoredCase) -> bool {
     if stored.applicant_user_id == Some(actor.user_id) {
         return true;
     }

@@ -2,7 +2,8 @@
 //! at `/api/openapi.json` is generated from the code it describes. Transfer types live
 //! here: inner types are not serialized as they are, so changing them is no API break.
 
-mod auth;
+pub(crate) mod account;
+pub(crate) mod auth;
 pub(crate) mod bundles;
 mod calendar;
 pub(crate) mod case_files;
@@ -34,7 +35,7 @@ use crate::state::AppState;
     ),
     modifiers(&BearerAuth),
     tags(
-        (name = "auth", description = "Sign-in tokens"),
+        (name = "auth", description = "统一身份认证: registration, sign-in tokens, my account and sessions"),
         (name = "catalog", description = "事项清单: regions, departments, catalog items and implementations"),
         (name = "changes", description = "清单变更: change requests and their review by the reform office"),
         (name = "guides", description = "办事指南: checks against the rules, standardization figures, consistency"),
@@ -62,6 +63,11 @@ impl Modify for BearerAuth {
 pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(auth::token))
+        .routes(routes!(auth::register))
+        .routes(routes!(account::show))
+        .routes(routes!(account::list_sessions))
+        .routes(routes!(account::revoke_session))
+        .routes(routes!(account::change_password))
         .routes(routes!(catalog::regions))
         .routes(routes!(catalog::departments))
         .routes(routes!(catalog::catalog_items))

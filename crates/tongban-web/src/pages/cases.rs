@@ -81,6 +81,9 @@ struct CasePage {
     number: String,
     item: String,
     applicant: String,
+    /// handles the case (or applied): may open the applicant's data in full, logged
+    may_reveal: bool,
+    applicant_full: Option<ApplicantFull>,
     phase: String,
     /// the deciding department
     decided_by: String,
@@ -111,6 +114,13 @@ struct CasePage {
     can_deliver: bool,
     error: Option<String>,
     notice: Option<String>,
+}
+
+/// The applicant's personal data, opened for one view.
+struct ApplicantFull {
+    name: String,
+    id_number: String,
+    phone: String,
 }
 
 async fn case_page(
@@ -268,6 +278,8 @@ async fn case_page(
         number: case.case_number.clone().unwrap_or_else(|| format!("#{id}")),
         item,
         applicant: stored.applicant_name_masked.clone(),
+        may_reveal: crate::api::case_files::may_read_files(actor, &stored),
+        applicant_full: None,
         decided_by: decider.map(|d| d.name).unwrap_or_default(),
         received,
         phase: lang
@@ -331,6 +343,8 @@ async fn case_page(
 pub struct ShowQuery {
     /// set after an act: say it was done
     done: Option<String>,
+    /// `applicant`: show the applicant's personal data in full (logged)
+    reveal: Option<String>,
 }
 
 pub async fn show(
@@ -342,10 +356,51 @@ pub async fn show(
     let notice = query
         .done
         .map(|_| viewer.prefs.lang.texts().act_done.to_owned());
-    match case_page(&state, &viewer, id, None, notice).await {
-        Ok(page) => render(&page),
-        Err(error) => error.into_response(),
+    let mut page = match case_page(&state, &viewer, id, None, notice).await {
+        Ok(page) => page,
+        Err(error) => return error.into_response(),
+    };
+    if query.reveal.as_deref() == Some("applicant") && page.may_reveal {
+        match reveal_applicant(&state, &viewer, id).await {
+            Ok(full) => page.applicant_full = Some(full),
+            Err(error) => return PageError::store(error, viewer.prefs).into_response(),
+        }
     }
+    render(&page)
+}
+
+/// Opens the applicant's sealed personal data for someone who handles the case, and
+/// writes the view to the audit log first: no unmasked view goes unrecorded.
+async fn reveal_applicant(
+    state: &AppState,
+    viewer: &Viewer,
+    id: i64,
+) -> Result<ApplicantFull, tongban_store::StoreError> {
+    let actor = viewer
+        .actor
+        .as_ref()
+        .expect("case pages are for signed-in accounts");
+    let applicant = cases::applicant(&state.store, &state.settings.data_key, id).await?;
+    let mut tx = state.store.write().await?;
+    let role = actor.roles.first().map(|r| r.as_str()).unwrap_or_default();
+    tongban_store::audit::append(
+        &mut tx,
+        &tongban_store::audit::AuditEntry {
+            at_millis: state.now_millis(),
+            actor: &actor.username,
+            role,
+            action: "personal_data.view",
+            subject: &format!("case:{id}"),
+            detail: "{\"fields\":[\"name\",\"id_number\",\"phone\"]}",
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(ApplicantFull {
+        name: applicant.name,
+        id_number: applicant.id_number,
+        phone: applicant.phone,
+    })
 }
 
 /// The act form's fields: which act, and what it needs (`material` may repeat).

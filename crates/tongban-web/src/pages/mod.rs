@@ -1,6 +1,7 @@
 //! Server-rendered pages. Each handler gathers what its page shows into a view struct of
 //! display strings in the reader's language; templates only lay them out.
 
+mod account;
 mod apply;
 pub(crate) mod attachments;
 mod bundles;
@@ -16,6 +17,7 @@ mod home;
 mod intake;
 mod progress;
 mod reference_lists;
+mod register;
 mod session;
 mod supervision;
 
@@ -53,6 +55,13 @@ pub fn router() -> Router<AppState> {
         .route("/preferences", get(session::preferences))
         .route("/login", get(session::login_form).post(session::login))
         .route("/logout", post(session::logout))
+        .route("/register", get(register::form).post(register::submit))
+        .route("/account", get(account::show))
+        .route("/account/password", post(account::change_password))
+        .route(
+            "/account/sessions/{handle}/revoke",
+            post(account::revoke_session),
+        )
         .route("/changes", get(changes::list).post(changes::create))
         .route("/changes/new", get(changes::new_form))
         .route("/changes/{id}", get(changes::show))
@@ -206,6 +215,7 @@ pub fn render_error_page(status: StatusCode, prefs: Prefs, detail: Option<String
         actor: None,
         csrf_token: String::new(),
         prefs,
+        client: String::new(),
     };
     let page = ErrorPage {
         chrome: Chrome::new(&viewer, heading, "/"),

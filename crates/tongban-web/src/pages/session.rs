@@ -7,7 +7,7 @@ use axum::http::HeaderMap;
 use axum::http::header::SET_COOKIE;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
-use tongban_store::{accounts, audit, sessions};
+use tongban_store::{login, sessions};
 
 use super::{Chrome, render};
 use crate::auth::{LANG_COOKIE, LARGE_TYPE_COOKIE, SESSION_COOKIE, Viewer, cookie, set_cookie};
@@ -58,7 +58,8 @@ pub async fn preferences(
 #[template(path = "login.html")]
 struct LoginPage {
     chrome: Chrome,
-    failed: bool,
+    /// why the last attempt was refused
+    failed: Option<String>,
     next: String,
     username: String,
 }
@@ -72,7 +73,7 @@ pub async fn login_form(viewer: Viewer, Query(query): Query<LoginQuery>) -> Resp
     let chrome = Chrome::new(&viewer, viewer.prefs.lang.texts().login_title, "/login");
     render(&LoginPage {
         chrome,
-        failed: false,
+        failed: None,
         next: safe_back(query.next.as_deref()),
         username: String::new(),
     })
@@ -90,45 +91,48 @@ pub async fn login(
     viewer: Viewer,
     Form(form): Form<LoginForm>,
 ) -> Response {
-    let now = state.now_millis();
-    let actor = match accounts::authenticate(&state.store, &form.username, &form.password).await {
-        Ok(actor) => actor,
+    let attempt = login::Attempt {
+        username: &form.username,
+        password: &form.password,
+        client: &viewer.client,
+        channel: "web",
+    };
+    let key = &state.settings.data_key;
+    let outcome = match login::attempt(&state.store, key, &attempt, state.now_millis()).await {
+        Ok(outcome) => outcome,
         Err(error) => return PageError::store(error, viewer.prefs).into_response(),
     };
-    let record = |action: &'static str, actor: String| {
-        let store = state.store.clone();
-        async move {
-            let Ok(mut tx) = store.write().await else {
-                return;
+    let actor = match outcome {
+        login::Outcome::SignedIn(actor) => actor,
+        refused => {
+            let error = crate::api::auth::sign_in_refused(&refused, &state);
+            let chrome = Chrome::new(&viewer, viewer.prefs.lang.texts().login_title, "/login");
+            let page = LoginPage {
+                failed: Some(error.message(viewer.prefs.lang).to_owned()),
+                chrome,
+                next: safe_back(form.next.as_deref()),
+                username: form.username,
             };
-            let entry = audit::AuditEntry {
-                at_millis: now,
-                actor: &actor,
-                role: "",
-                action,
-                subject: "session",
-                detail: "{\"channel\":\"web\"}",
-            };
-            if audit::append(&mut tx, &entry).await.is_ok() {
-                let _ = tx.commit().await;
-            }
+            return (error.status(), render(&page)).into_response();
         }
     };
-    let Some(actor) = actor else {
-        record(
-            "auth.login_failed",
-            form.username.chars().take(64).collect(),
-        )
-        .await;
-        let chrome = Chrome::new(&viewer, viewer.prefs.lang.texts().login_title, "/login");
-        let page = LoginPage {
-            chrome,
-            failed: true,
-            next: safe_back(form.next.as_deref()),
-            username: form.username,
-        };
-        return (axum::http::StatusCode::UNAUTHORIZED, render(&page)).into_response();
-    };
+    sign_in(
+        &state,
+        &actor,
+        &safe_back(form.next.as_deref()),
+        viewer.prefs,
+    )
+    .await
+}
+
+/// Opens a browser session for an account and sends it on to `next`.
+pub async fn sign_in(
+    state: &AppState,
+    actor: &tongban_domain::access::Actor,
+    next: &str,
+    prefs: crate::auth::Prefs,
+) -> Response {
+    let now = state.now_millis();
     let issued = match sessions::issue(
         &state.store,
         actor.user_id,
@@ -139,14 +143,13 @@ pub async fn login(
     .await
     {
         Ok(issued) => issued,
-        Err(error) => return PageError::store(error, viewer.prefs).into_response(),
+        Err(error) => return PageError::store(error, prefs).into_response(),
     };
-    record("auth.login", actor.username.clone()).await;
-    let mut response = Redirect::to(&safe_back(form.next.as_deref())).into_response();
+    let mut response = Redirect::to(next).into_response();
     let lifetime = Some(state.settings.session.absolute_millis / 1000);
     response.headers_mut().append(
         SET_COOKIE,
-        set_cookie(&state, SESSION_COOKIE, &issued.token, lifetime, true),
+        set_cookie(state, SESSION_COOKIE, &issued.token, lifetime, true),
     );
     response
 }

@@ -68,7 +68,10 @@ pub async fn run(
         data_key.clone(),
         settings.notifier(&data_key)?,
     ));
-    axum::serve(listener, tongban_web::router(state))
+    // The peer address keys sign-in throttling (see tongban_store::login).
+    let app =
+        tongban_web::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app)
         .with_graceful_shutdown(shutdown())
         .await?;
     supervision.abort();

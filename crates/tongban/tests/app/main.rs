@@ -13,6 +13,7 @@ mod channels;
 mod cli;
 mod guides;
 mod helpers;
+mod identity;
 mod import;
 mod notices;
 mod notifications;

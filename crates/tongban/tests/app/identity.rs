@@ -1,0 +1,499 @@
+//! Identity (统一身份认证): real-name registration, throttled sign-in, the user centre, the
+//! audit of denials, and the access matrix — every route for every role.
+
+use axum::http::StatusCode;
+use serde_json::json;
+use tongban_domain::access::Role;
+
+use crate::helpers::{Browser, TestApp, extract_csrf, raw_count};
+
+const ID: &str = "11010519491231002X";
+const PHONE: &str = "13912345678";
+
+fn registration(username: &str, id_number: &str) -> serde_json::Value {
+    json!({"username": username, "password": "Qinghe-2026", "name": "刘敏",
+           "id_number": id_number, "phone": PHONE})
+}
+
+async fn register(app: &TestApp, body: serde_json::Value) -> crate::helpers::Reply {
+    app.api("POST", "/api/v1/auth/register", None, Some(body))
+        .await
+}
+
+async fn citizens_register_under_their_real_name(app: TestApp) {
+    let users = "SELECT COUNT(*) FROM users";
+    let before = raw_count(&app.db_url, users).await;
+    // Each bad field is named, in both languages, and nothing is stored.
+    let bad = [
+        (
+            json!({"id_number": "110105194912310021"}),
+            "id_number",
+            "校验",
+        ),
+        (
+            json!({"id_number": "11010519491331002X"}),
+            "id_number",
+            "日期",
+        ),
+        (json!({"id_number": "110105491231002"}), "id_number", "15位"),
+        (json!({"phone": "010-1234567"}), "phone", "手机"),
+        (json!({"password": "12345678"}), "password", "两类"),
+        (json!({"password": "password1"}), "password", "常见"),
+        (json!({"name": "名".repeat(51)}), "name", "姓名"),
+        (json!({"username": "a b"}), "username", "用户名"),
+    ];
+    for (change, field, words) in bad {
+        let mut body = registration("liumin", ID);
+        for (k, v) in change.as_object().unwrap() {
+            body[k] = v.clone();
+        }
+        let reply = register(&app, body).await;
+        assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{}", reply.body);
+        let error = &reply.json()["error"];
+        assert_eq!(error["field"], field, "{}", reply.body);
+        assert!(
+            error["message"].as_str().unwrap().contains(words),
+            "{}",
+            reply.body
+        );
+        assert!(!error["message_en"].as_str().unwrap().is_empty());
+    }
+    assert_eq!(raw_count(&app.db_url, users).await, before);
+
+    let reply = register(&app, registration("liumin", ID)).await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
+    let account = reply.json();
+    assert_eq!(account["id_number"], "110105********002X");
+    assert_eq!(account["phone"], "139****5678");
+    assert_eq!(account["roles"], json!(["citizen"]));
+
+    // One account per username and per person.
+    let taken = register(&app, registration("liumin", "110101199003074477")).await;
+    assert_eq!(taken.status, StatusCode::CONFLICT, "{}", taken.body);
+    assert_eq!(taken.json()["error"]["field"], "username");
+    let twice = register(&app, registration("liumin2", "11010519491231002x")).await;
+    assert_eq!(twice.status, StatusCode::CONFLICT, "{}", twice.body);
+    assert_eq!(twice.json()["error"]["field"], "id_number");
+    assert_eq!(raw_count(&app.db_url, users).await, before + 1);
+
+    // The new account signs in and sees itself, masked.
+    let login = app
+        .api(
+            "POST",
+            "/api/v1/auth/token",
+            None,
+            Some(json!({"username": "liumin", "password": "Qinghe-2026"})),
+        )
+        .await;
+    assert_eq!(login.status, StatusCode::OK, "{}", login.body);
+    let token = login.json()["token"].as_str().unwrap().to_owned();
+    let me = app.api("GET", "/api/v1/account", Some(&token), None).await;
+    assert_eq!(me.json()["id_number"], "110105********002X", "{}", me.body);
+    assert!(!me.body.contains(ID) && !me.body.contains(PHONE));
+
+    // The raw database holds neither number in the clear, anywhere an account touches.
+    for sql in [
+        format!(
+            "SELECT COUNT(*) FROM users WHERE id_number_sealed LIKE '%{}%' OR phone_sealed LIKE '%{PHONE}%' OR id_number_fingerprint LIKE '%{}%'",
+            &ID[..17],
+            &ID[..17]
+        ),
+        format!(
+            "SELECT COUNT(*) FROM users WHERE username LIKE '%{PHONE}%' OR display_name LIKE '%{}%'",
+            &ID[..17]
+        ),
+        format!(
+            "SELECT COUNT(*) FROM audit_log WHERE detail LIKE '%{}%' OR detail LIKE '%{PHONE}%'",
+            &ID[6..14]
+        ),
+    ] {
+        assert_eq!(raw_count(&app.db_url, &sql).await, 0, "{sql}");
+    }
+    assert_eq!(
+        raw_count(&app.db_url, "SELECT COUNT(*) FROM users WHERE username = 'liumin' AND id_number_sealed IS NOT NULL AND phone_sealed IS NOT NULL").await,
+        1
+    );
+    assert_eq!(
+        raw_count(&app.db_url, "SELECT COUNT(*) FROM audit_log WHERE action = 'account.register' AND detail LIKE '%110105********002X%'").await,
+        1
+    );
+}
+
+async fn sign_in_locks_out_guessers_for_a_while(app: TestApp) {
+    let attempt = |username: &'static str, password: &'static str| {
+        let app = &app;
+        async move {
+            app.api(
+                "POST",
+                "/api/v1/auth/token",
+                None,
+                Some(json!({"username": username, "password": password})),
+            )
+            .await
+        }
+    };
+    for _ in 0..4 {
+        assert_eq!(
+            attempt("citizen", "not-the-password").await.status,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    let locked = attempt("citizen", "not-the-password").await;
+    assert_eq!(
+        locked.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "{}",
+        locked.body
+    );
+    // Locked means locked: even the right password waits.
+    let right = attempt("citizen", "demo12345").await;
+    assert_eq!(right.status, StatusCode::TOO_MANY_REQUESTS);
+    // An account that does not exist locks the same way, with the same words.
+    for _ in 0..4 {
+        attempt("nobody-at-all", "not-the-password").await;
+    }
+    let unknown = attempt("nobody-at-all", "not-the-password").await;
+    assert_eq!(unknown.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(
+        unknown.body, locked.body,
+        "no hint whether an account exists"
+    );
+    // Others are not held up, and the lock ends by itself.
+    assert_eq!(
+        attempt("reviewer", "demo12345").await.status,
+        StatusCode::OK
+    );
+    app.clock.advance(jiff::SignedDuration::from_mins(16));
+    assert_eq!(attempt("citizen", "demo12345").await.status, StatusCode::OK);
+    // The lock's length is a setting.
+    crate::helpers::raw_execute(
+        &app.db_url,
+        "INSERT INTO settings (name, value, updated_at) VALUES ('login.max_failures', '2', 0)",
+    )
+    .await;
+    attempt("approver", "wrong-password").await;
+    assert_eq!(
+        attempt("approver", "wrong-password").await.status,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    for (action, at_least) in [
+        ("auth.login_failed", 11),
+        ("auth.login_locked", 1),
+        ("auth.login", 2),
+    ] {
+        let sql = format!("SELECT COUNT(*) FROM audit_log WHERE action = '{action}'");
+        let found = raw_count(&app.db_url, &sql).await;
+        assert!(found >= at_least, "{action}: {found}");
+    }
+}
+
+async fn anonymous_browser(app: &TestApp, path: &str) -> (Browser, String) {
+    let page = app.get(path).await;
+    let anonymous = page.cookie("tongban_csrf").expect("anonymous CSRF cookie");
+    (
+        Browser {
+            cookies: vec![("tongban_csrf".into(), anonymous.clone())],
+            csrf: anonymous,
+        },
+        page.body,
+    )
+}
+
+async fn the_user_centre_shows_masked_data_and_ends_sessions(app: TestApp) {
+    let (browser, form) = anonymous_browser(&app, "/register").await;
+    assert!(form.contains("name=\"id_number\""));
+    let fields = |id: &'static str, again: &'static str| {
+        vec![
+            ("csrf_token", browser.csrf.clone()),
+            ("username", "zhangwei".to_owned()),
+            ("name", "张伟".to_owned()),
+            ("id_number", id.to_owned()),
+            ("phone", PHONE.to_owned()),
+            ("password", "Qinghe-2026".to_owned()),
+            ("password_again", again.to_owned()),
+        ]
+    };
+    let post = |fields: Vec<(&'static str, String)>| {
+        let app = &app;
+        let browser = browser.clone();
+        async move {
+            let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            app.post_form(&browser, "/register", &pairs).await
+        }
+    };
+    let mismatch = post(fields(ID, "Other-2026")).await;
+    assert_eq!(mismatch.status, StatusCode::BAD_REQUEST);
+    assert!(mismatch.body.contains("两次输入的密码不一致"));
+    let bad_id = post(fields("110105194912310021", "Qinghe-2026")).await;
+    assert_eq!(bad_id.status, StatusCode::BAD_REQUEST);
+    assert!(bad_id.body.contains("id=\"id_number\" name=\"id_number\" required maxlength=\"18\" inputmode=\"text\" autocomplete=\"off\" value=\"110105194912310021\" aria-invalid=\"true\""), "the typed value is kept and marked");
+    assert!(
+        !bad_id.body.contains("Qinghe-2026"),
+        "passwords are never echoed"
+    );
+
+    let done = post(fields(ID, "Qinghe-2026")).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    assert_eq!(done.location(), Some("/account"));
+    let session = done.cookie("tongban_session").expect("signed in");
+    let mut me = Browser {
+        cookies: vec![("tongban_session".into(), session)],
+        csrf: String::new(),
+    };
+    let centre = app.get_as(&me, "/account").await;
+    assert_eq!(centre.status, StatusCode::OK);
+    me.csrf = extract_csrf(&centre.body).unwrap();
+    assert!(centre.body.contains("110105********002X"));
+    assert!(centre.body.contains("139****5678"));
+    assert!(!centre.body.contains(ID) && !centre.body.contains(PHONE));
+    assert!(centre.body.contains("data-testid=\"my-sessions\""));
+
+    // A token taken elsewhere, then a password change: the token stops working, this
+    // browser stays signed in.
+    let token = app
+        .api(
+            "POST",
+            "/api/v1/auth/token",
+            None,
+            Some(json!({"username": "zhangwei", "password": "Qinghe-2026"})),
+        )
+        .await
+        .json()["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let sessions = app
+        .api("GET", "/api/v1/account/sessions", Some(&token), None)
+        .await;
+    assert_eq!(
+        sessions.json().as_array().unwrap().len(),
+        2,
+        "{}",
+        sessions.body
+    );
+    let wrong = app
+        .post_form(
+            &me,
+            "/account/password",
+            &[
+                ("csrf_token", &me.csrf),
+                ("current_password", "not-it-2026"),
+                ("new_password", "Huaihe-2027"),
+                ("new_password_again", "Huaihe-2027"),
+            ],
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::BAD_REQUEST);
+    assert!(wrong.body.contains("当前密码不正确"), "{}", wrong.body);
+    let changed = app
+        .post_form(
+            &me,
+            "/account/password",
+            &[
+                ("csrf_token", &me.csrf),
+                ("current_password", "Qinghe-2026"),
+                ("new_password", "Huaihe-2027"),
+                ("new_password_again", "Huaihe-2027"),
+            ],
+        )
+        .await;
+    assert_eq!(changed.status, StatusCode::SEE_OTHER, "{}", changed.body);
+    assert_eq!(
+        app.api("GET", "/api/v1/account", Some(&token), None)
+            .await
+            .status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(app.get_as(&me, "/account").await.status, StatusCode::OK);
+
+    // Sessions are listed and revoked by their holder only.
+    let token = app
+        .api(
+            "POST",
+            "/api/v1/auth/token",
+            None,
+            Some(json!({"username": "zhangwei", "password": "Huaihe-2027"})),
+        )
+        .await
+        .json()["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let listed = app
+        .api("GET", "/api/v1/account/sessions", Some(&token), None)
+        .await
+        .json();
+    let browser_handle = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["kind"] == "cookie")
+        .unwrap()["handle"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let other = app.token("citizen").await;
+    let path = format!("/api/v1/account/sessions/{browser_handle}");
+    assert_eq!(
+        app.api("DELETE", &path, Some(&other), None).await.status,
+        StatusCode::NOT_FOUND,
+        "someone else's session is not theirs to end"
+    );
+    assert_eq!(app.get_as(&me, "/account").await.status, StatusCode::OK);
+    assert_eq!(
+        app.api("DELETE", &path, Some(&token), None).await.status,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(
+        app.get_as(&me, "/account").await.status,
+        StatusCode::SEE_OTHER,
+        "the browser's session ended: back to sign-in"
+    );
+}
+
+async fn denials_are_audited(app: TestApp) {
+    let citizen = app.sign_in("citizen").await;
+    let refused = app.get_as(&citizen, "/supervision").await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    let token = app.token("citizen").await;
+    let api = app.api("GET", "/api/v1/outbox", Some(&token), None).await;
+    assert_eq!(api.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        raw_count(
+            &app.db_url,
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'auth.denied' AND actor = 'citizen'"
+        )
+        .await,
+        2
+    );
+    // Anonymous refusals send to sign-in and are not logged (anyone could fill the log).
+    app.get("/supervision").await;
+    assert_eq!(
+        raw_count(
+            &app.db_url,
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'auth.denied'"
+        )
+        .await,
+        2
+    );
+}
+
+async fn personal_data_is_shown_in_full_only_to_handlers_and_logged(app: TestApp) {
+    let code = crate::helpers::market_item(&app).await;
+    let id = crate::helpers::apply_online(&app, &code).await;
+    let path = format!("/cases/{id}");
+    let views = "SELECT COUNT(*) FROM audit_log WHERE action = 'personal_data.view'";
+    let clerk = app.sign_in("clerk").await;
+    let masked = app.get_as(&clerk, &path).await;
+    assert!(masked.body.contains("data-testid=\"reveal-applicant\""));
+    assert!(!masked.body.contains("91110000600037341L") && !masked.body.contains("13800138000"));
+    assert_eq!(raw_count(&app.db_url, views).await, 0);
+    let full = app
+        .get_as(&clerk, &format!("{path}?reveal=applicant"))
+        .await;
+    assert!(full.body.contains("91110000600037341L") && full.body.contains("13800138000"));
+    assert_eq!(
+        raw_count(
+            &app.db_url,
+            &format!("{views} AND actor = 'clerk' AND subject = 'case:{id}'")
+        )
+        .await,
+        1
+    );
+    // A supervisor reads the case but not the person: no link, and asking changes nothing.
+    let supervisor = app.sign_in("supervisor").await;
+    let refused = app
+        .get_as(&supervisor, &format!("{path}?reveal=applicant"))
+        .await;
+    if refused.status == StatusCode::OK {
+        assert!(!refused.body.contains("reveal-applicant"));
+    }
+    assert!(!refused.body.contains("91110000600037341L"));
+    assert_eq!(raw_count(&app.db_url, views).await, 1);
+}
+
+/// The demo account that holds each role.
+fn account_with(role: Role) -> &'static str {
+    match role {
+        Role::Admin => "admin",
+        Role::ReformOffice => "reform",
+        Role::WindowClerk => "clerk",
+        Role::DepartmentReviewer => "reviewer",
+        Role::DepartmentApprover => "approver",
+        Role::Supervisor => "supervisor",
+        Role::Citizen => "citizen",
+        Role::Enterprise => "enterprise",
+    }
+}
+
+/// Every route of the access table, requested by every role and by no one: the access
+/// table's refusal comes exactly where the table says, and nowhere else.
+async fn the_access_matrix_holds_for_every_route_and_role(app: TestApp) {
+    let mut tokens = Vec::new();
+    for role in Role::ALL {
+        tokens.push((Some(role), Some(app.token(account_with(role)).await)));
+    }
+    tokens.push((None, None));
+    let mut checked = 0;
+    for (method, path, access) in tongban_web::access::ROUTES {
+        let concrete = path
+            .replace("{code}", "X")
+            .replace("{basic_code}", "X")
+            .replace("{list}", "fee")
+            .replace("{id}", "1")
+            .replace("{sha256}", "X")
+            .replace("{key}", "X")
+            .replace("{year}", "2026")
+            .replace("{handle}", "X")
+            .replace("{kind}", "acceptance")
+            .replace("{file}", "style.css");
+        for (role, token) in &tokens {
+            let actor = role.map(|role| tongban_domain::access::Actor {
+                user_id: 0,
+                username: String::new(),
+                display_name: String::new(),
+                department_id: None,
+                roles: vec![role],
+            });
+            let allowed = access.allows(actor.as_ref());
+            // Bearer tokens skip the browser's CSRF check; the rule is the same for pages.
+            let reply = app
+                .api(method, &concrete, token.as_deref(), Some(json!({})))
+                .await;
+            let denied_by_table = reply.headers.contains_key(tongban_web::DENIED_BY);
+            assert_eq!(
+                denied_by_table, !allowed,
+                "{method} {path} as {role:?}: {} {}",
+                reply.status, reply.body
+            );
+            if denied_by_table {
+                let expected = if role.is_none() {
+                    [StatusCode::UNAUTHORIZED, StatusCode::SEE_OTHER]
+                } else {
+                    [StatusCode::FORBIDDEN, StatusCode::FORBIDDEN]
+                };
+                assert!(
+                    expected.contains(&reply.status),
+                    "{method} {path} as {role:?}: {}",
+                    reply.status
+                );
+            }
+            checked += 1;
+        }
+    }
+    let routes = tongban_web::access::ROUTES.len();
+    assert_eq!(checked, routes * (Role::ALL.len() + 1));
+    println!(
+        "access matrix: {routes} routes × {} roles and anonymous = {checked} checks",
+        Role::ALL.len()
+    );
+}
+
+crate::on_both!(
+    citizens_register_under_their_real_name,
+    sign_in_locks_out_guessers_for_a_while,
+    the_user_centre_shows_masked_data_and_ends_sessions,
+    denials_are_audited,
+    personal_data_is_shown_in_full_only_to_handlers_and_logged,
+    the_access_matrix_holds_for_every_route_and_role,
+);
