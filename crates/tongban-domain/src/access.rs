@@ -17,6 +17,12 @@ pub enum Role {
     DepartmentReviewer,
     /// 部门审批人
     DepartmentApprover,
+    /// 部门负责人: grants extensions
+    DepartmentHead,
+    /// 大厅管理员: runs a service hall (windows, queues, appointments)
+    HallManager,
+    /// 12345热线坐席
+    HotlineAgent,
     /// 电子监察
     Supervisor,
     /// a natural person applying
@@ -26,12 +32,15 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: [Role; 8] = [
+    pub const ALL: [Role; 11] = [
         Role::Admin,
         Role::ReformOffice,
         Role::WindowClerk,
         Role::DepartmentReviewer,
         Role::DepartmentApprover,
+        Role::DepartmentHead,
+        Role::HallManager,
+        Role::HotlineAgent,
         Role::Supervisor,
         Role::Citizen,
         Role::Enterprise,
@@ -44,6 +53,9 @@ impl Role {
             Role::WindowClerk => "window_clerk",
             Role::DepartmentReviewer => "department_reviewer",
             Role::DepartmentApprover => "department_approver",
+            Role::DepartmentHead => "department_head",
+            Role::HallManager => "hall_manager",
+            Role::HotlineAgent => "hotline_agent",
             Role::Supervisor => "supervisor",
             Role::Citizen => "citizen",
             Role::Enterprise => "enterprise",
@@ -61,6 +73,9 @@ impl Role {
             Role::WindowClerk => "综合窗口",
             Role::DepartmentReviewer => "部门审核",
             Role::DepartmentApprover => "部门审批",
+            Role::DepartmentHead => "部门负责人",
+            Role::HallManager => "大厅管理",
+            Role::HotlineAgent => "12345热线坐席",
             Role::Supervisor => "电子监察",
             Role::Citizen => "自然人",
             Role::Enterprise => "法人",
@@ -74,6 +89,9 @@ impl Role {
             Role::WindowClerk => "window clerk",
             Role::DepartmentReviewer => "department reviewer",
             Role::DepartmentApprover => "department approver",
+            Role::DepartmentHead => "department head",
+            Role::HallManager => "hall manager",
+            Role::HotlineAgent => "hotline agent",
             Role::Supervisor => "supervisor",
             Role::Citizen => "citizen",
             Role::Enterprise => "enterprise",
@@ -82,7 +100,10 @@ impl Role {
 
     /// Staff of a department act for it in the catalog.
     pub fn is_department_staff(self) -> bool {
-        matches!(self, Role::DepartmentReviewer | Role::DepartmentApprover)
+        matches!(
+            self,
+            Role::DepartmentReviewer | Role::DepartmentApprover | Role::DepartmentHead
+        )
     }
 }
 

@@ -25,11 +25,16 @@ impl Access {
     }
 }
 
-const DEPARTMENT_STAFF: &[Role] = &[Role::DepartmentReviewer, Role::DepartmentApprover];
+const DEPARTMENT_STAFF: &[Role] = &[
+    Role::DepartmentReviewer,
+    Role::DepartmentApprover,
+    Role::DepartmentHead,
+];
 const CATALOG_CHANGES: &[Role] = &[
     Role::ReformOffice,
     Role::DepartmentReviewer,
     Role::DepartmentApprover,
+    Role::DepartmentHead,
 ];
 const REFORM_OFFICE: &[Role] = &[Role::ReformOffice];
 /// Who may apply: people and organisations online, general windows for walk-ins.
@@ -39,6 +44,7 @@ const CASE_HANDLERS: &[Role] = &[
     Role::WindowClerk,
     Role::DepartmentReviewer,
     Role::DepartmentApprover,
+    Role::DepartmentHead,
 ];
 const SUPERVISORS: &[Role] = &[Role::Supervisor];
 /// General windows (综合窗口): take in walk-in applications for every department.
@@ -50,6 +56,7 @@ const ALERT_READERS: &[Role] = &[
     Role::Supervisor,
     Role::DepartmentReviewer,
     Role::DepartmentApprover,
+    Role::DepartmentHead,
 ];
 /// Who may see or act on a case (each case checks further: its department, its applicant).
 const CASE_PARTIES: &[Role] = &[
@@ -58,6 +65,7 @@ const CASE_PARTIES: &[Role] = &[
     Role::WindowClerk,
     Role::DepartmentReviewer,
     Role::DepartmentApprover,
+    Role::DepartmentHead,
     Role::Supervisor,
 ];
 /// Who watches guide quality: the reform office, supervisors, administrators, departments.
@@ -67,6 +75,7 @@ pub const GUIDE_QUALITY: &[Role] = &[
     Role::Admin,
     Role::DepartmentReviewer,
     Role::DepartmentApprover,
+    Role::DepartmentHead,
 ];
 
 /// Every route of the application: method, path pattern as the router declares it, access.

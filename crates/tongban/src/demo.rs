@@ -19,17 +19,108 @@ use tongban_store::{Store, bundles};
 
 const CITY: &str = include_str!("../demo/city.json");
 pub const DEMO_PASSWORD: &str = "demo12345";
-pub const DEMO_USERNAMES: [&str; 9] = [
-    "admin",
-    "reform",
-    "clerk",
-    "songxi",
-    "reviewer",
-    "approver",
-    "supervisor",
-    "citizen",
-    "enterprise",
+/// Where a demo account works.
+#[derive(Clone, Copy)]
+enum Post {
+    Nowhere,
+    /// the demo department (市场监管局)
+    Department,
+    /// the township hall (松溪镇便民服务中心)
+    Hall,
+}
+
+/// The demo accounts, one or more per role: username, name, kind, post, roles.
+const DEMO_ACCOUNTS: [(&str, &str, AccountKind, Post, &[Role]); 12] = [
+    (
+        "admin",
+        "系统管理员",
+        AccountKind::Staff,
+        Post::Nowhere,
+        &[Role::Admin],
+    ),
+    (
+        "reform",
+        "审改办 王审核",
+        AccountKind::Staff,
+        Post::Nowhere,
+        &[Role::ReformOffice],
+    ),
+    (
+        "clerk",
+        "综合窗口 李受理",
+        AccountKind::Staff,
+        Post::Nowhere,
+        &[Role::WindowClerk],
+    ),
+    (
+        "songxi",
+        "松溪镇便民服务中心 周窗口",
+        AccountKind::Staff,
+        Post::Hall,
+        &[Role::WindowClerk],
+    ),
+    (
+        "hall",
+        "松溪镇便民服务中心 吴主任",
+        AccountKind::Staff,
+        Post::Hall,
+        &[Role::HallManager],
+    ),
+    (
+        "reviewer",
+        "市场监管局 张审核",
+        AccountKind::Staff,
+        Post::Department,
+        &[Role::DepartmentReviewer],
+    ),
+    (
+        "approver",
+        "市场监管局 陈审批",
+        AccountKind::Staff,
+        Post::Department,
+        &[Role::DepartmentApprover],
+    ),
+    (
+        "head",
+        "市场监管局 孙局长",
+        AccountKind::Staff,
+        Post::Department,
+        &[Role::DepartmentHead],
+    ),
+    (
+        "supervisor",
+        "电子监察 赵监察",
+        AccountKind::Staff,
+        Post::Nowhere,
+        &[Role::Supervisor],
+    ),
+    (
+        "hotline",
+        "12345热线 钱坐席",
+        AccountKind::Staff,
+        Post::Nowhere,
+        &[Role::HotlineAgent],
+    ),
+    (
+        "citizen",
+        "刘市民",
+        AccountKind::Citizen,
+        Post::Nowhere,
+        &[Role::Citizen],
+    ),
+    (
+        "enterprise",
+        "云溪市青禾餐饮有限公司",
+        AccountKind::Enterprise,
+        Post::Nowhere,
+        &[Role::Enterprise],
+    ),
 ];
+
+/// The demo accounts' usernames, in the order above.
+pub fn demo_usernames() -> impl Iterator<Item = &'static str> {
+    DEMO_ACCOUNTS.iter().map(|(username, ..)| *username)
+}
 /// The department whose staff are the demo reviewer and approver.
 const DEMO_DEPARTMENT_KEY: &str = "yx-market";
 /// The township hall whose window the demo's `songxi` clerk works at.
@@ -193,73 +284,19 @@ pub async fn load_if_empty(store: &Store, clock: &dyn Clock) -> anyhow::Result<b
     let (hall_id, _) = department_ids
         .get(DEMO_HALL_KEY)
         .ok_or_else(|| anyhow::anyhow!("the demo city needs department {DEMO_HALL_KEY}"))?;
-    let accounts: [(&str, &str, AccountKind, Option<i64>, Role); 9] = [
-        ("admin", "系统管理员", AccountKind::Staff, None, Role::Admin),
-        (
-            "reform",
-            "审改办 王审核",
-            AccountKind::Staff,
-            None,
-            Role::ReformOffice,
-        ),
-        (
-            "clerk",
-            "综合窗口 李受理",
-            AccountKind::Staff,
-            None,
-            Role::WindowClerk,
-        ),
-        (
-            "songxi",
-            "松溪镇便民服务中心 周窗口",
-            AccountKind::Staff,
-            Some(*hall_id),
-            Role::WindowClerk,
-        ),
-        (
-            "reviewer",
-            "市场监管局 张审核",
-            AccountKind::Staff,
-            Some(*market_id),
-            Role::DepartmentReviewer,
-        ),
-        (
-            "approver",
-            "市场监管局 陈审批",
-            AccountKind::Staff,
-            Some(*market_id),
-            Role::DepartmentApprover,
-        ),
-        (
-            "supervisor",
-            "电子监察 赵监察",
-            AccountKind::Staff,
-            None,
-            Role::Supervisor,
-        ),
-        (
-            "citizen",
-            "刘市民",
-            AccountKind::Citizen,
-            None,
-            Role::Citizen,
-        ),
-        (
-            "enterprise",
-            "云溪市青禾餐饮有限公司",
-            AccountKind::Enterprise,
-            None,
-            Role::Enterprise,
-        ),
-    ];
-    for (username, name, kind, department_id, role) in accounts {
+    for (username, name, kind, post, roles) in DEMO_ACCOUNTS {
+        let department_id = match post {
+            Post::Nowhere => None,
+            Post::Department => Some(*market_id),
+            Post::Hall => Some(*hall_id),
+        };
         let account = NewAccount {
             username,
             display_name: name,
             password: DEMO_PASSWORD,
             kind,
             department_id,
-            roles: &[role],
+            roles,
             // the demo sends no email
             email: None,
         };

@@ -665,7 +665,7 @@ impl Case {
                 action: StepAction::Extension.name_en(),
             });
         }
-        if acting.role != Role::DepartmentApprover
+        if acting.role != Role::DepartmentHead
             || acting.actor.department_id != Some(self.department_id)
         {
             return Err(CaseError::NotYours {

@@ -58,6 +58,7 @@ fn role_of(actor: &Actor) -> &'static str {
             Role::Enterprise,
             Role::DepartmentReviewer,
             Role::DepartmentApprover,
+            Role::DepartmentHead,
         ])
         .map_or("staff", Role::as_str)
 }

@@ -614,7 +614,7 @@ fn acting_role(actor: &Actor, stored: &StoredCase, act: &ActInput) -> Result<Rol
     let case = &stored.case;
     if let ActInput::Extend { .. } = act {
         return actor
-            .acting_role(&[Role::DepartmentApprover])
+            .acting_role(&[Role::DepartmentHead])
             .ok_or_else(ApiError::forbidden);
     }
     if let Some(step) = act.step() {

@@ -210,7 +210,7 @@ async fn case_page(
                 },
                 // 延期 is the deciding department's head's to grant, once.
                 can_extend: definition.actions.contains(&StepAction::Extension)
-                    && actor.has(Role::DepartmentApprover)
+                    && actor.has(Role::DepartmentHead)
                     && actor.department_id == Some(case.department_id)
                     && !extension_used,
                 can_transfer: allows(StepAction::Transfer),

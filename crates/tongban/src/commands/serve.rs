@@ -57,7 +57,7 @@ pub async fn run(
         println!(
             "演示账号 demo accounts (password {}): {}",
             crate::demo::DEMO_PASSWORD,
-            crate::demo::DEMO_USERNAMES.join(", ")
+            crate::demo::demo_usernames().collect::<Vec<_>>().join(", ")
         );
     }
     let supervision = tokio::spawn(crate::jobs::supervise(

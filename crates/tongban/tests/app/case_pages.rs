@@ -356,8 +356,8 @@ async fn the_rarer_acts_run_from_the_case_page(app: TestApp) {
     );
 
     // The head extends at the review step, once.
-    let approver = app.sign_in("approver").await;
-    let shown = app.get_as(&approver, &page).await;
+    let head = app.sign_in("head").await;
+    let shown = app.get_as(&head, &page).await;
     assert!(
         shown.body.contains("data-testid=\"extend-review\""),
         "{}",
@@ -365,7 +365,7 @@ async fn the_rarer_acts_run_from_the_case_page(app: TestApp) {
     );
     let blank = page_act(
         &app,
-        &approver,
+        &head,
         id,
         &[("act", "extend"), ("step", "review"), ("text", "")],
     )
@@ -374,7 +374,7 @@ async fn the_rarer_acts_run_from_the_case_page(app: TestApp) {
     done(
         page_act(
             &app,
-            &approver,
+            &head,
             id,
             &[
                 ("act", "extend"),
@@ -385,7 +385,7 @@ async fn the_rarer_acts_run_from_the_case_page(app: TestApp) {
         .await,
     );
     assert!(
-        !app.get_as(&approver, &page)
+        !app.get_as(&head, &page)
             .await
             .body
             .contains("data-testid=\"extend-review\"")

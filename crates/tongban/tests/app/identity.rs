@@ -412,6 +412,30 @@ async fn personal_data_is_shown_in_full_only_to_handlers_and_logged(app: TestApp
     assert_eq!(raw_count(&app.db_url, views).await, 1);
 }
 
+async fn every_demo_account_signs_in_on_page_and_api(app: TestApp) {
+    for username in tongban::demo::demo_usernames() {
+        let browser = app.sign_in(username).await;
+        let centre = app.get_as(&browser, "/account").await;
+        assert_eq!(centre.status, StatusCode::OK, "{username}");
+        assert!(centre.body.contains(username), "{username}");
+        let token = app.token(username).await;
+        let me = app.api("GET", "/api/v1/account", Some(&token), None).await;
+        assert_eq!(me.json()["username"], username);
+    }
+    // Every role is held by some demo account.
+    for role in Role::ALL {
+        let holders = raw_count(
+            &app.db_url,
+            &format!(
+                "SELECT COUNT(*) FROM user_roles WHERE role = '{}'",
+                role.as_str()
+            ),
+        )
+        .await;
+        assert!(holders >= 1, "{role:?}");
+    }
+}
+
 /// The demo account that holds each role.
 fn account_with(role: Role) -> &'static str {
     match role {
@@ -420,6 +444,9 @@ fn account_with(role: Role) -> &'static str {
         Role::WindowClerk => "clerk",
         Role::DepartmentReviewer => "reviewer",
         Role::DepartmentApprover => "approver",
+        Role::DepartmentHead => "head",
+        Role::HallManager => "hall",
+        Role::HotlineAgent => "hotline",
         Role::Supervisor => "supervisor",
         Role::Citizen => "citizen",
         Role::Enterprise => "enterprise",
@@ -494,6 +521,7 @@ crate::on_both!(
     sign_in_locks_out_guessers_for_a_while,
     the_user_centre_shows_masked_data_and_ends_sessions,
     denials_are_audited,
+    every_demo_account_signs_in_on_page_and_api,
     personal_data_is_shown_in_full_only_to_handlers_and_logged,
     the_access_matrix_holds_for_every_route_and_role,
 );
