@@ -12,6 +12,7 @@ pub mod clock;
 pub mod codes;
 pub mod guide;
 pub mod message;
+pub mod organisation;
 pub mod time_limit;
 
 pub use message::{Bilingual, FieldError};

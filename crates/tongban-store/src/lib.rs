@@ -14,6 +14,7 @@ mod error;
 pub mod guides;
 pub mod login;
 pub mod migrate;
+pub mod organisations;
 pub mod outbox;
 pub mod sealed;
 pub mod sessions;

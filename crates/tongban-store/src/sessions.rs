@@ -22,6 +22,34 @@ impl SessionKind {
     }
 }
 
+/// What a session may do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Scope {
+    /// everything its account may do
+    Full,
+    /// only reading: every state-changing request is refused
+    Read,
+}
+
+impl Scope {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scope::Full => "full",
+            Scope::Read => "read",
+        }
+    }
+
+    fn parse(text: &str) -> Scope {
+        // Unknown text narrows rather than widens.
+        if text == "full" {
+            Scope::Full
+        } else {
+            Scope::Read
+        }
+    }
+}
+
 /// How long sessions live, from configuration.
 #[derive(Debug, Clone, Copy)]
 pub struct SessionPolicy {
@@ -39,6 +67,7 @@ pub struct IssuedSession {
 pub struct ActiveSession {
     pub actor: Actor,
     pub csrf_token: String,
+    pub scope: Scope,
 }
 
 fn random_token() -> String {
@@ -56,14 +85,25 @@ pub async fn issue(
     policy: SessionPolicy,
     at_millis: i64,
 ) -> Result<IssuedSession, StoreError> {
+    issue_scoped(store, user_id, kind, Scope::Full, policy, at_millis).await
+}
+
+pub async fn issue_scoped(
+    store: &Store,
+    user_id: i64,
+    kind: SessionKind,
+    scope: Scope,
+    policy: SessionPolicy,
+    at_millis: i64,
+) -> Result<IssuedSession, StoreError> {
     let issued = IssuedSession {
         token: random_token(),
         csrf_token: random_token(),
     };
     let mut tx = store.write().await?;
     sqlx::query::<Any>(
-        "INSERT INTO sessions (token_hash, user_id, kind, csrf_token, created_at, last_seen_at, expires_at) \
-         VALUES ($1, $2, $3, $4, $5, $5, $6)",
+        "INSERT INTO sessions (token_hash, user_id, kind, csrf_token, created_at, last_seen_at, expires_at, scope) \
+         VALUES ($1, $2, $3, $4, $5, $5, $6, $7)",
     )
     .bind(token_hash(&issued.token))
     .bind(user_id)
@@ -71,6 +111,7 @@ pub async fn issue(
     .bind(&issued.csrf_token)
     .bind(at_millis)
     .bind(at_millis + policy.absolute_millis)
+    .bind(scope.as_str())
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;
@@ -91,7 +132,7 @@ pub async fn resolve(
     }
     let hash = token_hash(token);
     let Some(row) = sqlx::query::<Any>(
-        "SELECT user_id, csrf_token, last_seen_at, expires_at FROM sessions \
+        "SELECT user_id, csrf_token, last_seen_at, expires_at, scope FROM sessions \
          WHERE token_hash = $1 AND kind = $2 AND revoked_at IS NULL",
     )
     .bind(&hash)
@@ -107,6 +148,7 @@ pub async fn resolve(
         row.try_get(2)?,
         row.try_get(3)?,
     );
+    let scope = Scope::parse(&row.try_get::<String, _>(4)?);
     if at_millis >= expires || at_millis - last_seen > policy.idle_millis {
         return Ok(None);
     }
@@ -122,7 +164,11 @@ pub async fn resolve(
     let Some(actor) = crate::accounts::actor(store, user_id).await? else {
         return Ok(None);
     };
-    Ok(Some(ActiveSession { actor, csrf_token }))
+    Ok(Some(ActiveSession {
+        actor,
+        csrf_token,
+        scope,
+    }))
 }
 
 pub async fn revoke(store: &Store, token: &str, at_millis: i64) -> Result<(), StoreError> {
@@ -163,6 +209,7 @@ pub struct SessionSummary {
     /// names the session for revoking it: the stored hash, never the token
     pub handle: String,
     pub kind: SessionKind,
+    pub scope: Scope,
     pub created_at: i64,
     pub last_seen_at: i64,
     pub expires_at: i64,
@@ -180,7 +227,7 @@ pub async fn list_live(
 ) -> Result<Vec<SessionSummary>, StoreError> {
     let current = current_token.map(token_hash);
     sqlx::query::<Any>(
-        "SELECT token_hash, kind, created_at, last_seen_at, expires_at FROM sessions \
+        "SELECT token_hash, kind, created_at, last_seen_at, expires_at, scope FROM sessions \
          WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > $2 AND last_seen_at >= $3 \
          ORDER BY created_at DESC LIMIT 100",
     )
@@ -201,6 +248,7 @@ pub async fn list_live(
             } else {
                 SessionKind::Cookie
             },
+            scope: Scope::parse(&row.try_get::<String, _>(5)?),
             created_at: row.try_get(2)?,
             last_seen_at: row.try_get(3)?,
             expires_at: row.try_get(4)?,

@@ -47,6 +47,8 @@ const CASE_HANDLERS: &[Role] = &[
     Role::DepartmentHead,
 ];
 const SUPERVISORS: &[Role] = &[Role::Supervisor];
+/// Natural persons with a real-name account.
+const CITIZENS: &[Role] = &[Role::Citizen];
 /// General windows (综合窗口): take in walk-in applications for every department.
 const WINDOW: &[Role] = &[Role::WindowClerk];
 /// Who applies online for themselves (a window clerk takes in at /intake).
@@ -268,6 +270,24 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
         Access::SignedIn,
     ),
     ("POST", "/api/v1/account/password", Access::SignedIn),
+    // organisations: registered by their legal representative, a real-name citizen
+    ("GET", "/api/v1/organisations", Access::SignedIn),
+    ("POST", "/api/v1/organisations", Access::AnyOf(CITIZENS)),
+    (
+        "GET",
+        "/api/v1/organisations/{id}/members",
+        Access::AnyOf(CITIZENS),
+    ),
+    (
+        "POST",
+        "/api/v1/organisations/{id}/members",
+        Access::AnyOf(CITIZENS),
+    ),
+    (
+        "DELETE",
+        "/api/v1/organisations/{id}/members/{user_id}",
+        Access::AnyOf(CITIZENS),
+    ),
     ("GET", "/api/v1/regions", Access::Public),
     ("GET", "/api/v1/departments", Access::Public),
     ("GET", "/api/v1/catalog-items", Access::Public),

@@ -13,7 +13,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use tongban_domain::access::Actor;
 use tongban_store::audit;
-use tongban_store::sessions::{self, SessionKind};
+use tongban_store::sessions::{self, Scope, SessionKind};
 
 use crate::access::{Access, rule_for};
 use crate::error::{ApiError, PageError};
@@ -191,6 +191,10 @@ pub async fn authorize(State(state): State<AppState>, request: Request, next: Ne
     };
 
     let unsafe_method = !matches!(method, Method::GET | Method::HEAD | Method::OPTIONS);
+    if unsafe_method && session.as_ref().is_some_and(|s| s.scope == Scope::Read) {
+        tracing::info!(%method, path, "refused a change with a read-only token");
+        return ApiError::read_only().into_response();
+    }
     let browser_request = cookie_token.is_some() || !api;
     let mut request = request;
     if unsafe_method && bearer_token.is_none() && browser_request {

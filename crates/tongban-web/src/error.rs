@@ -84,6 +84,13 @@ impl ApiError {
             "your account may not do this",
         )
     }
+    pub fn read_only() -> Self {
+        Self::new(
+            StatusCode::FORBIDDEN,
+            "此令牌只读，不能办理或修改",
+            "this token may only read",
+        )
+    }
     pub fn csrf() -> Self {
         Self::new(
             StatusCode::FORBIDDEN,

@@ -32,6 +32,7 @@ impl Acting<'_> {
             actor: self.actor.username.clone(),
             role: self.role,
             change,
+            on_behalf: None,
         }
     }
 }

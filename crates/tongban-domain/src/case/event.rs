@@ -15,6 +15,17 @@ pub struct CaseEvent {
     pub actor: String,
     pub role: Role,
     pub change: Change,
+    /// when the actor acts for an organisation (代办): which, and in what capacity
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub on_behalf: Option<OnBehalf>,
+}
+
+/// A person acting for an organisation, as recorded on the act.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OnBehalf {
+    /// the organisation's unified social credit code
+    pub organisation: String,
+    pub capacity: crate::organisation::Capacity,
 }
 
 /// Where an application came in (seed 001: any channel, any general window).

@@ -22,7 +22,7 @@ pub use applicant::Applicant;
 pub use error::CaseError;
 pub use event::{
     Acceptance, ApplicantKind, CaseEvent, CaseResult, Change, Channel, ClosingCode, Correction,
-    Delivery, MaterialEntry, Provided, file_handed_in_by,
+    Delivery, MaterialEntry, OnBehalf, Provided, file_handed_in_by,
 };
 pub use flags::Flag;
 pub use notice::ApplicantNotice;

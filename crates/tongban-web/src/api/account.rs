@@ -1,6 +1,7 @@
 //! The user centre through the API: my account (personal data masked), my sessions and
 //! tokens with revocation, and a password change.
 
+use super::extract::ApiJson;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -46,6 +47,8 @@ pub struct SessionDto {
     pub handle: String,
     /// "cookie" (a browser) or "api" (a token)
     pub kind: String,
+    /// "full" or "read"
+    pub scope: String,
     pub created_at: String,
     pub last_seen_at: String,
     pub expires_at: String,
@@ -58,6 +61,7 @@ impl SessionDto {
         Self {
             handle: session.handle.clone(),
             kind: session.kind.as_str().to_owned(),
+            scope: session.scope.as_str().to_owned(),
             created_at: rfc3339(session.created_at),
             last_seen_at: rfc3339(session.last_seen_at),
             expires_at: rfc3339(session.expires_at),
@@ -114,7 +118,7 @@ pub async fn change_password(
     State(state): State<AppState>,
     viewer: Viewer,
     headers: HeaderMap,
-    Json(change): Json<PasswordChange>,
+    ApiJson(change): ApiJson<PasswordChange>,
 ) -> Result<StatusCode, ApiError> {
     let actor = signed_in(&viewer)?;
     accounts::change_password(

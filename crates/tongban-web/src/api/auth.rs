@@ -2,6 +2,7 @@
 //! token for a username and password (throttled like the sign-in page), and
 //! `POST /api/v1/auth/register` creates a real-name citizen account.
 
+use super::extract::ApiJson;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -18,6 +19,10 @@ use crate::state::AppState;
 pub struct TokenRequest {
     pub username: String,
     pub password: String,
+    /// `full` (default) or `read`: a read-only token is refused every state-changing call
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    pub scope: Option<sessions::Scope>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -27,6 +32,7 @@ pub struct TokenResponse {
     pub token_type: &'static str,
     /// seconds until the token expires
     pub expires_in: i64,
+    pub scope: &'static str,
 }
 
 /// The refusal of a sign-in, the same whether or not the account exists.
@@ -54,7 +60,7 @@ pub fn sign_in_refused(outcome: &login::Outcome, state: &AppState) -> ApiError {
 pub async fn token(
     State(state): State<AppState>,
     viewer: Viewer,
-    Json(request): Json<TokenRequest>,
+    ApiJson(request): ApiJson<TokenRequest>,
 ) -> Result<Json<TokenResponse>, ApiError> {
     let attempt = login::Attempt {
         username: &request.username,
@@ -73,10 +79,12 @@ pub async fn token(
         return Err(sign_in_refused(&outcome, &state));
     };
     let policy = state.settings.session;
-    let issued = sessions::issue(
+    let scope = request.scope.unwrap_or(sessions::Scope::Full);
+    let issued = sessions::issue_scoped(
         &state.store,
         actor.user_id,
         sessions::SessionKind::ApiToken,
+        scope,
         policy,
         state.now_millis(),
     )
@@ -85,6 +93,7 @@ pub async fn token(
         token: issued.token,
         token_type: "Bearer",
         expires_in: policy.absolute_millis / 1000,
+        scope: scope.as_str(),
     }))
 }
 
@@ -140,7 +149,7 @@ impl AccountDto {
         (status = 409, body = ErrorBody)))]
 pub async fn register(
     State(state): State<AppState>,
-    Json(request): Json<RegisterRequest>,
+    ApiJson(request): ApiJson<RegisterRequest>,
 ) -> Result<(StatusCode, Json<AccountDto>), ApiError> {
     let account = register_person(&state, &request).await?;
     Ok((StatusCode::CREATED, Json(account)))

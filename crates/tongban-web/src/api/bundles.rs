@@ -1,6 +1,7 @@
 //! Bundles (一件事一次办): the published bundles with their merged material list, the reform
 //! office's publishing, one application for all members, and its combined progress.
 
+use super::extract::ApiJson;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -259,7 +260,7 @@ pub async fn apply(
     viewer: Viewer,
     headers: HeaderMap,
     Path(key): Path<String>,
-    Json(input): Json<BundleApplicationInput>,
+    ApiJson(input): ApiJson<BundleApplicationInput>,
 ) -> Result<(StatusCode, Json<BundleApplicationDto>), ApiError> {
     let actor = viewer.actor.as_ref().ok_or_else(ApiError::unauthorized)?;
     let idempotency = idempotency_key(&headers)?;

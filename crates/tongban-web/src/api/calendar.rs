@@ -1,8 +1,9 @@
 //! The working-day calendar over the API: the loaded years, a year's notice, importing a
 //! year (reform office), and the arithmetic the CLI offers.
 
+use super::extract::ApiQuery;
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use tongban_domain::FieldError;
@@ -150,7 +151,7 @@ fn unanswerable(field: &str, error: &CalendarError) -> ApiError {
         (status = 422, description = "the year's notice is not loaded", body = ErrorBody)))]
 pub async fn day(
     State(state): State<AppState>,
-    Query(query): Query<DayQuery>,
+    ApiQuery(query): ApiQuery<DayQuery>,
 ) -> Result<Json<DayDto>, ApiError> {
     let date = parse_date("date", &query.date)?;
     let calendar = state.calendar.get(&state.store).await?;
@@ -201,7 +202,7 @@ pub struct SpanDto {
         (status = 422, description = "a year's notice is not loaded", body = ErrorBody)))]
 pub async fn workdays(
     State(state): State<AppState>,
-    Query(query): Query<SpanQuery>,
+    ApiQuery(query): ApiQuery<SpanQuery>,
 ) -> Result<Json<SpanDto>, ApiError> {
     let from = parse_date("from", &query.from)?;
     let to = parse_date("to", &query.to)?;

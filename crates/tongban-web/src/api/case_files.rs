@@ -2,9 +2,10 @@
 //! hash, kept private under the uploading account, and read back only through a case whose
 //! history cites them, by whoever may see that case.
 
+use super::extract::ApiQuery;
 use axum::Json;
 use axum::body::to_bytes;
-use axum::extract::{Path, Query, Request, State};
+use axum::extract::{Path, Request, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
@@ -121,7 +122,7 @@ pub(crate) async fn keep(
 pub async fn upload(
     State(state): State<AppState>,
     viewer: Viewer,
-    Query(query): Query<CaseFileQuery>,
+    ApiQuery(query): ApiQuery<CaseFileQuery>,
     request: Request,
 ) -> Result<(StatusCode, Json<CaseFileDto>), ApiError> {
     let actor = viewer.actor.as_ref().ok_or_else(ApiError::unauthorized)?;

@@ -2,20 +2,21 @@
 //! and timeline, act on it, inboxes, and progress by case number and query password.
 //! Every state-changing request takes an `Idempotency-Key` header: a retry does not act twice.
 
+use super::extract::{ApiJson, ApiQuery};
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use tongban_domain::access::{Actor, Role};
 use tongban_domain::case::{
     Acceptance, Acting, Applicant, ApplicantKind, Case, CaseError, CaseResult, Channel, Correction,
-    Delivery, MaterialEntry, Provided, StepStatus, Submission,
+    Delivery, MaterialEntry, OnBehalf, Provided, StepStatus, Submission,
 };
 use tongban_domain::time_limit::{AlertLevel, Reading, TimeLimit, TimeLimitSettings};
 use tongban_domain::{Bilingual, FieldError};
 use tongban_store::cases::{self, ActError, StoredCase};
-use tongban_store::{StoreError, catalog};
+use tongban_store::{StoreError, catalog, organisations};
 use utoipa::{IntoParams, ToSchema};
 
 use super::rfc3339;
@@ -395,7 +396,7 @@ pub async fn apply(
     State(state): State<AppState>,
     viewer: Viewer,
     headers: HeaderMap,
-    Json(input): Json<ApplicationInput>,
+    ApiJson(input): ApiJson<ApplicationInput>,
 ) -> Result<(StatusCode, Json<CaseDto>), ApiError> {
     let actor = viewer.actor.as_ref().ok_or_else(ApiError::unauthorized)?;
     let key = idempotency_key(&headers)?;
@@ -412,6 +413,34 @@ pub async fn apply(
     Ok((status, Json(case_dto(&state, &reader, &stored, None))))
 }
 
+/// A citizen applying online for an organisation must act for it (法定代表人 or 授权经办人);
+/// the capacity is recorded on the application.
+async fn organisation_acted_for(
+    state: &AppState,
+    actor: &Actor,
+    kind: ApplicantKind,
+    applicant: &Applicant,
+) -> Result<Option<OnBehalf>, ApiError> {
+    let acts_as_person =
+        actor.has(Role::Citizen) && !actor.has(Role::Enterprise) && !actor.has(Role::WindowClerk);
+    if kind != ApplicantKind::Organisation || !acts_as_person {
+        return Ok(None);
+    }
+    let capacity =
+        organisations::capacity_for(&state.store, actor.user_id, &applicant.id_number).await?;
+    let capacity = capacity.ok_or_else(|| {
+        ApiError::from(FieldError::new(
+            "applicant.id_number",
+            "你不是该单位的法定代表人或授权经办人，不能以该单位名义申请",
+            "you are neither the legal representative nor an authorised agent of this organisation",
+        ))
+    })?;
+    Ok(Some(OnBehalf {
+        organisation: applicant.id_number.clone(),
+        capacity,
+    }))
+}
+
 /// Takes in an application for an actor: the API and the window's intake page both come
 /// here. Answers the case id and whether the idempotency key had already made it.
 pub(crate) async fn submit_application(
@@ -421,7 +450,11 @@ pub(crate) async fn submit_application(
     key: Option<String>,
 ) -> Result<(i64, bool), ApiError> {
     let (kind, applicant) = applicant_of(&input.applicant)?;
-    let (channel, role) = channel_for(actor, kind)?;
+    let on_behalf = organisation_acted_for(state, actor, kind, &applicant).await?;
+    let (channel, role) = match &on_behalf {
+        Some(_) => (Channel::Online, Role::Citizen),
+        None => channel_for(actor, kind)?,
+    };
     let published = catalog::require_published(&state.store, &input.implementation_code).await?;
     let guide = published.snapshot().guide.clone().ok_or_else(|| {
         ApiError::from(FieldError::new(
@@ -446,7 +479,8 @@ pub(crate) async fn submit_application(
         at_millis: state.now_millis(),
         on: state.today(),
     };
-    let event = Case::submit(&guide, submission, &acting).map_err(refused)?;
+    let mut event = Case::submit(&guide, submission, &acting).map_err(refused)?;
+    event.on_behalf = on_behalf;
     let applicant_user_id = (channel == Channel::Online).then_some(actor.user_id);
     let (id, repeated) = cases::submit(
         &state.store,
@@ -885,7 +919,7 @@ pub struct InboxQuery {
 pub async fn inbox(
     State(state): State<AppState>,
     viewer: Viewer,
-    Query(query): Query<InboxQuery>,
+    ApiQuery(query): ApiQuery<InboxQuery>,
 ) -> Result<Json<Vec<TaskDto>>, ApiError> {
     let actor = viewer.actor.as_ref().ok_or_else(ApiError::unauthorized)?;
     let limit = query.limit.unwrap_or(100).clamp(1, 500);
@@ -961,7 +995,7 @@ pub struct MilestoneDto {
     responses((status = 200, body = ProgressDto), (status = 404, body = ErrorBody)))]
 pub async fn progress(
     State(state): State<AppState>,
-    Query(query): Query<ProgressQuery>,
+    ApiQuery(query): ApiQuery<ProgressQuery>,
 ) -> Result<Json<ProgressDto>, ApiError> {
     let stored = cases::look_up(
         &state.store,

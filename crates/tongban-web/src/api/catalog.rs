@@ -1,7 +1,8 @@
 //! Catalog reads: regions, departments, catalog items, implementations and their versions.
 
+use super::extract::ApiQuery;
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use serde::{Deserialize, Serialize};
 use tongban_domain::catalog::{ImplementationSnapshot, ImplementationStatus, diff_snapshots};
 use tongban_domain::codes::ItemType;
@@ -102,8 +103,8 @@ fn type_name(code: &str) -> String {
     responses((status = 200, body = Listing<CatalogItemDto>)))]
 pub async fn catalog_items(
     State(state): State<AppState>,
-    Query(paging): Query<Paging>,
-    Query(query): Query<CatalogItemQuery>,
+    ApiQuery(paging): ApiQuery<Paging>,
+    ApiQuery(query): ApiQuery<CatalogItemQuery>,
 ) -> Result<Json<Listing<CatalogItemDto>>, ApiError> {
     let item_type = query
         .item_type
@@ -232,8 +233,8 @@ pub struct ImplementationQuery {
     responses((status = 200, body = Listing<ImplementationDto>), (status = 400, body = ErrorBody)))]
 pub async fn implementations(
     State(state): State<AppState>,
-    Query(paging): Query<Paging>,
-    Query(query): Query<ImplementationQuery>,
+    ApiQuery(paging): ApiQuery<Paging>,
+    ApiQuery(query): ApiQuery<ImplementationQuery>,
 ) -> Result<Json<Listing<ImplementationDto>>, ApiError> {
     let status = match query.status.as_deref() {
         None => Some(ImplementationStatus::Published),

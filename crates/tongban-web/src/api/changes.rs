@@ -1,7 +1,8 @@
 //! Change requests over the API: departments propose, the reform office reviews.
 
+use super::extract::{ApiJson, ApiQuery};
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use tongban_domain::catalog::{ChangeDecision, ChangeStatus};
@@ -71,8 +72,8 @@ pub struct ChangeQuery {
 pub async fn list(
     State(state): State<AppState>,
     viewer: Viewer,
-    Query(paging): Query<Paging>,
-    Query(query): Query<ChangeQuery>,
+    ApiQuery(paging): ApiQuery<Paging>,
+    ApiQuery(query): ApiQuery<ChangeQuery>,
 ) -> Result<Json<Listing<ChangeRequestDto>>, ApiError> {
     let actor = viewer.actor.as_ref().ok_or_else(ApiError::unauthorized)?;
     let mut filter = visible_change_filter(actor).ok_or_else(ApiError::forbidden)?;
@@ -95,7 +96,7 @@ pub struct Created {
 pub async fn create(
     State(state): State<AppState>,
     viewer: Viewer,
-    Json(input): Json<ProposalInput>,
+    ApiJson(input): ApiJson<ProposalInput>,
 ) -> Result<(StatusCode, Json<Created>), ApiError> {
     let actor = viewer.actor.as_ref().ok_or_else(ApiError::unauthorized)?;
     let staff = actor.department_staff().ok_or_else(ApiError::forbidden)?;
@@ -146,7 +147,7 @@ pub async fn review(
     State(state): State<AppState>,
     viewer: Viewer,
     Path(id): Path<i64>,
-    Json(input): Json<ReviewInput>,
+    ApiJson(input): ApiJson<ReviewInput>,
 ) -> Result<Json<ChangeRequestDto>, ApiError> {
     let actor = viewer.actor.as_ref().ok_or_else(ApiError::unauthorized)?;
     let reviewer = actor.catalog_reviewer().ok_or_else(ApiError::forbidden)?;

@@ -1,9 +1,10 @@
 //! Guide quality over the API: findings on one guide, standardization figures, and the
 //! cross-level consistency report.
 
+use super::extract::ApiQuery;
 use axum::Json;
 use axum::body::to_bytes;
-use axum::extract::{Path, Query, Request, State};
+use axum::extract::{Path, Request, State};
 use axum::http::StatusCode;
 use serde::Serialize;
 use tongban_domain::catalog::inconsistencies;
@@ -218,7 +219,7 @@ pub struct AttachmentDto {
 pub async fn upload_attachment(
     State(state): State<AppState>,
     viewer: Viewer,
-    Query(query): Query<UploadQuery>,
+    ApiQuery(query): ApiQuery<UploadQuery>,
     request: Request,
 ) -> Result<(StatusCode, Json<AttachmentDto>), ApiError> {
     let actor = viewer.actor.as_ref().ok_or_else(ApiError::unauthorized)?;

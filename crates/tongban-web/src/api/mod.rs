@@ -10,9 +10,11 @@ pub(crate) mod case_files;
 pub(crate) mod cases;
 mod catalog;
 mod changes;
+mod extract;
 mod guides;
 mod messages;
 mod notices;
+mod organisations;
 mod outbox;
 mod supervision;
 
@@ -68,6 +70,9 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(account::list_sessions))
         .routes(routes!(account::revoke_session))
         .routes(routes!(account::change_password))
+        .routes(routes!(organisations::register, organisations::mine))
+        .routes(routes!(organisations::members, organisations::add_agent))
+        .routes(routes!(organisations::remove_agent))
         .routes(routes!(catalog::regions))
         .routes(routes!(catalog::departments))
         .routes(routes!(catalog::catalog_items))

@@ -1,7 +1,8 @@
 //! Electronic supervision over the API: alerts and the figures behind the dashboard.
 
+use super::extract::{ApiJson, ApiQuery};
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use tongban_domain::access::Role;
@@ -96,7 +97,7 @@ fn department_scope(viewer: &Viewer, asked: Option<i64>) -> Result<Option<i64>, 
 pub async fn alerts(
     State(state): State<AppState>,
     viewer: Viewer,
-    Query(query): Query<AlertQuery>,
+    ApiQuery(query): ApiQuery<AlertQuery>,
 ) -> Result<Json<Vec<AlertDto>>, ApiError> {
     let department = department_scope(&viewer, query.department_id)?;
     let alerts = supervision::alerts(
@@ -125,7 +126,7 @@ pub async fn resolve(
     State(state): State<AppState>,
     viewer: Viewer,
     Path(id): Path<i64>,
-    Json(resolution): Json<Resolution>,
+    ApiJson(resolution): ApiJson<Resolution>,
 ) -> Result<StatusCode, ApiError> {
     let actor = viewer.actor.as_ref().ok_or_else(ApiError::unauthorized)?;
     if supervision::resolve(

@@ -58,6 +58,25 @@ async fn citizens_register_under_their_real_name(app: TestApp) {
         );
         assert!(!error["message_en"].as_str().unwrap().is_empty());
     }
+    // A field left out, or not JSON at all: the same error shape, naming what is wrong.
+    let missing = register(&app, json!({"password": "Qinghe-2026"})).await;
+    assert_eq!(missing.status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        missing.json()["error"]["field"],
+        "username",
+        "{}",
+        missing.body
+    );
+    let garbled = app
+        .send(
+            axum::http::Request::post("/api/v1/auth/register")
+                .header("content-type", "application/json")
+                .body(axum::body::Body::from("{not json"))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(garbled.status, StatusCode::BAD_REQUEST);
+    assert_eq!(garbled.json()["error"]["field"], "body", "{}", garbled.body);
     assert_eq!(raw_count(&app.db_url, users).await, before);
 
     let reply = register(&app, registration("liumin", ID)).await;
@@ -436,6 +455,230 @@ async fn every_demo_account_signs_in_on_page_and_api(app: TestApp) {
     }
 }
 
+async fn read_only_tokens_only_read(app: TestApp) {
+    let issued = app
+        .api(
+            "POST",
+            "/api/v1/auth/token",
+            None,
+            Some(json!({"username": "reviewer", "password": "demo12345", "scope": "read"})),
+        )
+        .await;
+    assert_eq!(issued.json()["scope"], "read", "{}", issued.body);
+    let token = issued.json()["token"].as_str().unwrap().to_owned();
+    assert_eq!(
+        app.api("GET", "/api/v1/inbox", Some(&token), None)
+            .await
+            .status,
+        StatusCode::OK
+    );
+    let refused = app
+        .api(
+            "POST",
+            "/api/v1/change-requests",
+            Some(&token),
+            Some(json!({"kind": "add"})),
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert!(refused.body.contains("只读"), "{}", refused.body);
+    let listed = app
+        .api("GET", "/api/v1/account/sessions", Some(&token), None)
+        .await;
+    assert_eq!(listed.json()[0]["scope"], "read", "{}", listed.body);
+    let wrong_scope = app
+        .api(
+            "POST",
+            "/api/v1/auth/token",
+            None,
+            Some(json!({"username": "reviewer", "password": "demo12345", "scope": "root"})),
+        )
+        .await;
+    assert_eq!(wrong_scope.status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        wrong_scope.json()["error"]["field"],
+        "scope",
+        "{}",
+        wrong_scope.body
+    );
+}
+
+async fn token_of(app: &TestApp, username: &str, password: &str) -> String {
+    let reply = app
+        .api(
+            "POST",
+            "/api/v1/auth/token",
+            None,
+            Some(json!({"username": username, "password": password})),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    reply.json()["token"].as_str().unwrap().to_owned()
+}
+
+async fn organisations_act_through_their_representative_and_agents(app: TestApp) {
+    const USCC: &str = "91110000600037341L";
+    assert_eq!(
+        register(&app, registration("liumin", ID)).await.status,
+        StatusCode::CREATED
+    );
+    let mut agent = registration("wangfang", "440304198511151231");
+    agent["name"] = json!("王芳");
+    assert_eq!(register(&app, agent).await.status, StatusCode::CREATED);
+    let representative = token_of(&app, "liumin", "Qinghe-2026").await;
+    let agent = token_of(&app, "wangfang", "Qinghe-2026").await;
+    let organisation = |uscc: &str, rep: &str| json!({"uscc": uscc, "name": "云溪市青禾餐饮有限公司", "legal_representative": rep});
+    let post = |token: String, path: String, body: serde_json::Value| {
+        let app = &app;
+        async move { app.api("POST", &path, Some(&token), Some(body)).await }
+    };
+    let orgs = "/api/v1/organisations".to_owned();
+    let bad = post(
+        representative.clone(),
+        orgs.clone(),
+        organisation("91110000600037341X", "刘敏"),
+    )
+    .await;
+    assert_eq!(bad.json()["error"]["field"], "uscc", "{}", bad.body);
+    let not_me = post(agent.clone(), orgs.clone(), organisation(USCC, "刘敏")).await;
+    assert_eq!(
+        not_me.json()["error"]["field"],
+        "legal_representative",
+        "{}",
+        not_me.body
+    );
+    let made = post(
+        representative.clone(),
+        orgs.clone(),
+        organisation(USCC, "刘敏"),
+    )
+    .await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.body);
+    let id = made.json()["id"].as_i64().unwrap();
+    let again = post(
+        representative.clone(),
+        orgs.clone(),
+        organisation(USCC, "刘敏"),
+    )
+    .await;
+    assert_eq!(again.status, StatusCode::CONFLICT);
+
+    // Applying in the organisation's name takes an authorisation.
+    let code = crate::helpers::market_item(&app).await;
+    let guide = crate::helpers::published_guide(&app, &code).await;
+    let apply = |token: String| {
+        let app = &app;
+        let code = code.clone();
+        let guide = guide.clone();
+        async move {
+            let scan = crate::helpers::uploaded_scan(app, &token).await;
+            let materials: Vec<serde_json::Value> = guide
+                .materials
+                .iter()
+                .filter(|m| m.required && m.sharing_source.is_none())
+                .map(|m| json!({"name": m.name, "sha256": scan}))
+                .collect();
+            let body = json!({"implementation_code": code,
+                "applicant": {"kind": "organisation", "name": "云溪市青禾餐饮有限公司",
+                              "id_number": USCC, "phone": "13800138000"},
+                "materials": materials});
+            app.api("POST", "/api/v1/cases", Some(&token), Some(body))
+                .await
+        }
+    };
+    let unauthorised = apply(agent.clone()).await;
+    assert_eq!(unauthorised.status, StatusCode::BAD_REQUEST);
+    assert_eq!(unauthorised.json()["error"]["field"], "applicant.id_number");
+    let members = format!("/api/v1/organisations/{id}/members");
+    let named = post(
+        representative.clone(),
+        members.clone(),
+        json!({"username": "wangfang"}),
+    )
+    .await;
+    assert_eq!(named.status, StatusCode::CREATED, "{}", named.body);
+    let twice = post(
+        representative.clone(),
+        members.clone(),
+        json!({"username": "wangfang"}),
+    )
+    .await;
+    assert_eq!(twice.status, StatusCode::CONFLICT);
+    let nobody = post(
+        representative.clone(),
+        members.clone(),
+        json!({"username": "reviewer"}),
+    )
+    .await;
+    assert_eq!(
+        nobody.json()["error"]["field"],
+        "username",
+        "only citizen accounts"
+    );
+    // An agent does not manage the organisation.
+    assert_eq!(
+        post(
+            agent.clone(),
+            members.clone(),
+            json!({"username": "citizen"})
+        )
+        .await
+        .status,
+        StatusCode::NOT_FOUND
+    );
+    let listed = app
+        .api("GET", &members, Some(&representative), None)
+        .await
+        .json();
+    assert_eq!(listed.as_array().unwrap().len(), 2);
+    let mine = app
+        .api("GET", "/api/v1/organisations", Some(&agent), None)
+        .await
+        .json();
+    assert_eq!(mine[0]["capacity"], "authorised_agent");
+
+    let applied = apply(agent.clone()).await;
+    assert_eq!(applied.status, StatusCode::CREATED, "{}", applied.body);
+    let case = applied.json()["id"].as_i64().unwrap();
+    assert_eq!(
+        raw_count(&app.db_url, &format!(
+            "SELECT COUNT(*) FROM case_events WHERE case_id = {case} AND actor = 'wangfang' \
+             AND event LIKE '%\"on_behalf\":{{\"organisation\":\"{USCC}\",\"capacity\":\"authorised_agent\"}}%'"
+        )).await,
+        1,
+        "the application records for whom and in what capacity"
+    );
+
+    let wangfang = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["username"] == "wangfang")
+        .unwrap()["user_id"]
+        .as_i64()
+        .unwrap();
+    let removed = app
+        .api(
+            "DELETE",
+            &format!("{members}/{wangfang}"),
+            Some(&representative),
+            None,
+        )
+        .await;
+    assert_eq!(removed.status, StatusCode::NO_CONTENT);
+    assert_eq!(apply(agent.clone()).await.status, StatusCode::BAD_REQUEST);
+    for action in [
+        "organisation.register",
+        "organisation.member.add",
+        "organisation.member.remove",
+    ] {
+        let sql = format!(
+            "SELECT COUNT(*) FROM audit_log WHERE action = '{action}' AND actor = 'liumin'"
+        );
+        assert_eq!(raw_count(&app.db_url, &sql).await, 1, "{action}");
+    }
+}
+
 /// The demo account that holds each role.
 fn account_with(role: Role) -> &'static str {
     match role {
@@ -472,6 +715,7 @@ async fn the_access_matrix_holds_for_every_route_and_role(app: TestApp) {
             .replace("{key}", "X")
             .replace("{year}", "2026")
             .replace("{handle}", "X")
+            .replace("{user_id}", "1")
             .replace("{kind}", "acceptance")
             .replace("{file}", "style.css");
         for (role, token) in &tokens {
@@ -521,6 +765,8 @@ crate::on_both!(
     sign_in_locks_out_guessers_for_a_while,
     the_user_centre_shows_masked_data_and_ends_sessions,
     denials_are_audited,
+    organisations_act_through_their_representative_and_agents,
+    read_only_tokens_only_read,
     every_demo_account_signs_in_on_page_and_api,
     personal_data_is_shown_in_full_only_to_handlers_and_logged,
     the_access_matrix_holds_for_every_route_and_role,

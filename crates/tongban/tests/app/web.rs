@@ -372,6 +372,8 @@ async fn access_is_denied_by_default(app: TestApp) {
             .replace("{sha256}", "X")
             .replace("{key}", "X")
             .replace("{year}", "1")
+            .replace("{handle}", "X")
+            .replace("{user_id}", "1")
             .replace("{file}", "style.css");
         let reply = app.api(method, &concrete, None, None).await;
         assert_ne!(
