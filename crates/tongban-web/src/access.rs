@@ -121,6 +121,17 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
         "/account/sessions/{handle}/revoke",
         Access::SignedIn,
     ),
+    ("POST", "/account/organisations", Access::AnyOf(CITIZENS)),
+    (
+        "POST",
+        "/account/organisations/{id}/agents",
+        Access::AnyOf(CITIZENS),
+    ),
+    (
+        "POST",
+        "/account/organisations/{id}/agents/{user_id}/remove",
+        Access::AnyOf(CITIZENS),
+    ),
     // catalog change control
     ("GET", "/changes", Access::AnyOf(CATALOG_CHANGES)),
     ("GET", "/changes/new", Access::AnyOf(DEPARTMENT_STAFF)),

@@ -49,6 +49,17 @@ impl Lang {
 
 #[derive(Debug)]
 pub struct Texts {
+    pub organisation_saved: &'static str,
+    pub account_organisations: &'static str,
+    pub account_no_organisations: &'static str,
+    pub organisation_uscc: &'static str,
+    pub organisation_name: &'static str,
+    pub organisation_representative: &'static str,
+    pub organisation_register: &'static str,
+    pub organisation_capacity: &'static str,
+    pub organisation_agent_username: &'static str,
+    pub organisation_add_agent: &'static str,
+    pub organisation_remove_agent: &'static str,
     pub reveal_personal_data: &'static str,
     pub register_title: &'static str,
     pub register_intro: &'static str,
@@ -403,6 +414,17 @@ pub struct Texts {
 }
 
 pub static ZH: Texts = Texts {
+    organisation_saved: "单位信息已保存。",
+    account_organisations: "我代表的单位",
+    account_no_organisations: "尚未代表任何单位。法定代表人可在此注册本单位，再授权经办人。",
+    organisation_uscc: "统一社会信用代码",
+    organisation_name: "单位名称",
+    organisation_representative: "法定代表人",
+    organisation_register: "注册单位（本人为法定代表人）",
+    organisation_capacity: "身份",
+    organisation_agent_username: "经办人用户名",
+    organisation_add_agent: "授权经办人",
+    organisation_remove_agent: "取消授权",
     reveal_personal_data: "查看完整信息（将被记录）",
     register_title: "实名注册",
     register_intro: "请按居民身份证填写真实信息。身份证号码和手机号码加密保存，页面上只显示部分号码。",
@@ -757,6 +779,17 @@ pub static ZH: Texts = Texts {
 };
 
 pub static EN: Texts = Texts {
+    organisation_saved: "The organisation was saved.",
+    account_organisations: "Organisations I act for",
+    account_no_organisations: "You act for no organisation yet. A legal representative registers the organisation here and then names agents.",
+    organisation_uscc: "Unified social credit code",
+    organisation_name: "Organisation name",
+    organisation_representative: "Legal representative",
+    organisation_register: "Register an organisation (as its legal representative)",
+    organisation_capacity: "Capacity",
+    organisation_agent_username: "Agent's username",
+    organisation_add_agent: "Name an agent",
+    organisation_remove_agent: "Withdraw",
     reveal_personal_data: "show in full (this is logged)",
     register_title: "Register",
     register_intro: "Give your details as on your resident id card. The id number and phone are stored encrypted and shown only in part.",

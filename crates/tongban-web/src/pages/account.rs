@@ -8,9 +8,10 @@ use axum::http::header::SET_COOKIE;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
-use tongban_domain::access::Actor;
+use tongban_domain::access::{Actor, Role};
 use tongban_domain::case::Phase;
-use tongban_store::{accounts, cases, outbox, sessions};
+use tongban_domain::organisation::{Capacity, OrganisationRegistration};
+use tongban_store::{StoreError, accounts, cases, organisations, outbox, sessions};
 
 use super::{Chrome, display_time, render};
 use crate::api::account::presented_token;
@@ -35,6 +36,27 @@ struct AccountPage {
     /// what the last form did, or why it was refused
     notice: Option<String>,
     password_error: Option<String>,
+    /// a citizen may register an organisation and act for those it belongs to
+    is_citizen: bool,
+    organisations: Vec<OrganisationRow>,
+    organisation_error: Option<String>,
+}
+
+struct OrganisationRow {
+    id: i64,
+    name: String,
+    uscc: String,
+    capacity: &'static str,
+    /// filled for the legal representative, who manages the agents
+    members: Option<Vec<MemberRow>>,
+}
+
+struct MemberRow {
+    user_id: i64,
+    name: String,
+    username: String,
+    capacity: &'static str,
+    removable: bool,
 }
 
 struct CaseRow {
@@ -71,12 +93,19 @@ fn signed_in(viewer: &Viewer) -> Result<&Actor, PageError> {
         .ok_or_else(|| PageError::forbidden(viewer.prefs))
 }
 
+/// Why a form of the page was refused, shown beside that form.
+#[derive(Default)]
+struct Refusals {
+    password: Option<String>,
+    organisation: Option<String>,
+}
+
 async fn page(
     state: &AppState,
     viewer: &Viewer,
     headers: &HeaderMap,
     notice: Option<String>,
-    password_error: Option<String>,
+    refusals: Refusals,
 ) -> Result<AccountPage, PageError> {
     let actor = signed_in(viewer)?;
     let lang = viewer.prefs.lang;
@@ -128,6 +157,38 @@ async fn page(
         current: s.current,
     })
     .collect();
+    let mut organisations = Vec::new();
+    for m in organisations::memberships(&state.store, actor.user_id)
+        .await
+        .map_err(store_error)?
+    {
+        let members = if m.capacity == Capacity::LegalRepresentative {
+            let members = organisations::members(&state.store, actor, m.organisation_id)
+                .await
+                .map_err(store_error)?;
+            Some(
+                members
+                    .into_iter()
+                    .map(|p| MemberRow {
+                        user_id: p.user_id,
+                        name: p.display_name,
+                        username: p.username,
+                        capacity: lang.pick(p.capacity.name_zh(), p.capacity.name_en()),
+                        removable: p.capacity == Capacity::AuthorisedAgent,
+                    })
+                    .collect(),
+            )
+        } else {
+            None
+        };
+        organisations.push(OrganisationRow {
+            id: m.organisation_id,
+            name: m.name,
+            uscc: m.uscc,
+            capacity: lang.pick(m.capacity.name_zh(), m.capacity.name_en()),
+            members,
+        });
+    }
     Ok(AccountPage {
         chrome: Chrome::new(viewer, lang.texts().account_title, "/account"),
         username: profile.username.clone(),
@@ -146,7 +207,10 @@ async fn page(
         messages,
         sessions,
         notice,
-        password_error,
+        password_error: refusals.password,
+        is_citizen: actor.has(Role::Citizen),
+        organisations,
+        organisation_error: refusals.organisation,
     })
 }
 
@@ -160,10 +224,11 @@ pub async fn show(
     let notice = match done.done.as_deref() {
         Some("password") => Some(t.password_changed.to_owned()),
         Some("revoked") => Some(t.session_revoked.to_owned()),
+        Some("organisation") => Some(t.organisation_saved.to_owned()),
         _ => None,
     };
     Ok(render(
-        &page(&state, &viewer, &headers, notice, None).await?,
+        &page(&state, &viewer, &headers, notice, Refusals::default()).await?,
     ))
 }
 
@@ -211,7 +276,11 @@ pub async fn change_password(
     match refusal {
         None => Ok(Redirect::to("/account?done=password").into_response()),
         Some(reason) => {
-            let page = page(&state, &viewer, &headers, None, Some(reason)).await?;
+            let refusals = Refusals {
+                password: Some(reason),
+                ..Refusals::default()
+            };
+            let page = page(&state, &viewer, &headers, None, refusals).await?;
             Ok((StatusCode::BAD_REQUEST, render(&page)).into_response())
         }
     }
@@ -238,4 +307,96 @@ pub async fn revoke_session(
         return Ok(response);
     }
     Ok(Redirect::to("/account?done=revoked").into_response())
+}
+
+#[derive(Deserialize)]
+pub struct OrganisationForm {
+    #[serde(default)]
+    uscc: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    legal_representative: String,
+}
+
+#[derive(Deserialize)]
+pub struct AgentForm {
+    #[serde(default)]
+    username: String,
+}
+
+/// Answers an organisation form: back to the page saying it was done, or the page again
+/// with the refusal beside the organisation forms.
+async fn organisation_answer(
+    state: &AppState,
+    viewer: &Viewer,
+    headers: &HeaderMap,
+    outcome: Result<(), StoreError>,
+) -> Result<Response, PageError> {
+    let lang = viewer.prefs.lang;
+    let reason = match outcome {
+        Ok(()) => return Ok(Redirect::to("/account?done=organisation").into_response()),
+        Err(StoreError::Invalid(field)) => lang.pick(&field.zh, &field.en).to_owned(),
+        Err(error @ (StoreError::Conflict { .. } | StoreError::NotFound { .. })) => {
+            use tongban_domain::Bilingual;
+            lang.pick(&error.zh(), &error.en()).to_owned()
+        }
+        Err(error) => return Err(PageError::store(error, viewer.prefs)),
+    };
+    let refusals = Refusals {
+        organisation: Some(reason),
+        ..Refusals::default()
+    };
+    let page = page(state, viewer, headers, None, refusals).await?;
+    Ok((StatusCode::BAD_REQUEST, render(&page)).into_response())
+}
+
+pub async fn register_organisation(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Form(form): Form<OrganisationForm>,
+) -> Result<Response, PageError> {
+    let actor = signed_in(&viewer)?;
+    let outcome = match OrganisationRegistration::parse(
+        &form.uscc,
+        &form.name,
+        &form.legal_representative,
+        &actor.display_name,
+    ) {
+        Ok(organisation) => {
+            organisations::register(&state.store, actor, &organisation, state.now_millis())
+                .await
+                .map(|_| ())
+        }
+        Err(field) => Err(StoreError::Invalid(field)),
+    };
+    organisation_answer(&state, &viewer, &headers, outcome).await
+}
+
+pub async fn add_agent(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    Form(form): Form<AgentForm>,
+) -> Result<Response, PageError> {
+    let actor = signed_in(&viewer)?;
+    let outcome =
+        organisations::add_agent(&state.store, actor, id, &form.username, state.now_millis())
+            .await
+            .map(|_| ());
+    organisation_answer(&state, &viewer, &headers, outcome).await
+}
+
+pub async fn remove_agent(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Path((id, user_id)): Path<(i64, i64)>,
+) -> Result<Response, PageError> {
+    let actor = signed_in(&viewer)?;
+    let outcome =
+        organisations::remove_agent(&state.store, actor, id, user_id, state.now_millis()).await;
+    organisation_answer(&state, &viewer, &headers, outcome).await
 }

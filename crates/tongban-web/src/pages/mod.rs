@@ -62,6 +62,18 @@ pub fn router() -> Router<AppState> {
             "/account/sessions/{handle}/revoke",
             post(account::revoke_session),
         )
+        .route(
+            "/account/organisations",
+            post(account::register_organisation),
+        )
+        .route(
+            "/account/organisations/{id}/agents",
+            post(account::add_agent),
+        )
+        .route(
+            "/account/organisations/{id}/agents/{user_id}/remove",
+            post(account::remove_agent),
+        )
         .route("/changes", get(changes::list).post(changes::create))
         .route("/changes/new", get(changes::new_form))
         .route("/changes/{id}", get(changes::show))

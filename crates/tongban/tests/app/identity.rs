@@ -679,6 +679,86 @@ async fn organisations_act_through_their_representative_and_agents(app: TestApp)
     }
 }
 
+async fn the_user_centre_registers_an_organisation_and_names_an_agent(app: TestApp) {
+    assert_eq!(
+        register(&app, registration("liumin", ID)).await.status,
+        StatusCode::CREATED
+    );
+    let login = app.get("/login").await;
+    let anonymous = login.cookie("tongban_csrf").unwrap();
+    let browser = Browser {
+        cookies: vec![("tongban_csrf".into(), anonymous.clone())],
+        csrf: anonymous.clone(),
+    };
+    let signed = app
+        .post_form(
+            &browser,
+            "/login",
+            &[
+                ("csrf_token", &anonymous),
+                ("username", "liumin"),
+                ("password", "Qinghe-2026"),
+            ],
+        )
+        .await;
+    let mut me = Browser {
+        cookies: vec![(
+            "tongban_session".into(),
+            signed.cookie("tongban_session").unwrap(),
+        )],
+        csrf: String::new(),
+    };
+    let centre = app.get_as(&me, "/account").await;
+    me.csrf = extract_csrf(&centre.body).unwrap();
+    assert!(centre.body.contains("data-testid=\"organisation-form\""));
+    let form = |uscc: &'static str| {
+        vec![
+            ("csrf_token", me.csrf.clone()),
+            ("uscc", uscc.to_owned()),
+            ("name", "云溪市青禾餐饮有限公司".to_owned()),
+            ("legal_representative", "刘敏".to_owned()),
+        ]
+    };
+    let send = |fields: Vec<(&'static str, String)>, path: String| {
+        let app = &app;
+        let me = me.clone();
+        async move {
+            let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            app.post_form(&me, &path, &pairs).await
+        }
+    };
+    let bad = send(form("91110000600037341X"), "/account/organisations".into()).await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert!(
+        bad.body.contains("data-testid=\"organisation-error\""),
+        "{}",
+        bad.body
+    );
+    let made = send(form("91110000600037341L"), "/account/organisations".into()).await;
+    assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);
+    let id = raw_count(&app.db_url, "SELECT MAX(id) FROM organisations").await;
+    let named = send(
+        vec![
+            ("csrf_token", me.csrf.clone()),
+            ("username", "citizen".to_owned()),
+        ],
+        format!("/account/organisations/{id}/agents"),
+    )
+    .await;
+    assert_eq!(named.status, StatusCode::SEE_OTHER, "{}", named.body);
+    let centre = app.get_as(&me, "/account").await.body;
+    assert!(
+        centre.contains("91110000600037341L") && centre.contains("刘市民"),
+        "{centre}"
+    );
+    assert!(centre.contains("授权经办人"));
+    // The agent sees the organisation in their own user centre, without managing it.
+    let agent = app.sign_in("citizen").await;
+    let theirs = app.get_as(&agent, "/account").await.body;
+    assert!(theirs.contains("云溪市青禾餐饮有限公司"));
+    assert!(!theirs.contains(&format!("/account/organisations/{id}/agents")));
+}
+
 /// The demo account that holds each role.
 fn account_with(role: Role) -> &'static str {
     match role {
@@ -765,6 +845,7 @@ crate::on_both!(
     sign_in_locks_out_guessers_for_a_while,
     the_user_centre_shows_masked_data_and_ends_sessions,
     denials_are_audited,
+    the_user_centre_registers_an_organisation_and_names_an_agent,
     organisations_act_through_their_representative_and_agents,
     read_only_tokens_only_read,
     every_demo_account_signs_in_on_page_and_api,
