@@ -372,3 +372,71 @@ async fn dummy_hash() -> Result<String, StoreError> {
         .await
         .cloned()
 }
+
+/// Grants (`grant = true`) or withdraws a role, audited with who changed it. Granting a
+/// role held already, or withdrawing one not held, changes nothing and is an error.
+pub async fn change_role(
+    store: &Store,
+    username: &str,
+    role: Role,
+    grant: bool,
+    changed_by: &str,
+    at_millis: i64,
+) -> Result<(), StoreError> {
+    let mut tx = store.write().await?;
+    let user_id: i64 = sqlx::query::<Any>("SELECT id FROM users WHERE username = $1")
+        .bind(username.trim())
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or_else(|| StoreError::not_found(format!("user {username}")))?
+        .try_get(0)?;
+    let held = sqlx::query::<Any>("SELECT 1 FROM user_roles WHERE user_id = $1 AND role = $2")
+        .bind(user_id)
+        .bind(role.as_str())
+        .fetch_optional(&mut *tx)
+        .await?
+        .is_some();
+    let sql = match (grant, held) {
+        (true, false) => "INSERT INTO user_roles (user_id, role) VALUES ($1, $2)",
+        (false, true) => "DELETE FROM user_roles WHERE user_id = $1 AND role = $2",
+        (true, true) => {
+            return Err(StoreError::conflict_on(
+                "role",
+                "已有此角色",
+                "the role is held already",
+            ));
+        }
+        (false, false) => {
+            return Err(StoreError::conflict_on(
+                "role",
+                "没有此角色",
+                "the role is not held",
+            ));
+        }
+    };
+    sqlx::query::<Any>(sql)
+        .bind(user_id)
+        .bind(role.as_str())
+        .execute(&mut *tx)
+        .await?;
+    let action = if grant {
+        "account.role_grant"
+    } else {
+        "account.role_revoke"
+    };
+    audit::append(
+        &mut tx,
+        &audit::AuditEntry {
+            at_millis,
+            actor: changed_by,
+            role: Role::Admin.as_str(),
+            action,
+            subject: &format!("user:{user_id}"),
+            detail: &serde_json::json!({"username": username.trim(), "role": role.as_str()})
+                .to_string(),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}

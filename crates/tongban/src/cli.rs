@@ -219,7 +219,8 @@ pub enum UserCommand {
         /// display name
         #[arg(long)]
         name: String,
-        /// role(s): admin, reform_office, window_clerk, department_reviewer, department_approver, supervisor, citizen, enterprise
+        /// role(s): admin, reform_office, window_clerk, department_reviewer, department_approver,
+        /// department_head, hall_manager, hotline_agent, supervisor, citizen, enterprise
         #[arg(long = "role", required = true)]
         roles: Vec<String>,
         /// department id for department staff
@@ -228,6 +229,20 @@ pub enum UserCommand {
         /// where email reaches them (supervision digests go there when SMTP is configured)
         #[arg(long)]
         email: Option<String>,
+        #[command(flatten)]
+        db: DbArg,
+    },
+    /// Grant a role to an account (written to the audit log)
+    Grant {
+        username: String,
+        role: String,
+        #[command(flatten)]
+        db: DbArg,
+    },
+    /// Withdraw a role from an account (written to the audit log)
+    Revoke {
+        username: String,
+        role: String,
         #[command(flatten)]
         db: DbArg,
     },

@@ -1,4 +1,5 @@
-//! `tongban user add`: create accounts on a deployment without demo data.
+//! `tongban user add|grant|revoke`: create accounts on a deployment without demo data, and
+//! change their roles (each change audited as made from the command line).
 
 use std::io::BufRead;
 use std::process::ExitCode;
@@ -12,14 +13,22 @@ use crate::clock::SystemClock;
 use crate::config::Settings;
 
 pub async fn run(settings: &Settings, command: UserCommand) -> anyhow::Result<ExitCode> {
-    let UserCommand::Add {
-        username,
-        name,
-        roles,
-        department,
-        email,
-        db,
-    } = command;
+    let (username, name, roles, department, email, db) = match command {
+        UserCommand::Add {
+            username,
+            name,
+            roles,
+            department,
+            email,
+            db,
+        } => (username, name, roles, department, email, db),
+        UserCommand::Grant { username, role, db } => {
+            return change_role(settings, &username, &role, true, &db).await;
+        }
+        UserCommand::Revoke { username, role, db } => {
+            return change_role(settings, &username, &role, false, &db).await;
+        }
+    };
     let roles: Vec<Role> = roles
         .iter()
         .map(|r| Role::parse(r).ok_or_else(|| anyhow::anyhow!("unknown role {r}")))
@@ -51,5 +60,37 @@ pub async fn run(settings: &Settings, command: UserCommand) -> anyhow::Result<Ex
     };
     let id = accounts::create(&store, &account, SystemClock.now_millis()).await?;
     println!("已创建账号 created account {username} (id {id})");
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn change_role(
+    settings: &Settings,
+    username: &str,
+    role: &str,
+    grant: bool,
+    db: &crate::cli::DbArg,
+) -> anyhow::Result<ExitCode> {
+    let role = Role::parse(role).ok_or_else(|| anyhow::anyhow!("unknown role {role}"))?;
+    let store = super::open(settings, db).await?;
+    // The operator of the command line, as the system knows them.
+    let operator = format!(
+        "cli:{}",
+        std::env::var("USER").unwrap_or_else(|_| "unknown".to_owned())
+    );
+    accounts::change_role(
+        &store,
+        username,
+        role,
+        grant,
+        &operator,
+        SystemClock.now_millis(),
+    )
+    .await?;
+    let done = if grant { "granted" } else { "withdrew" };
+    println!(
+        "{done} {} ({}) for {username}",
+        role.as_str(),
+        role.name_zh()
+    );
     Ok(ExitCode::SUCCESS)
 }

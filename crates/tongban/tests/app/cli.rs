@@ -254,6 +254,30 @@ async fn migrate_runs_on_both_backends() {
             .await,
             1
         );
+        // Roles change from the command line, each change in the audit log.
+        let role = |verb: &str, role: &str| {
+            Command::new(env!("CARGO_BIN_EXE_tongban"))
+                .args(["user", verb, "head2", role, "--db", &url])
+                .current_dir(std::env::temp_dir())
+                .output()
+                .expect("run tongban")
+        };
+        assert!(role("grant", "department_head").status.success());
+        assert!(
+            !role("grant", "department_head").status.success(),
+            "held already"
+        );
+        assert!(!role("grant", "emperor").status.success(), "no such role");
+        assert!(role("revoke", "department_approver").status.success());
+        let roles = "SELECT COUNT(*) FROM user_roles r JOIN users u ON u.id = r.user_id \
+                     WHERE u.username = 'head2' AND r.role = 'department_head'";
+        assert_eq!(raw_count(&url, roles).await, 1);
+        for action in ["account.role_grant", "account.role_revoke"] {
+            let sql = format!(
+                "SELECT COUNT(*) FROM audit_log WHERE action = '{action}' AND actor LIKE 'cli:%'"
+            );
+            assert_eq!(raw_count(&url, &sql).await, 1, "{action}");
+        }
     }
     let out = tongban(&["migrate", "--db", "mysql://localhost/x"]);
     assert!(!out.status.success(), "unknown database URLs are refused");
