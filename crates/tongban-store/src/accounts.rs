@@ -128,11 +128,16 @@ pub async fn register_person(
     let fingerprint = key.fingerprint(ID_NUMBER_PURPOSE, person.resident_id.as_str());
     let mut tx = store.write().await?;
     refuse_taken_username(&mut tx, &person.username).await?;
-    let registered = sqlx::query::<Any>("SELECT id FROM users WHERE id_number_fingerprint = $1")
-        .bind(&fingerprint)
-        .fetch_optional(&mut *tx)
-        .await?;
-    if registered.is_some() {
+    let mut registered = false;
+    // Under any key: an id registered before a key rotation is still the same person.
+    for earlier in key.fingerprints(ID_NUMBER_PURPOSE, person.resident_id.as_str()) {
+        registered |= sqlx::query::<Any>("SELECT id FROM users WHERE id_number_fingerprint = $1")
+            .bind(&earlier)
+            .fetch_optional(&mut *tx)
+            .await?
+            .is_some();
+    }
+    if registered {
         // One real-name account per person; saying so is the point of real-name registration.
         return Err(StoreError::conflict_on(
             "id_number",

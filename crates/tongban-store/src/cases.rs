@@ -81,8 +81,10 @@ pub fn case_number(id: i64, on: jiff::civil::Date) -> String {
 /// What is stored of a query password: keyed with the data key, so the small password space
 /// cannot be searched offline from a copy of the database, and cheap to check online.
 fn query_password_fingerprint(key: &DataKey, case_id: i64, password: &str) -> String {
-    key.fingerprint("query-password", &format!("{case_id}:{password}"))
+    key.fingerprint(QUERY_PASSWORD_PURPOSE, &format!("{case_id}:{password}"))
 }
+
+const QUERY_PASSWORD_PURPOSE: &str = "query-password";
 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
@@ -694,8 +696,13 @@ pub async fn look_up(
     let Some(hash) = row.try_get::<Option<String>, _>(1)? else {
         return Ok(None);
     };
-    let given = query_password_fingerprint(key, id, &password.trim().to_uppercase());
-    if !constant_time_eq(given.as_bytes(), hash.as_bytes()) {
+    // Under the current key or a retired one: a key rotation keeps old passwords working.
+    let given = format!("{id}:{}", password.trim().to_uppercase());
+    let matches = key
+        .fingerprints(QUERY_PASSWORD_PURPOSE, &given)
+        .iter()
+        .any(|f| constant_time_eq(f.as_bytes(), hash.as_bytes()));
+    if !matches {
         return Ok(None);
     }
     load(store, id).await

@@ -1,6 +1,10 @@
 //! Personal data at rest (names, id numbers, phones): sealed with XChaCha20-Poly1305 under
 //! the deployment's data key, each value with its own random nonce, so equal values do not
 //! look equal and an altered value fails to open rather than reading wrong.
+//!
+//! Keys rotate: a deployment names its current key and any retired ones. New values are
+//! sealed and fingerprinted with the current key; values sealed or fingerprinted under a
+//! retired key still open and still match, so a rotation loses nothing.
 
 use chacha20poly1305::aead::{Aead, KeyInit};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};
@@ -10,12 +14,14 @@ use crate::StoreError;
 
 const NONCE_BYTES: usize = 24;
 
-/// The 256-bit key personal data is sealed with; never logged.
+/// The 256-bit key personal data is sealed with, and the retired keys it still reads
+/// with; never logged.
 #[derive(Clone)]
 pub struct DataKey {
     cipher: XChaCha20Poly1305,
     /// for keyed fingerprints (HMAC-SHA-256)
     secret: [u8; 32],
+    retired: Vec<DataKey>,
 }
 
 impl std::fmt::Debug for DataKey {
@@ -39,7 +45,36 @@ impl DataKey {
         Ok(DataKey {
             cipher: XChaCha20Poly1305::new(bytes.as_slice().into()),
             secret,
+            retired: Vec::new(),
         })
+    }
+
+    /// The current key (first) and the retired ones after it, each as 64 hex digits.
+    pub fn from_hex_keys<'a>(
+        mut keys: impl Iterator<Item = &'a str>,
+    ) -> Result<DataKey, StoreError> {
+        let current = keys
+            .next()
+            .ok_or_else(|| StoreError::Configuration("no data key is given".to_owned()))?;
+        let mut key = DataKey::from_hex(current)?;
+        for retired in keys {
+            key.retired.push(DataKey::from_hex(retired)?);
+        }
+        Ok(key)
+    }
+
+    /// How many retired keys this key still reads with.
+    pub fn retired_count(&self) -> usize {
+        self.retired.len()
+    }
+
+    /// The fingerprints of a value under the current and every retired key, for finding
+    /// what was fingerprinted before a rotation.
+    pub fn fingerprints(&self, purpose: &str, value: &str) -> Vec<String> {
+        std::iter::once(self)
+            .chain(&self.retired)
+            .map(|key| key.fingerprint(purpose, value))
+            .collect()
     }
 
     /// A fresh random key, as 64 hexadecimal digits, for a new deployment.
@@ -107,9 +142,10 @@ impl DataKey {
         }
         let (nonce, body) = sealed.split_at(NONCE_BYTES);
         let nonce: [u8; NONCE_BYTES] = nonce.try_into().expect("split at the nonce length");
-        self.cipher
-            .decrypt(&XNonce::from(nonce), body)
-            .map_err(|_| StoreError::corrupt("a sealed value does not open with this data key"))
+        std::iter::once(self)
+            .chain(&self.retired)
+            .find_map(|key| key.cipher.decrypt(&XNonce::from(nonce), body).ok())
+            .ok_or_else(|| StoreError::corrupt("a sealed value does not open with this data key"))
     }
 }
 
@@ -140,6 +176,30 @@ mod tests {
         assert_eq!(key.fingerprint("p", "v"), key.fingerprint("p", "v"));
         assert_ne!(key.fingerprint("p", "v"), key.fingerprint("q", "v"));
         assert_ne!(key.fingerprint("p", "v"), other.fingerprint("p", "v"));
+    }
+
+    #[test]
+    fn a_rotated_key_still_reads_what_the_old_one_sealed() {
+        let old_hex = DataKey::generate_hex();
+        let old = DataKey::from_hex(&old_hex).unwrap();
+        let sealed = old.seal("13800138000");
+        let new_hex = DataKey::generate_hex();
+        let rotated =
+            DataKey::from_hex_keys([new_hex.as_str(), old_hex.as_str()].into_iter()).unwrap();
+        assert_eq!(rotated.open(&sealed).unwrap(), "13800138000");
+        let fresh = rotated.seal("13800138000");
+        assert!(
+            old.open(&fresh).is_err(),
+            "new values are sealed with the new key"
+        );
+        assert!(
+            rotated
+                .fingerprints("p", "v")
+                .contains(&old.fingerprint("p", "v"))
+        );
+        assert_ne!(rotated.fingerprint("p", "v"), old.fingerprint("p", "v"));
+        assert_eq!(rotated.retired_count(), 1);
+        assert!(DataKey::from_hex_keys(std::iter::empty()).is_err());
     }
 
     #[test]

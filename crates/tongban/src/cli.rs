@@ -88,8 +88,22 @@ pub enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// The data key that seals personal data
+    Keys {
+        #[command(subcommand)]
+        command: KeysCommand,
+    },
     /// Print the OpenAPI document
     Openapi,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeysCommand {
+    /// Create the key file with a fresh key (refuses to overwrite one)
+    Generate,
+    /// Put a fresh key first in the key file; the old keys stay after it, retired, so what
+    /// they sealed still opens. Restart every server afterwards.
+    Rotate,
 }
 
 #[derive(Debug, Subcommand)]

@@ -180,31 +180,82 @@ impl Settings {
         })
     }
 
-    /// The key personal data is sealed with: the `data_key` setting, else the key file,
-    /// created with a fresh key (readable by the owner only) when it does not exist yet.
-    pub fn data_key(&self) -> anyhow::Result<tongban_store::sealed::DataKey> {
+    /// The key personal data is sealed with, and the retired keys it still reads with: the
+    /// `data_key` setting (keys separated by commas, current first), else the key file (one
+    /// key per line, current first). `create` makes the key file with a fresh key when there
+    /// is none (the demo); otherwise a missing key stops the command rather than sealing
+    /// data under a key nobody kept.
+    pub fn data_key(&self, create: bool) -> anyhow::Result<tongban_store::sealed::DataKey> {
         use tongban_store::sealed::DataKey;
-        if let Some(hex) = &self.data_key {
-            return DataKey::from_hex(hex).map_err(|e| anyhow::anyhow!("data_key: {e}"));
+        if let Some(keys) = &self.data_key {
+            return DataKey::from_hex_keys(key_list(keys))
+                .map_err(|e| anyhow::anyhow!("data_key: {e}"));
         }
         let path = Path::new(&self.data_key_file);
         if !path.exists() {
+            if !create {
+                anyhow::bail!(
+                    "no data key: set data_key (TONGBAN_DATA_KEY) or create the key file {} with \
+                     `tongban keys generate`, and back it up: personal data cannot be read without it",
+                    path.display()
+                );
+            }
             write_private(path, &DataKey::generate_hex())?;
             tracing::warn!(
                 file = %path.display(),
                 "created a new data key; back it up: personal data cannot be read without it"
             );
         }
-        let hex = std::fs::read_to_string(path)
+        let text = std::fs::read_to_string(path)
             .map_err(|e| anyhow::anyhow!("data_key_file {}: {e}", path.display()))?;
-        DataKey::from_hex(&hex)
+        DataKey::from_hex_keys(key_list(&text))
             .map_err(|e| anyhow::anyhow!("data_key_file {}: {e}", path.display()))
+    }
+
+    /// Creates the key file with a fresh key; refuses to overwrite one.
+    pub fn generate_data_key(&self) -> anyhow::Result<()> {
+        let path = Path::new(&self.data_key_file);
+        if path.exists() {
+            anyhow::bail!("the key file {} exists already", path.display());
+        }
+        write_private(path, &tongban_store::sealed::DataKey::generate_hex())
+    }
+
+    /// Puts a fresh key at the head of the key file and keeps the old ones after it as
+    /// retired keys, so what they sealed still opens. Answers how many keys are retired.
+    pub fn rotate_data_key(&self) -> anyhow::Result<usize> {
+        if self.data_key.is_some() {
+            anyhow::bail!(
+                "data_key is set in the configuration: rotate by putting a new key first in it, \
+                 separated by a comma from the old ones"
+            );
+        }
+        let path = Path::new(&self.data_key_file);
+        let old = std::fs::read_to_string(path)
+            .map_err(|e| anyhow::anyhow!("data_key_file {}: {e}", path.display()))?;
+        // Every old key must be readable before anything is written.
+        let current = tongban_store::sealed::DataKey::from_hex_keys(key_list(&old))
+            .map_err(|e| anyhow::anyhow!("data_key_file {}: {e}", path.display()))?;
+        let mut keys = vec![tongban_store::sealed::DataKey::generate_hex()];
+        keys.extend(key_list(&old).map(str::to_owned));
+        let staged = path.with_extension("rotating");
+        let _ = std::fs::remove_file(&staged);
+        write_private(&staged, &(keys.join("\n") + "\n"))?;
+        std::fs::rename(&staged, path)?;
+        Ok(current.retired_count() + 1)
     }
 
     /// The database URL: a `--db` flag wins over every other source.
     pub fn db_url(&self, flag: &crate::cli::DbArg) -> String {
         flag.db.clone().unwrap_or_else(|| self.db.clone())
     }
+}
+
+/// The keys of a key list: one per line or comma, blank lines and `#` comments skipped.
+fn key_list(text: &str) -> impl Iterator<Item = &str> {
+    text.split(['\n', ','])
+        .map(str::trim)
+        .filter(|k| !k.is_empty() && !k.starts_with('#'))
 }
 
 /// Writes a secret readable by its owner only.

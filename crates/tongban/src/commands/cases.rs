@@ -16,7 +16,7 @@ const BATCH: i64 = 500;
 pub async fn run(settings: &Settings, command: CaseCommand) -> anyhow::Result<ExitCode> {
     let CaseCommand::Rebuild { db } = command;
     let store = super::open(settings, &db).await?;
-    let key = settings.data_key()?;
+    let key = settings.data_key(false)?;
     let calendar = tongban_store::calendar::load(&store).await?.1;
     let limits = cases::time_limit_settings(&store).await?;
     let context = ActContext {

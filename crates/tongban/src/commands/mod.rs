@@ -37,7 +37,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 &store,
                 &crate::clock::SystemClock,
                 &settings.zone()?,
-                &settings.data_key()?,
+                &settings.data_key(true)?,
             )
             .await?;
             Ok(ExitCode::SUCCESS)
@@ -50,6 +50,25 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Case { command } => cases::run(&settings, command).await,
         Command::Audit { command } => audit::run(&settings, command).await,
         Command::User { command } => users::run(&settings, command).await,
+        Command::Keys { command } => {
+            match command {
+                crate::cli::KeysCommand::Generate => {
+                    settings.generate_data_key()?;
+                    println!(
+                        "已生成数据密钥 created the data key in {}; back it up",
+                        settings.data_key_file
+                    );
+                }
+                crate::cli::KeysCommand::Rotate => {
+                    let retired = settings.rotate_data_key()?;
+                    println!(
+                        "已轮换数据密钥 rotated the data key in {} ({retired} retired key(s) kept for reading); restart every server",
+                        settings.data_key_file
+                    );
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Openapi => {
             println!("{}", tongban_web::openapi_document().to_pretty_json()?);
             Ok(ExitCode::SUCCESS)

@@ -28,7 +28,7 @@ pub async fn run(
         address.set_ip(std::net::Ipv4Addr::LOCALHOST.into());
     }
     let store = super::open(settings, db).await?;
-    let data_key = settings.data_key()?;
+    let data_key = settings.data_key(demo)?;
     if demo {
         crate::demo::load_if_empty(&store, &SystemClock).await?;
         crate::demo_history::load_if_empty(&store, &SystemClock, &settings.zone()?, &data_key)

@@ -283,6 +283,47 @@ async fn migrate_runs_on_both_backends() {
     assert!(!out.status.success(), "unknown database URLs are refused");
 }
 
+#[test]
+fn the_data_key_is_generated_once_rotated_and_never_guessed() {
+    let dir = TempDir::new();
+    let db = format!("sqlite://{}", dir.0.join("keys.sqlite").display());
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_tongban"))
+            .args(args)
+            .current_dir(&dir.0)
+            .env_remove("TONGBAN_DATA_KEY")
+            .output()
+            .expect("run tongban")
+    };
+    // Outside the demo, no key means no start: nothing is sealed under a key nobody kept.
+    let refused = run(&["serve", "--listen", "127.0.0.1:0", "--db", &db]);
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("no data key"));
+    assert!(
+        !run(&["keys", "rotate"]).status.success(),
+        "nothing to rotate yet"
+    );
+    assert!(run(&["keys", "generate"]).status.success());
+    assert!(
+        !run(&["keys", "generate"]).status.success(),
+        "never overwritten"
+    );
+    let file = dir.0.join("tongban.key");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&file).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    let first = std::fs::read_to_string(&file).unwrap();
+    assert!(run(&["keys", "rotate"]).status.success());
+    let rotated = std::fs::read_to_string(&file).unwrap();
+    let keys: Vec<&str> = rotated.lines().collect();
+    assert_eq!(keys.len(), 2);
+    assert_eq!(keys[1], first.trim(), "the old key is kept, retired");
+    assert_ne!(keys[0], keys[1]);
+}
+
 #[tokio::test]
 async fn guide_lint_export_and_import() {
     let dir = TempDir::new();

@@ -24,6 +24,8 @@ pub struct TestApp {
     pub store: Store,
     pub clock: Arc<FixedClock>,
     pub db_url: String,
+    /// the data key the app seals with, as 64 hex digits
+    pub data_key_hex: String,
     _dir: Option<TempDir>,
 }
 
@@ -92,6 +94,20 @@ pub async fn fresh_database(db: Db) -> Option<(String, Option<TempDir>)> {
     }
 }
 
+/// The whole router over `store`, sealing with the first key and reading with all.
+pub fn router_with_keys(store: &Store, clock: &Arc<FixedClock>, keys: &[&str]) -> Router {
+    let metrics = metrics_exporter_prometheus::PrometheusBuilder::new()
+        .build_recorder()
+        .handle();
+    let settings = WebSettings {
+        data_key: tongban_store::sealed::DataKey::from_hex_keys(keys.iter().copied())
+            .expect("test keys"),
+        ..WebSettings::default()
+    };
+    let state = AppState::new(store.clone(), clock.clone(), settings, metrics);
+    tongban_web::router(state)
+}
+
 pub async fn spawn_app(db: Db) -> Option<TestApp> {
     let (db_url, dir) = fresh_database(db).await?;
     let store = Store::open(&db_url).await.expect("open store");
@@ -101,20 +117,14 @@ pub async fn spawn_app(db: Db) -> Option<TestApp> {
     tongban::demo::load_if_empty(&store, clock.as_ref())
         .await
         .expect("demo city");
-    let metrics = metrics_exporter_prometheus::PrometheusBuilder::new()
-        .build_recorder()
-        .handle();
-    let state = AppState::new(
-        store.clone(),
-        clock.clone(),
-        WebSettings::default(),
-        metrics,
-    );
+    let data_key_hex = tongban_store::sealed::DataKey::generate_hex();
+    let router = router_with_keys(&store, &clock, &[&data_key_hex]);
     Some(TestApp {
-        router: tongban_web::router(state),
+        router,
         store,
         clock,
         db_url,
+        data_key_hex,
         _dir: dir,
     })
 }

@@ -759,6 +759,48 @@ async fn the_user_centre_registers_an_organisation_and_names_an_agent(app: TestA
     assert!(!theirs.contains(&format!("/account/organisations/{id}/agents")));
 }
 
+async fn a_rotated_data_key_still_reads_what_the_old_one_sealed(mut app: TestApp) {
+    assert_eq!(
+        register(&app, registration("liumin", ID)).await.status,
+        StatusCode::CREATED
+    );
+    let code = crate::helpers::market_item(&app).await;
+    let case = crate::helpers::apply_online(&app, &code).await;
+    let token = token_of(&app, "liumin", "Qinghe-2026").await;
+
+    let new_key = tongban_store::sealed::DataKey::generate_hex();
+    app.router =
+        crate::helpers::router_with_keys(&app.store, &app.clock, &[&new_key, &app.data_key_hex]);
+    let me = app.api("GET", "/api/v1/account", Some(&token), None).await;
+    assert_eq!(me.json()["id_number"], "110105********002X", "{}", me.body);
+    let again = register(&app, registration("liumin-again", ID)).await;
+    assert_eq!(
+        again.json()["error"]["field"],
+        "id_number",
+        "the same person, under any key"
+    );
+    let clerk = app.sign_in("clerk").await;
+    let revealed = app
+        .get_as(&clerk, &format!("/cases/{case}?reveal=applicant"))
+        .await;
+    assert!(
+        revealed.body.contains("91110000600037341L"),
+        "{}",
+        revealed.status
+    );
+    // New values are sealed under the new key alone.
+    assert_eq!(
+        register(&app, registration("wangfang", "440304198511151231"))
+            .await
+            .status,
+        StatusCode::CREATED
+    );
+    app.router = crate::helpers::router_with_keys(&app.store, &app.clock, &[&app.data_key_hex]);
+    let token = token_of(&app, "wangfang", "Qinghe-2026").await;
+    let unreadable = app.api("GET", "/api/v1/account", Some(&token), None).await;
+    assert_eq!(unreadable.status, StatusCode::INTERNAL_SERVER_ERROR);
+}
+
 /// The demo account that holds each role.
 fn account_with(role: Role) -> &'static str {
     match role {
@@ -845,6 +887,7 @@ crate::on_both!(
     sign_in_locks_out_guessers_for_a_while,
     the_user_centre_shows_masked_data_and_ends_sessions,
     denials_are_audited,
+    a_rotated_data_key_still_reads_what_the_old_one_sealed,
     the_user_centre_registers_an_organisation_and_names_an_agent,
     organisations_act_through_their_representative_and_agents,
     read_only_tokens_only_read,
