@@ -234,11 +234,7 @@ pub async fn authorize(State(state): State<AppState>, request: Request, next: Ne
         }
     }
 
-    let client = request
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|info| info.0.ip().to_string())
-        .unwrap_or_else(|| "unknown".to_owned());
+    let client = client_address(&request, state.settings.behind_proxy);
     request.extensions_mut().insert(Viewer {
         actor,
         csrf_token,
@@ -253,6 +249,32 @@ pub async fn authorize(State(state): State<AppState>, request: Request, next: Ne
         );
     }
     response
+}
+
+/// The client's address: the peer's, or behind a proxy the last address the proxy added
+/// to X-Forwarded-For (earlier entries are the client's own say and can be forged).
+fn client_address(request: &Request, behind_proxy: bool) -> String {
+    let forwarded = behind_proxy
+        .then(|| {
+            request
+                .headers()
+                .get_all("x-forwarded-for")
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .flat_map(|v| v.split(','))
+                .map(str::trim)
+                .rfind(|a| a.parse::<std::net::IpAddr>().is_ok())
+                .map(str::to_owned)
+        })
+        .flatten();
+    forwarded
+        .or_else(|| {
+            request
+                .extensions()
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|info| info.0.ip().to_string())
+        })
+        .unwrap_or_else(|| "unknown".to_owned())
 }
 
 /// Refuses a request; a signed-in account's refusal is written to the audit log (an

@@ -12,6 +12,8 @@ use tongban_store::sessions::SessionPolicy;
 pub struct WebSettings {
     /// mark cookies Secure (set when served behind TLS)
     pub secure_cookies: bool,
+    /// take the client's address from the last X-Forwarded-For entry (a trusted proxy's)
+    pub behind_proxy: bool,
     /// the address citizens reach the portal at, for QR codes and printed links
     pub public_url: String,
     pub session: SessionPolicy,
@@ -27,6 +29,7 @@ impl Default for WebSettings {
     fn default() -> Self {
         Self {
             secure_cookies: false,
+            behind_proxy: false,
             public_url: "http://127.0.0.1:8080".to_owned(),
             session: SessionPolicy {
                 idle_millis: 30 * 60 * 1000,

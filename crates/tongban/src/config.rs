@@ -16,6 +16,9 @@ pub struct Settings {
     pub listen: String,
     /// mark cookies Secure; turn on when TLS terminates in front of Tongban
     pub secure_cookies: bool,
+    /// a reverse proxy stands in front: the client's address is the last one it appended to
+    /// X-Forwarded-For (sign-in throttling counts per client address)
+    pub behind_proxy: bool,
     /// the address citizens reach the portal at (QR codes, printed links); default: http://LISTEN
     pub public_url: Option<String>,
     /// sign out after this many idle minutes
@@ -48,10 +51,11 @@ pub struct Settings {
 
 /// The settings that `TONGBAN_*` variables may set; other `TONGBAN_` variables (the log
 /// filter, a password for `user add`) belong to other parts.
-const SETTING_NAMES: [&str; 16] = [
+const SETTING_NAMES: [&str; 17] = [
     "db",
     "listen",
     "secure_cookies",
+    "behind_proxy",
     "session_idle_minutes",
     "session_absolute_hours",
     "log_format",
@@ -73,6 +77,7 @@ impl Default for Settings {
             db: "sqlite://tongban.sqlite".to_owned(),
             listen: "127.0.0.1:8080".to_owned(),
             secure_cookies: false,
+            behind_proxy: false,
             public_url: None,
             session_idle_minutes: 30,
             session_absolute_hours: 12,

@@ -39,6 +39,7 @@ pub async fn run(
     let bound = listener.local_addr()?;
     let web = WebSettings {
         secure_cookies: settings.secure_cookies,
+        behind_proxy: settings.behind_proxy,
         public_url: settings
             .public_url
             .clone()

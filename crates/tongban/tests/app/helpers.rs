@@ -96,14 +96,19 @@ pub async fn fresh_database(db: Db) -> Option<(String, Option<TempDir>)> {
 
 /// The whole router over `store`, sealing with the first key and reading with all.
 pub fn router_with_keys(store: &Store, clock: &Arc<FixedClock>, keys: &[&str]) -> Router {
-    let metrics = metrics_exporter_prometheus::PrometheusBuilder::new()
-        .build_recorder()
-        .handle();
     let settings = WebSettings {
         data_key: tongban_store::sealed::DataKey::from_hex_keys(keys.iter().copied())
             .expect("test keys"),
         ..WebSettings::default()
     };
+    router_with(store, clock, settings)
+}
+
+/// The whole router over `store` with these settings.
+pub fn router_with(store: &Store, clock: &Arc<FixedClock>, settings: WebSettings) -> Router {
+    let metrics = metrics_exporter_prometheus::PrometheusBuilder::new()
+        .build_recorder()
+        .handle();
     let state = AppState::new(store.clone(), clock.clone(), settings, metrics);
     tongban_web::router(state)
 }

@@ -801,6 +801,88 @@ async fn a_rotated_data_key_still_reads_what_the_old_one_sealed(mut app: TestApp
     assert_eq!(unreadable.status, StatusCode::INTERNAL_SERVER_ERROR);
 }
 
+async fn sessions_end_when_idle_and_at_their_absolute_limit(app: TestApp) {
+    let browser = app.sign_in("citizen").await;
+    let token = app.token("citizen").await;
+    let minutes = |m| jiff::SignedDuration::from_mins(m);
+    // Idle for 29 minutes at a time keeps a session alive…
+    for _ in 0..4 {
+        app.clock.advance(minutes(29));
+        assert_eq!(
+            app.get_as(&browser, "/account").await.status,
+            StatusCode::OK
+        );
+    }
+    // …idle for 31 does not.
+    app.clock.advance(minutes(31));
+    let idle = app.get_as(&browser, "/account").await;
+    assert_eq!(idle.status, StatusCode::SEE_OTHER);
+    assert!(idle.location().unwrap().starts_with("/login"));
+    assert_eq!(
+        app.api("GET", "/api/v1/account", Some(&token), None)
+            .await
+            .status,
+        StatusCode::UNAUTHORIZED
+    );
+    // A token used every 20 minutes still ends 12 hours after it was issued.
+    let token = app.token("citizen").await;
+    for _ in 0..35 {
+        app.clock.advance(minutes(20));
+        assert_eq!(
+            app.api("GET", "/api/v1/account", Some(&token), None)
+                .await
+                .status,
+            StatusCode::OK
+        );
+    }
+    app.clock.advance(minutes(20));
+    assert_eq!(
+        app.api("GET", "/api/v1/account", Some(&token), None)
+            .await
+            .status,
+        StatusCode::UNAUTHORIZED,
+        "past the absolute lifetime"
+    );
+}
+
+async fn behind_a_proxy_a_lock_holds_the_guessers_address_not_the_owners(mut app: TestApp) {
+    let settings = tongban_web::WebSettings {
+        behind_proxy: true,
+        data_key: tongban_store::sealed::DataKey::from_hex(&app.data_key_hex).unwrap(),
+        ..tongban_web::WebSettings::default()
+    };
+    app.router = crate::helpers::router_with(&app.store, &app.clock, settings);
+    let from = |address: &'static str, password: &'static str| {
+        let app = &app;
+        async move {
+            app.send(
+                axum::http::Request::post("/api/v1/auth/token")
+                    .header("content-type", "application/json")
+                    // the first entry is the client's own claim; the proxy appended the last
+                    .header("x-forwarded-for", format!("10.9.9.9, {address}"))
+                    .body(axum::body::Body::from(
+                        json!({"username": "citizen", "password": password}).to_string(),
+                    ))
+                    .unwrap(),
+            )
+            .await
+            .status
+        }
+    };
+    for _ in 0..5 {
+        from("203.0.113.7", "guess-2026").await;
+    }
+    assert_eq!(
+        from("203.0.113.7", "demo12345").await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    assert_eq!(
+        from("198.51.100.20", "demo12345").await,
+        StatusCode::OK,
+        "the owner, elsewhere"
+    );
+}
+
 /// The demo account that holds each role.
 fn account_with(role: Role) -> &'static str {
     match role {
@@ -887,6 +969,8 @@ crate::on_both!(
     sign_in_locks_out_guessers_for_a_while,
     the_user_centre_shows_masked_data_and_ends_sessions,
     denials_are_audited,
+    behind_a_proxy_a_lock_holds_the_guessers_address_not_the_owners,
+    sessions_end_when_idle_and_at_their_absolute_limit,
     a_rotated_data_key_still_reads_what_the_old_one_sealed,
     the_user_centre_registers_an_organisation_and_names_an_agent,
     organisations_act_through_their_representative_and_agents,
