@@ -16,6 +16,8 @@ pub enum Capacity {
     LegalRepresentative,
     /// 授权经办人: applies and follows cases for the organisation
     AuthorisedAgent,
+    /// 受托代办人: applies for another natural person (a family member, say)
+    Delegate,
 }
 
 impl Capacity {
@@ -23,19 +25,25 @@ impl Capacity {
         match self {
             Capacity::LegalRepresentative => "legal_representative",
             Capacity::AuthorisedAgent => "authorised_agent",
+            Capacity::Delegate => "delegate",
         }
     }
 
     pub fn parse(text: &str) -> Option<Capacity> {
-        [Capacity::LegalRepresentative, Capacity::AuthorisedAgent]
-            .into_iter()
-            .find(|c| c.as_str() == text)
+        [
+            Capacity::LegalRepresentative,
+            Capacity::AuthorisedAgent,
+            Capacity::Delegate,
+        ]
+        .into_iter()
+        .find(|c| c.as_str() == text)
     }
 
     pub fn name_zh(self) -> &'static str {
         match self {
             Capacity::LegalRepresentative => "法定代表人",
             Capacity::AuthorisedAgent => "授权经办人",
+            Capacity::Delegate => "受托代办人",
         }
     }
 
@@ -43,6 +51,7 @@ impl Capacity {
         match self {
             Capacity::LegalRepresentative => "legal representative",
             Capacity::AuthorisedAgent => "authorised agent",
+            Capacity::Delegate => "delegate",
         }
     }
 }

@@ -15,16 +15,18 @@ pub struct CaseEvent {
     pub actor: String,
     pub role: Role,
     pub change: Change,
-    /// when the actor acts for an organisation (代办): which, and in what capacity
+    /// when the actor acts for someone else (代办): for whom, and in what capacity
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub on_behalf: Option<OnBehalf>,
 }
 
-/// A person acting for an organisation, as recorded on the act.
+/// Someone acting for the applicant (代办), as recorded on each of their acts.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OnBehalf {
-    /// the organisation's unified social credit code
-    pub organisation: String,
+    /// the organisation's unified social credit code; None for a natural person, whose id
+    /// stays sealed with the applicant
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organisation: Option<String>,
     pub capacity: crate::organisation::Capacity,
 }
 

@@ -13,6 +13,7 @@ use tongban_domain::case::{
     Acceptance, Acting, Applicant, ApplicantKind, Case, CaseError, CaseResult, Channel, Correction,
     Delivery, MaterialEntry, OnBehalf, Provided, StepStatus, Submission,
 };
+use tongban_domain::organisation::Capacity;
 use tongban_domain::time_limit::{AlertLevel, Reading, TimeLimit, TimeLimitSettings};
 use tongban_domain::{Bilingual, FieldError};
 use tongban_store::cases::{self, ActError, StoredCase};
@@ -413,9 +414,10 @@ pub async fn apply(
     Ok((status, Json(case_dto(&state, &reader, &stored, None))))
 }
 
-/// A citizen applying online for an organisation must act for it (法定代表人 or 授权经办人);
-/// the capacity is recorded on the application.
-async fn organisation_acted_for(
+/// Whom an online applicant acts for, recorded on the application (代办): a citizen applying
+/// for an organisation must act for it (法定代表人 or 授权经办人); a citizen whose real-name
+/// id is on file and who applies for another person is their delegate.
+async fn acting_for(
     state: &AppState,
     actor: &Actor,
     kind: ApplicantKind,
@@ -423,8 +425,20 @@ async fn organisation_acted_for(
 ) -> Result<Option<OnBehalf>, ApiError> {
     let acts_as_person =
         actor.has(Role::Citizen) && !actor.has(Role::Enterprise) && !actor.has(Role::WindowClerk);
-    if kind != ApplicantKind::Organisation || !acts_as_person {
+    if !acts_as_person {
         return Ok(None);
+    }
+    if kind == ApplicantKind::Person {
+        let profile =
+            tongban_store::accounts::profile(&state.store, &state.settings.data_key, actor.user_id)
+                .await?;
+        let for_another = profile
+            .id_number
+            .is_some_and(|own| own.as_str() != applicant.id_number);
+        return Ok(for_another.then_some(OnBehalf {
+            organisation: None,
+            capacity: Capacity::Delegate,
+        }));
     }
     let capacity =
         organisations::capacity_for(&state.store, actor.user_id, &applicant.id_number).await?;
@@ -436,9 +450,17 @@ async fn organisation_acted_for(
         ))
     })?;
     Ok(Some(OnBehalf {
-        organisation: applicant.id_number.clone(),
+        organisation: Some(applicant.id_number.clone()),
         capacity,
     }))
+}
+
+/// The applicant's later acts (supplying corrections) carry the same delegation as their
+/// application.
+fn delegation_of(stored: &StoredCase, actor: &Actor) -> Option<OnBehalf> {
+    (stored.applicant_user_id == Some(actor.user_id))
+        .then(|| stored.events.first().and_then(|e| e.on_behalf.clone()))
+        .flatten()
 }
 
 /// Takes in an application for an actor: the API and the window's intake page both come
@@ -450,7 +472,7 @@ pub(crate) async fn submit_application(
     key: Option<String>,
 ) -> Result<(i64, bool), ApiError> {
     let (kind, applicant) = applicant_of(&input.applicant)?;
-    let on_behalf = organisation_acted_for(state, actor, kind, &applicant).await?;
+    let on_behalf = acting_for(state, actor, kind, &applicant).await?;
     let (channel, role) = match &on_behalf {
         Some(_) => (Channel::Online, Role::Citizen),
         None => channel_for(actor, kind)?,
@@ -854,7 +876,9 @@ pub(crate) async fn perform(
             on: state.today(),
         };
         let number = cases::case_number(id, acting.on);
-        let event = decide(&stored.case, &acting, &number, act.clone(), reader).map_err(refused)?;
+        let mut event =
+            decide(&stored.case, &acting, &number, act.clone(), reader).map_err(refused)?;
+        event.on_behalf = delegation_of(&stored, actor);
         match cases::append(
             &state.store,
             &context,

@@ -292,7 +292,20 @@ async fn case_page(
             .map(|e| EventRow {
                 on: e.on.to_string(),
                 what: event_name(e.change.kind(), lang),
-                actor: e.actor.clone(),
+                // 代办: who acted, and for whom in what capacity
+                actor: match &e.on_behalf {
+                    Some(on_behalf) => format!(
+                        "{}（{}{}）",
+                        e.actor,
+                        lang.pick(on_behalf.capacity.name_zh(), on_behalf.capacity.name_en()),
+                        on_behalf
+                            .organisation
+                            .as_deref()
+                            .map(|o| format!(" {o}"))
+                            .unwrap_or_default()
+                    ),
+                    None => e.actor.clone(),
+                },
             })
             .collect(),
         notices,

@@ -883,6 +883,82 @@ async fn behind_a_proxy_a_lock_holds_the_guessers_address_not_the_owners(mut app
     );
 }
 
+async fn a_citizen_applying_for_another_person_is_recorded_as_their_delegate(app: TestApp) {
+    assert_eq!(
+        register(&app, registration("liumin", ID)).await.status,
+        StatusCode::CREATED
+    );
+    let token = token_of(&app, "liumin", "Qinghe-2026").await;
+    // An item for natural persons, with its guide published.
+    let listed = app
+        .api(
+            "GET",
+            "/api/v1/implementations?limit=500&status=published",
+            None,
+            None,
+        )
+        .await
+        .json();
+    let mut found = None;
+    for item in listed["items"].as_array().unwrap() {
+        let code = item["implementation_code"].as_str().unwrap();
+        let Ok(published) = tongban_store::catalog::require_published(&app.store, code).await
+        else {
+            continue;
+        };
+        if let Some(guide) = published.snapshot().guide.clone()
+            && guide.service_objects.iter().any(|o| o == "自然人")
+        {
+            found = Some((code.to_owned(), guide));
+            break;
+        }
+    }
+    let (code, guide) = found.expect("a demo item for natural persons");
+    let scan = crate::helpers::uploaded_scan(&app, &token).await;
+    let materials: Vec<serde_json::Value> = guide
+        .materials
+        .iter()
+        .filter(|m| m.required && m.sharing_source.is_none())
+        .map(|m| json!({"name": m.name, "sha256": scan}))
+        .collect();
+    let apply = |id_number: &'static str, name: &'static str| {
+        let body = json!({"implementation_code": code,
+            "applicant": {"kind": "person", "name": name, "id_number": id_number, "phone": PHONE},
+            "materials": materials});
+        let app = &app;
+        let token = token.clone();
+        async move {
+            let reply = app
+                .api("POST", "/api/v1/cases", Some(&token), Some(body))
+                .await;
+            assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
+            reply.json()["id"].as_i64().unwrap()
+        }
+    };
+    let own = apply(ID, "刘敏").await;
+    let for_mother = apply("440304198511151231", "王芳").await;
+    let delegated = |case: i64| {
+        format!(
+            "SELECT COUNT(*) FROM case_events WHERE case_id = {case} \
+             AND event LIKE '%\"on_behalf\":{{\"capacity\":\"delegate\"}}%'"
+        )
+    };
+    assert_eq!(
+        raw_count(&app.db_url, &delegated(own)).await,
+        0,
+        "for oneself"
+    );
+    assert_eq!(raw_count(&app.db_url, &delegated(for_mother)).await, 1);
+    assert_eq!(
+        raw_count(&app.db_url, &format!("SELECT COUNT(*) FROM case_events WHERE case_id = {for_mother} AND event LIKE '%440304%'")).await,
+        0,
+        "the principal's id is not written into the history"
+    );
+    let browser = app.sign_in("clerk").await;
+    let page = app.get_as(&browser, &format!("/cases/{for_mother}")).await;
+    assert!(page.body.contains("liumin（受托代办人）"), "{}", page.body);
+}
+
 /// The demo account that holds each role.
 fn account_with(role: Role) -> &'static str {
     match role {
@@ -969,6 +1045,7 @@ crate::on_both!(
     sign_in_locks_out_guessers_for_a_while,
     the_user_centre_shows_masked_data_and_ends_sessions,
     denials_are_audited,
+    a_citizen_applying_for_another_person_is_recorded_as_their_delegate,
     behind_a_proxy_a_lock_holds_the_guessers_address_not_the_owners,
     sessions_end_when_idle_and_at_their_absolute_limit,
     a_rotated_data_key_still_reads_what_the_old_one_sealed,
