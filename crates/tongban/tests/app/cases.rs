@@ -398,8 +398,14 @@ async fn a_case_runs_through_the_api_from_application_to_delivery(app: TestApp) 
     let bad_id = apply(enterprise.clone(), bad_id, "k1").await;
     assert_eq!(bad_id.json()["error"]["field"], "applicant.id_number");
     let citizen = app.token("citizen").await;
+    // A citizen applies for an organisation only as its representative or authorised agent.
     let wrong_kind = apply(citizen.clone(), application(&materials), "k2").await;
-    assert_eq!(wrong_kind.json()["error"]["field"], "applicant.kind");
+    assert_eq!(wrong_kind.json()["error"]["field"], "applicant.id_number");
+    assert!(
+        wrong_kind.body.contains("授权经办人"),
+        "{}",
+        wrong_kind.body
+    );
     // A hash cites only a file this account uploaded, never someone else's document.
     let citizens = upload_case_file(
         &app,

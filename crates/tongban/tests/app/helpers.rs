@@ -620,3 +620,19 @@ pub async fn apply_online(app: &TestApp, code: &str) -> i64 {
     assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
     created.json()["id"].as_i64().unwrap()
 }
+
+/// A route pattern of the access table with a value in every parameter.
+pub fn concrete_path(pattern: &str) -> String {
+    pattern
+        .replace("{code}", "X")
+        .replace("{basic_code}", "X")
+        .replace("{list}", "fee")
+        .replace("{id}", "1")
+        .replace("{sha256}", "X")
+        .replace("{key}", "X")
+        .replace("{year}", "2026")
+        .replace("{handle}", "X")
+        .replace("{user_id}", "1")
+        .replace("{kind}", "acceptance")
+        .replace("{file}", "style.css")
+}

@@ -269,18 +269,7 @@ async fn the_user_centre_shows_masked_data_and_ends_sessions(app: TestApp) {
 
     // A token taken elsewhere, then a password change: the token stops working, this
     // browser stays signed in.
-    let token = app
-        .api(
-            "POST",
-            "/api/v1/auth/token",
-            None,
-            Some(json!({"username": "zhangwei", "password": "Qinghe-2026"})),
-        )
-        .await
-        .json()["token"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let token = token_of(&app, "zhangwei", "Qinghe-2026").await;
     let sessions = app
         .api("GET", "/api/v1/account/sessions", Some(&token), None)
         .await;
@@ -290,32 +279,23 @@ async fn the_user_centre_shows_masked_data_and_ends_sessions(app: TestApp) {
         "{}",
         sessions.body
     );
-    let wrong = app
-        .post_form(
-            &me,
-            "/account/password",
-            &[
-                ("csrf_token", &me.csrf),
-                ("current_password", "not-it-2026"),
+    let change_password = |current: &'static str| {
+        let app = &app;
+        let me = me.clone();
+        async move {
+            let fields = [
+                ("csrf_token", me.csrf.as_str()),
+                ("current_password", current),
                 ("new_password", "Huaihe-2027"),
                 ("new_password_again", "Huaihe-2027"),
-            ],
-        )
-        .await;
+            ];
+            app.post_form(&me, "/account/password", &fields).await
+        }
+    };
+    let wrong = change_password("not-it-2026").await;
     assert_eq!(wrong.status, StatusCode::BAD_REQUEST);
     assert!(wrong.body.contains("当前密码不正确"), "{}", wrong.body);
-    let changed = app
-        .post_form(
-            &me,
-            "/account/password",
-            &[
-                ("csrf_token", &me.csrf),
-                ("current_password", "Qinghe-2026"),
-                ("new_password", "Huaihe-2027"),
-                ("new_password_again", "Huaihe-2027"),
-            ],
-        )
-        .await;
+    let changed = change_password("Qinghe-2026").await;
     assert_eq!(changed.status, StatusCode::SEE_OTHER, "{}", changed.body);
     assert_eq!(
         app.api("GET", "/api/v1/account", Some(&token), None)
@@ -326,18 +306,7 @@ async fn the_user_centre_shows_masked_data_and_ends_sessions(app: TestApp) {
     assert_eq!(app.get_as(&me, "/account").await.status, StatusCode::OK);
 
     // Sessions are listed and revoked by their holder only.
-    let token = app
-        .api(
-            "POST",
-            "/api/v1/auth/token",
-            None,
-            Some(json!({"username": "zhangwei", "password": "Huaihe-2027"})),
-        )
-        .await
-        .json()["token"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let token = token_of(&app, "zhangwei", "Huaihe-2027").await;
     let listed = app
         .api("GET", "/api/v1/account/sessions", Some(&token), None)
         .await
@@ -986,18 +955,7 @@ async fn the_access_matrix_holds_for_every_route_and_role(app: TestApp) {
     tokens.push((None, None));
     let mut checked = 0;
     for (method, path, access) in tongban_web::access::ROUTES {
-        let concrete = path
-            .replace("{code}", "X")
-            .replace("{basic_code}", "X")
-            .replace("{list}", "fee")
-            .replace("{id}", "1")
-            .replace("{sha256}", "X")
-            .replace("{key}", "X")
-            .replace("{year}", "2026")
-            .replace("{handle}", "X")
-            .replace("{user_id}", "1")
-            .replace("{kind}", "acceptance")
-            .replace("{file}", "style.css");
+        let concrete = crate::helpers::concrete_path(path);
         for (role, token) in &tokens {
             let actor = role.map(|role| tongban_domain::access::Actor {
                 user_id: 0,

@@ -364,17 +364,7 @@ async fn access_is_denied_by_default(app: TestApp) {
     }
     // Every route in the access table is answered by the router (no stale declarations).
     for (method, path, _) in tongban_web::access::ROUTES {
-        let concrete = path
-            .replace("{code}", "X")
-            .replace("{basic_code}", "X")
-            .replace("{list}", "fee")
-            .replace("{id}", "1")
-            .replace("{sha256}", "X")
-            .replace("{key}", "X")
-            .replace("{year}", "1")
-            .replace("{handle}", "X")
-            .replace("{user_id}", "1")
-            .replace("{file}", "style.css");
+        let concrete = crate::helpers::concrete_path(path);
         let reply = app.api(method, &concrete, None, None).await;
         assert_ne!(
             reply.status,
