@@ -926,6 +926,41 @@ async fn a_citizen_applying_for_another_person_is_recorded_as_their_delegate(app
     let browser = app.sign_in("clerk").await;
     let page = app.get_as(&browser, &format!("/cases/{for_mother}")).await;
     assert!(page.body.contains("liumin（受托代办人）"), "{}", page.body);
+    // The delegate's later acts carry the delegation too.
+    let first = materials[0]["name"].clone();
+    let clerk = app.token("clerk").await;
+    let acts = format!("/api/v1/cases/{for_mother}/acts");
+    let asked = app
+        .api(
+            "POST",
+            &acts,
+            Some(&clerk),
+            Some(
+                json!({"act": "request_corrections", "deadline": "2026-12-04",
+                        "items": [{"material": first, "problem": "复印件不清晰"}]}),
+            ),
+        )
+        .await;
+    assert_eq!(asked.status, StatusCode::OK, "{}", asked.body);
+    let supplied = app
+        .api(
+            "POST",
+            &acts,
+            Some(&token),
+            Some(json!({"act": "supply_corrections",
+                        "materials": [{"name": first, "sha256": scan}]})),
+        )
+        .await;
+    assert_eq!(supplied.status, StatusCode::OK, "{}", supplied.body);
+    assert_eq!(
+        raw_count(
+            &app.db_url,
+            &format!("{} AND actor = 'liumin'", delegated(for_mother))
+        )
+        .await,
+        2,
+        "the application and the corrections"
+    );
 }
 
 /// The demo account that holds each role.
