@@ -130,8 +130,8 @@ async fn insert_member(
 
 /// The organisation, if `actor` is its legal representative; otherwise not found, so no
 /// one learns about organisations that are not theirs to manage.
-async fn represented(
-    tx: &mut WriteTx,
+async fn represented<'c>(
+    executor: impl sqlx::Executor<'c, Database = Any>,
     actor: &Actor,
     organisation_id: i64,
 ) -> Result<(), StoreError> {
@@ -140,7 +140,7 @@ async fn represented(
     )
     .bind(organisation_id)
     .bind(actor.user_id)
-    .fetch_optional(&mut **tx)
+    .fetch_optional(executor)
     .await?;
     match row.map(|r| r.try_get::<String, _>(0)).transpose()? {
         Some(c) if c == Capacity::LegalRepresentative.as_str() => Ok(()),
@@ -159,7 +159,7 @@ pub async fn add_agent(
     at_millis: i64,
 ) -> Result<i64, StoreError> {
     let mut tx = store.write().await?;
-    represented(&mut tx, actor, organisation_id).await?;
+    represented(&mut *tx, actor, organisation_id).await?;
     let unknown = || {
         StoreError::Invalid(FieldError::new(
             "username",
@@ -222,7 +222,7 @@ pub async fn remove_agent(
     at_millis: i64,
 ) -> Result<(), StoreError> {
     let mut tx = store.write().await?;
-    represented(&mut tx, actor, organisation_id).await?;
+    represented(&mut *tx, actor, organisation_id).await?;
     let removed = sqlx::query::<Any>(
         "DELETE FROM organisation_members WHERE organisation_id = $1 AND user_id = $2 AND capacity = $3",
     )
@@ -276,17 +276,16 @@ pub async fn members(
     actor: &Actor,
     organisation_id: i64,
 ) -> Result<Vec<Member>, StoreError> {
-    let mut tx = store.write().await?;
-    represented(&mut tx, actor, organisation_id).await?;
+    // A read: no write transaction (on SQLite that would queue behind every writer).
+    represented(store.pool(), actor, organisation_id).await?;
     let rows = sqlx::query::<Any>(
         "SELECT u.id, u.username, u.display_name, m.capacity, m.granted_by, m.granted_at \
          FROM organisation_members m JOIN users u ON u.id = m.user_id \
          WHERE m.organisation_id = $1 ORDER BY m.granted_at, u.id",
     )
     .bind(organisation_id)
-    .fetch_all(&mut *tx)
+    .fetch_all(store.pool())
     .await?;
-    tx.commit().await?;
     rows.iter()
         .map(|r| {
             Ok(Member {

@@ -13,15 +13,24 @@ pub struct Stored(HashMap<String, String>);
 
 /// Reads every setting whose name starts with one of `prefixes` (e.g. `"login."`).
 pub async fn load(store: &Store, prefixes: &[&str]) -> Result<Stored, StoreError> {
-    let rows = sqlx::query::<Any>("SELECT name, value FROM settings")
-        .fetch_all(store.pool())
-        .await?;
+    if prefixes.is_empty() {
+        return Ok(Stored(HashMap::new()));
+    }
+    // Filtered by the database: cases read their settings on every request.
+    let conditions: Vec<String> = (1..=prefixes.len())
+        .map(|n| format!("name LIKE ${n}"))
+        .collect();
+    let sql = format!(
+        "SELECT name, value FROM settings WHERE {}",
+        conditions.join(" OR ")
+    );
+    let mut query = sqlx::query::<Any>(sqlx::AssertSqlSafe(sql));
+    for prefix in prefixes {
+        query = query.bind(format!("{prefix}%"));
+    }
     let mut stored = HashMap::new();
-    for row in rows {
-        let name: String = row.try_get(0)?;
-        if prefixes.iter().any(|p| name.starts_with(p)) {
-            stored.insert(name, row.try_get(1)?);
-        }
+    for row in query.fetch_all(store.pool()).await? {
+        stored.insert(row.try_get(0)?, row.try_get(1)?);
     }
     Ok(Stored(stored))
 }

@@ -11,14 +11,10 @@ use tongban_store::{accounts, sessions};
 use utoipa::ToSchema;
 
 use super::auth::AccountDto;
-use super::rfc3339;
+use super::{rfc3339, signed_in};
 use crate::auth::{SESSION_COOKIE, Viewer, bearer, cookie};
 use crate::error::{ApiError, ErrorBody};
 use crate::state::AppState;
-
-fn signed_in(viewer: &Viewer) -> Result<&Actor, ApiError> {
-    viewer.actor.as_ref().ok_or_else(ApiError::unauthorized)
-}
 
 /// The token this request came with (bearer or cookie), to tell "this session" apart.
 pub fn presented_token(headers: &HeaderMap) -> Option<&str> {

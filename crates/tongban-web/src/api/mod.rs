@@ -111,6 +111,16 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .split_for_parts()
 }
 
+/// The signed-in actor of a route the access table opens only to signed-in accounts.
+pub(crate) fn signed_in(
+    viewer: &crate::auth::Viewer,
+) -> Result<&tongban_domain::access::Actor, crate::error::ApiError> {
+    viewer
+        .actor
+        .as_ref()
+        .ok_or_else(crate::error::ApiError::unauthorized)
+}
+
 /// The OpenAPI document, for `tongban openapi` and tests.
 pub fn openapi_document() -> utoipa::openapi::OpenApi {
     router().1

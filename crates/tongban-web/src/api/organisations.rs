@@ -5,20 +5,15 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
-use tongban_domain::access::Actor;
 use tongban_domain::organisation::OrganisationRegistration;
 use tongban_store::organisations;
 use utoipa::ToSchema;
 
 use super::extract::ApiJson;
-use super::rfc3339;
+use super::{rfc3339, signed_in};
 use crate::auth::Viewer;
 use crate::error::{ApiError, ErrorBody};
 use crate::state::AppState;
-
-fn signed_in(viewer: &Viewer) -> Result<&Actor, ApiError> {
-    viewer.actor.as_ref().ok_or_else(ApiError::unauthorized)
-}
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct OrganisationInput {
