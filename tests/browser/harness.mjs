@@ -17,7 +17,7 @@ mkdirSync(artifacts, { recursive: true });
 const binary = process.env.TONGBAN_BIN ?? join(root, "target/debug/tongban");
 const browserPath = process.env.CHROMIUM ?? "/usr/bin/chromium";
 
-function freePort() {
+export function freePort() {
   return new Promise((done, fail) => {
     const server = createServer();
     server.unref();
@@ -44,17 +44,21 @@ async function waitUntilReady(url, process, log) {
   throw new Error(`tongban did not become ready:\n${log()}`);
 }
 
-/** Starts a server on the demo city and a browser; returns both and a stop function. */
-export async function start() {
+/**
+ * Starts a server on the demo city and a browser; returns both and a stop function.
+ * Options: `port` to listen on, more `env` for the server (its settings), and `allowOrigins`
+ * the pages may reach besides the server (an identity provider started by the test).
+ */
+export async function start({ port: chosenPort, env = {}, allowOrigins = [] } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "tongban-journey-"));
-  const port = await freePort();
+  const port = chosenPort ?? (await freePort());
   const url = `http://127.0.0.1:${port}`;
   let output = "";
   const server = spawn(binary, ["serve", "--demo", "--db", `sqlite://${join(dir, "demo.sqlite")}`, "--listen", `127.0.0.1:${port}`], {
     stdio: ["ignore", "pipe", "pipe"],
     // The data key file is created in the working directory: keep it with the database.
     cwd: dir,
-    env: { ...process.env, TONGBAN_LOG: "warn" },
+    env: { ...process.env, TONGBAN_LOG: "warn", ...env },
   });
   server.stdout.on("data", (d) => (output += d));
   server.stderr.on("data", (d) => (output += d));
@@ -76,7 +80,8 @@ export async function start() {
   // No page may reach outside the server: no CDN, no web fonts.
   await context.route("**/*", (route) => {
     const target = route.request().url();
-    if (target.startsWith(url) || target.startsWith("data:")) return route.continue();
+    const allowed = [url, ...allowOrigins].some((origin) => target.startsWith(origin));
+    if (allowed || target.startsWith("data:")) return route.continue();
     external.push(target);
     return route.abort();
   });

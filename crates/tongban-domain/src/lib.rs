@@ -10,6 +10,7 @@ pub mod case;
 pub mod catalog;
 pub mod clock;
 pub mod codes;
+pub mod external_identity;
 pub mod guide;
 pub mod message;
 pub mod organisation;

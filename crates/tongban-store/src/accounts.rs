@@ -7,7 +7,10 @@ use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use sqlx::{Any, Row};
 use tongban_domain::FieldError;
 use tongban_domain::access::{Actor, Role};
-use tongban_domain::account::{MIN_PASSWORD_CHARS, PersonRegistration, check_username};
+use tongban_domain::account::{
+    MIN_PASSWORD_CHARS, MobilePhone, PersonRegistration, check_username,
+};
+use tongban_domain::codes::ResidentId;
 
 use crate::sealed::DataKey;
 use crate::{Store, StoreError, WriteTx, audit};
@@ -100,7 +103,10 @@ pub async fn create(
     Ok(id)
 }
 
-async fn refuse_taken_username(tx: &mut WriteTx, username: &str) -> Result<(), StoreError> {
+pub(crate) async fn refuse_taken_username(
+    tx: &mut WriteTx,
+    username: &str,
+) -> Result<(), StoreError> {
     let taken = sqlx::query::<Any>("SELECT id FROM users WHERE username = $1")
         .bind(username)
         .fetch_optional(&mut **tx)
@@ -125,19 +131,12 @@ pub async fn register_person(
     at_millis: i64,
 ) -> Result<i64, StoreError> {
     let hash = hash_password(password.to_owned()).await?;
-    let fingerprint = key.fingerprint(ID_NUMBER_PURPOSE, person.resident_id.as_str());
     let mut tx = store.write().await?;
     refuse_taken_username(&mut tx, &person.username).await?;
-    let mut registered = false;
-    // Under any key: an id registered before a key rotation is still the same person.
-    for earlier in key.fingerprints(ID_NUMBER_PURPOSE, person.resident_id.as_str()) {
-        registered |= sqlx::query::<Any>("SELECT id FROM users WHERE id_number_fingerprint = $1")
-            .bind(&earlier)
-            .fetch_optional(&mut *tx)
-            .await?
-            .is_some();
-    }
-    if registered {
+    if person_with_id_number(&mut tx, key, &person.resident_id)
+        .await?
+        .is_some()
+    {
         // One real-name account per person; saying so is the point of real-name registration.
         return Err(StoreError::conflict_on(
             "id_number",
@@ -145,37 +144,87 @@ pub async fn register_person(
             "an account is already registered for this id number; sign in, or visit a service hall if the password is lost",
         ));
     }
+    let person = RealNamePerson {
+        username: &person.username,
+        name: &person.name,
+        resident_id: &person.resident_id,
+        phone: Some(&person.phone),
+    };
+    let id = insert_person(&mut tx, key, &person, hash, "password", at_millis).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// The account registered for a resident id, under the current or any retired key (an id
+/// registered before a key rotation is still the same person).
+pub(crate) async fn person_with_id_number(
+    tx: &mut WriteTx,
+    key: &DataKey,
+    resident_id: &ResidentId,
+) -> Result<Option<i64>, StoreError> {
+    for fingerprint in key.fingerprints(ID_NUMBER_PURPOSE, resident_id.as_str()) {
+        let found = sqlx::query::<Any>("SELECT id FROM users WHERE id_number_fingerprint = $1")
+            .bind(&fingerprint)
+            .fetch_optional(&mut **tx)
+            .await?;
+        if let Some(row) = found {
+            return Ok(Some(row.try_get(0)?));
+        }
+    }
+    Ok(None)
+}
+
+/// A natural person whose real name is established (by registration or by an identity
+/// provider), as a new account stores them.
+pub(crate) struct RealNamePerson<'a> {
+    pub username: &'a str,
+    pub name: &'a str,
+    pub resident_id: &'a ResidentId,
+    pub phone: Option<&'a MobilePhone>,
+}
+
+/// Stores a citizen account with its id number and phone sealed, audited with both masked
+/// and how the person proved who they are (`via`).
+pub(crate) async fn insert_person(
+    tx: &mut WriteTx,
+    key: &DataKey,
+    person: &RealNamePerson<'_>,
+    password_hash: String,
+    via: &str,
+    at_millis: i64,
+) -> Result<i64, StoreError> {
     let id: i64 = sqlx::query::<Any>(
         "INSERT INTO users (username, display_name, password_hash, kind, created_at, \
          id_number_sealed, id_number_fingerprint, phone_sealed) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
     )
-    .bind(&person.username)
-    .bind(&person.name)
-    .bind(hash)
+    .bind(person.username)
+    .bind(person.name)
+    .bind(password_hash)
     .bind(AccountKind::Citizen.as_str())
     .bind(at_millis)
     .bind(key.seal(person.resident_id.as_str()))
-    .bind(&fingerprint)
-    .bind(key.seal(person.phone.as_str()))
-    .fetch_one(&mut *tx)
+    .bind(key.fingerprint(ID_NUMBER_PURPOSE, person.resident_id.as_str()))
+    .bind(person.phone.map(|p| key.seal(p.as_str())))
+    .fetch_one(&mut **tx)
     .await?
     .try_get(0)?;
     sqlx::query::<Any>("INSERT INTO user_roles (user_id, role) VALUES ($1, $2)")
         .bind(id)
         .bind(Role::Citizen.as_str())
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
     let detail = serde_json::json!({
         "id_number": person.resident_id.masked(),
-        "phone": person.phone.masked(),
+        "phone": person.phone.map(MobilePhone::masked),
+        "via": via,
     })
     .to_string();
     audit::append(
-        &mut tx,
+        tx,
         &audit::AuditEntry {
             at_millis,
-            actor: &person.username,
+            actor: person.username,
             role: Role::Citizen.as_str(),
             action: "account.register",
             subject: &format!("user:{id}"),
@@ -183,7 +232,6 @@ pub async fn register_person(
         },
     )
     .await?;
-    tx.commit().await?;
     Ok(id)
 }
 

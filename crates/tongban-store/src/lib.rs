@@ -11,6 +11,7 @@ pub mod cases;
 pub mod catalog;
 mod db;
 mod error;
+pub mod external_login;
 pub mod guides;
 pub mod login;
 pub mod migrate;

@@ -17,6 +17,8 @@ pub struct LoginPolicy {
     pub max_failures: i64,
     pub window_minutes: i64,
     pub lock_minutes: i64,
+    /// how long a sign-in through an external identity provider may take
+    pub external_minutes: i64,
 }
 
 impl Default for LoginPolicy {
@@ -25,6 +27,7 @@ impl Default for LoginPolicy {
             max_failures: 5,
             window_minutes: 15,
             lock_minutes: 15,
+            external_minutes: 10,
         }
     }
 }
@@ -35,6 +38,7 @@ pub async fn policy(store: &Store) -> Result<LoginPolicy, StoreError> {
     stored.set("login.max_failures", &mut policy.max_failures)?;
     stored.set("login.window_minutes", &mut policy.window_minutes)?;
     stored.set("login.lock_minutes", &mut policy.lock_minutes)?;
+    stored.set("login.external_minutes", &mut policy.external_minutes)?;
     Ok(policy)
 }
 
@@ -171,7 +175,7 @@ async fn record(
     Ok(())
 }
 
-async fn append(
+pub(crate) async fn append(
     tx: &mut crate::WriteTx,
     actor: &str,
     action: &str,

@@ -70,6 +70,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "identity",
         sql: include_str!("../migrations/0011_identity.sql"),
     },
+    Migration {
+        version: 12,
+        name: "external_login",
+        sql: include_str!("../migrations/0012_external_login.sql"),
+    },
 ];
 
 /// An arbitrary constant: the PostgreSQL advisory lock that keeps several starting app

@@ -111,6 +111,8 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/preferences", Access::Public),
     ("GET", "/login", Access::Public),
     ("POST", "/login", Access::Public),
+    ("GET", "/login/external", Access::Public),
+    ("GET", "/login/external/callback", Access::Public),
     ("POST", "/logout", Access::SignedIn),
     ("GET", "/register", Access::Public),
     ("POST", "/register", Access::Public),

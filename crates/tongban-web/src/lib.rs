@@ -8,6 +8,7 @@ mod assets;
 mod auth;
 mod charts;
 mod error;
+pub mod external_login;
 mod form_body;
 mod guide_form;
 mod i18n;

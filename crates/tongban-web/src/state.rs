@@ -8,6 +8,8 @@ use tongban_store::Store;
 use tongban_store::calendar::CalendarCache;
 use tongban_store::sessions::SessionPolicy;
 
+use crate::external_login::ExternalLogin;
+
 #[derive(Debug, Clone)]
 pub struct WebSettings {
     /// mark cookies Secure (set when served behind TLS)
@@ -23,6 +25,8 @@ pub struct WebSettings {
     pub data_key: tongban_store::sealed::DataKey,
     /// an SMS gateway is configured: applicants are told of milestones by text message
     pub applicant_sms: bool,
+    /// people may sign in through this OpenID Connect provider
+    pub external_login: Option<crate::external_login::ExternalLoginSettings>,
 }
 
 impl Default for WebSettings {
@@ -43,6 +47,7 @@ impl Default for WebSettings {
             )
             .expect("a generated key is valid"),
             applicant_sms: false,
+            external_login: None,
         }
     }
 }
@@ -55,6 +60,8 @@ pub struct AppState {
     pub metrics: PrometheusHandle,
     /// the working-day calendar, rebuilt when a year is imported on any server
     pub calendar: Arc<CalendarCache>,
+    /// the identity provider people may sign in through, when one is configured
+    pub external_login: Option<Arc<ExternalLogin>>,
 }
 
 impl AppState {
@@ -64,12 +71,20 @@ impl AppState {
         settings: WebSettings,
         metrics: PrometheusHandle,
     ) -> Self {
+        // The binary checks the settings at start-up; a bad one here only disables the button.
+        let external_login = settings.external_login.clone().and_then(|provider| {
+            ExternalLogin::new(provider, &settings.public_url)
+                .map_err(|error| tracing::error!(%error, "external login is not configured"))
+                .ok()
+                .map(Arc::new)
+        });
         Self {
             store,
             clock,
             settings: Arc::new(settings),
             metrics,
             calendar: Arc::default(),
+            external_login,
         }
     }
 

@@ -47,11 +47,24 @@ pub struct Settings {
     pub notify_retry_seconds: u64,
     /// …up to this many
     pub notify_retry_max_seconds: u64,
+    /// the OpenID Connect issuer people may sign in through (a unified-identity platform);
+    /// unset: password sign-in only. The provider must allow PUBLIC_URL/login/external/callback
+    pub oidc_issuer: Option<String>,
+    pub oidc_client_id: Option<String>,
+    pub oidc_client_secret: Option<String>,
+    /// the provider's name on the sign-in button
+    pub oidc_display_name: String,
+    /// scopes asked for besides openid, separated by spaces
+    pub oidc_scopes: String,
+    /// the claims holding the person's name, resident id number and mobile phone
+    pub oidc_name_claim: String,
+    pub oidc_id_number_claim: String,
+    pub oidc_phone_claim: String,
 }
 
 /// The settings that `TONGBAN_*` variables may set; other `TONGBAN_` variables (the log
 /// filter, a password for `user add`) belong to other parts.
-const SETTING_NAMES: [&str; 17] = [
+const SETTING_NAMES: [&str; 25] = [
     "db",
     "listen",
     "secure_cookies",
@@ -69,6 +82,14 @@ const SETTING_NAMES: [&str; 17] = [
     "sms_url",
     "notify_retry_seconds",
     "notify_retry_max_seconds",
+    "oidc_issuer",
+    "oidc_client_id",
+    "oidc_client_secret",
+    "oidc_display_name",
+    "oidc_scopes",
+    "oidc_name_claim",
+    "oidc_id_number_claim",
+    "oidc_phone_claim",
 ];
 
 impl Default for Settings {
@@ -91,6 +112,14 @@ impl Default for Settings {
             sms_url: None,
             notify_retry_seconds: 60,
             notify_retry_max_seconds: 6 * 3600,
+            oidc_issuer: None,
+            oidc_client_id: None,
+            oidc_client_secret: None,
+            oidc_display_name: "统一身份认证平台".to_owned(),
+            oidc_scopes: "profile phone".to_owned(),
+            oidc_name_claim: "name".to_owned(),
+            oidc_id_number_claim: "id_number".to_owned(),
+            oidc_phone_claim: "phone_number".to_owned(),
         }
     }
 }
@@ -154,7 +183,46 @@ impl Settings {
                 "public_url must be an absolute http(s) address, e.g. https://zwfw.example.gov.cn"
             );
         }
+        if let Some(provider) = self.external_login() {
+            tongban_web::external_login::ExternalLogin::new(
+                provider,
+                &self.portal_url("127.0.0.1:8080"),
+            )
+            .map_err(|e| anyhow::anyhow!("oidc: {e}"))?;
+        }
+        anyhow::ensure!(
+            self.oidc_issuer.is_some() == self.oidc_client_id.is_some(),
+            "oidc_issuer and oidc_client_id are set together"
+        );
         Ok(())
+    }
+
+    /// The address citizens reach the portal at: `public_url`, else the listening address.
+    pub fn portal_url(&self, bound: &str) -> String {
+        self.public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{bound}"))
+    }
+
+    /// The identity provider people may sign in through, when one is configured.
+    pub fn external_login(&self) -> Option<tongban_web::external_login::ExternalLoginSettings> {
+        let (issuer, client_id) = (self.oidc_issuer.clone()?, self.oidc_client_id.clone()?);
+        Some(tongban_web::external_login::ExternalLoginSettings {
+            issuer,
+            client_id,
+            client_secret: self.oidc_client_secret.clone(),
+            display_name: self.oidc_display_name.clone(),
+            scopes: self
+                .oidc_scopes
+                .split_whitespace()
+                .map(str::to_owned)
+                .collect(),
+            claims: tongban_domain::external_identity::ClaimNames {
+                name: self.oidc_name_claim.clone(),
+                id_number: self.oidc_id_number_claim.clone(),
+                phone: self.oidc_phone_claim.clone(),
+            },
+        })
     }
 
     /// The outbox's deliverer, with the email channel when an SMTP server is configured and

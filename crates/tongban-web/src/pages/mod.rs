@@ -10,6 +10,7 @@ mod cases;
 mod catalog;
 mod changes;
 mod channels;
+mod external_login;
 mod fields;
 mod guide_editor;
 mod guides;
@@ -54,6 +55,11 @@ pub fn router() -> Router<AppState> {
         .route("/attachments/{sha256}", get(attachments::download))
         .route("/preferences", get(session::preferences))
         .route("/login", get(session::login_form).post(session::login))
+        .route("/login/external", get(external_login::depart))
+        .route(
+            crate::external_login::CALLBACK_PATH,
+            get(external_login::arrive),
+        )
         .route("/logout", post(session::logout))
         .route("/register", get(register::form).post(register::submit))
         .route("/account", get(account::show))

@@ -62,21 +62,56 @@ struct LoginPage {
     failed: Option<String>,
     next: String,
     username: String,
+    /// the identity provider people may also sign in through
+    external_provider: Option<String>,
+}
+
+impl LoginPage {
+    fn new(state: &AppState, viewer: &Viewer, next: String) -> Self {
+        LoginPage {
+            chrome: Chrome::new(viewer, viewer.prefs.lang.texts().login_title, "/login"),
+            failed: None,
+            next,
+            username: String::new(),
+            external_provider: state
+                .external_login
+                .as_ref()
+                .map(|provider| provider.settings.display_name.clone()),
+        }
+    }
+}
+
+/// The sign-in page again, saying why the last attempt was refused.
+pub fn refused_page(
+    state: &AppState,
+    viewer: &Viewer,
+    error: &crate::error::ApiError,
+    next: String,
+    username: String,
+) -> Response {
+    let page = LoginPage {
+        failed: Some(error.message(viewer.prefs.lang).to_owned()),
+        username,
+        ..LoginPage::new(state, viewer, next)
+    };
+    (error.status(), render(&page)).into_response()
 }
 
 #[derive(Deserialize)]
 pub struct LoginQuery {
-    next: Option<String>,
+    pub next: Option<String>,
 }
 
-pub async fn login_form(viewer: Viewer, Query(query): Query<LoginQuery>) -> Response {
-    let chrome = Chrome::new(&viewer, viewer.prefs.lang.texts().login_title, "/login");
-    render(&LoginPage {
-        chrome,
-        failed: None,
-        next: safe_back(query.next.as_deref()),
-        username: String::new(),
-    })
+pub async fn login_form(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Query(query): Query<LoginQuery>,
+) -> Response {
+    render(&LoginPage::new(
+        &state,
+        &viewer,
+        safe_back(query.next.as_deref()),
+    ))
 }
 
 #[derive(Deserialize)]
@@ -106,14 +141,8 @@ pub async fn login(
         login::Outcome::SignedIn(actor) => actor,
         refused => {
             let error = crate::api::auth::sign_in_refused(&refused, &state);
-            let chrome = Chrome::new(&viewer, viewer.prefs.lang.texts().login_title, "/login");
-            let page = LoginPage {
-                failed: Some(error.message(viewer.prefs.lang).to_owned()),
-                chrome,
-                next: safe_back(form.next.as_deref()),
-                username: form.username,
-            };
-            return (error.status(), render(&page)).into_response();
+            let next = safe_back(form.next.as_deref());
+            return refused_page(&state, &viewer, &error, next, form.username);
         }
     };
     sign_in(

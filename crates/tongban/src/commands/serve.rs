@@ -40,10 +40,7 @@ pub async fn run(
     let web = WebSettings {
         secure_cookies: settings.secure_cookies,
         behind_proxy: settings.behind_proxy,
-        public_url: settings
-            .public_url
-            .clone()
-            .unwrap_or_else(|| format!("http://{bound}")),
+        public_url: settings.portal_url(&bound.to_string()),
         session: SessionPolicy {
             idle_millis: settings.session_idle_minutes * 60_000,
             absolute_millis: settings.session_absolute_hours * 3_600_000,
@@ -51,6 +48,7 @@ pub async fn run(
         time_zone: settings.zone()?,
         data_key: data_key.clone(),
         applicant_sms: settings.sms_url.is_some(),
+        external_login: settings.external_login(),
     };
     let state = AppState::new(store.clone(), Arc::new(SystemClock), web, metrics);
     println!("通办 Tongban 已启动 / listening on http://{bound}");

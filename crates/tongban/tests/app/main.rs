@@ -11,6 +11,7 @@ mod cases;
 mod changes;
 mod channels;
 mod cli;
+mod external_login;
 mod guides;
 mod helpers;
 mod identity;

@@ -1,0 +1,21 @@
+-- Signing in through an external identity provider (OpenID Connect): which account a
+-- provider's person is, and the sign-ins under way between leaving for the provider and
+-- coming back (kept in the database so any app server can finish what another began).
+
+CREATE TABLE external_identities (
+    issuer TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    user_id BIGINT NOT NULL REFERENCES users (id),
+    linked_at BIGINT NOT NULL,
+    PRIMARY KEY (issuer, subject)
+);
+CREATE INDEX external_identities_by_user ON external_identities (user_id);
+
+CREATE TABLE external_logins_pending (
+    state TEXT PRIMARY KEY,
+    nonce TEXT NOT NULL,
+    pkce_verifier TEXT NOT NULL,
+    next_path TEXT NOT NULL,
+    started_at BIGINT NOT NULL
+);
+CREATE INDEX external_logins_pending_by_age ON external_logins_pending (started_at);
