@@ -105,6 +105,17 @@ impl Role {
             Role::DepartmentReviewer | Role::DepartmentApprover | Role::DepartmentHead
         )
     }
+
+    /// Applicants' roles come with the kind of account (a registered person, an
+    /// organisation); an administrator grants only staff roles.
+    pub fn is_applicant(self) -> bool {
+        matches!(self, Role::Citizen | Role::Enterprise)
+    }
+
+    /// The roles an administrator may grant.
+    pub fn staff() -> impl Iterator<Item = Role> {
+        Self::ALL.into_iter().filter(|r| !r.is_applicant())
+    }
 }
 
 /// An authenticated person, as the web layer resolved them.

@@ -21,6 +21,7 @@ pub mod sealed;
 pub mod sessions;
 pub mod settings;
 pub mod supervision;
+pub mod users;
 
 pub use db::{Backend, Store, WriteTx};
 pub use error::StoreError;

@@ -72,8 +72,8 @@ const MIGRATIONS: &[Migration] = &[
     },
     Migration {
         version: 12,
-        name: "external_login",
-        sql: include_str!("../migrations/0012_external_login.sql"),
+        name: "access",
+        sql: include_str!("../migrations/0012_access.sql"),
     },
 ];
 

@@ -47,6 +47,10 @@ const CASE_HANDLERS: &[Role] = &[
     Role::DepartmentHead,
 ];
 const SUPERVISORS: &[Role] = &[Role::Supervisor];
+/// System administrators: accounts and roles.
+const ADMINS: &[Role] = &[Role::Admin];
+/// Who watches sign-ins, refusals and personal-data views: administrators and supervisors.
+const ACCESS_MONITORS: &[Role] = &[Role::Admin, Role::Supervisor];
 /// Natural persons with a real-name account.
 const CITIZENS: &[Role] = &[Role::Citizen];
 /// General windows (综合窗口): take in walk-in applications for every department.
@@ -112,6 +116,28 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/login", Access::Public),
     ("POST", "/login", Access::Public),
     ("GET", "/login/external", Access::Public),
+    ("GET", "/admin/users", Access::AnyOf(ADMINS)),
+    ("POST", "/admin/users", Access::AnyOf(ADMINS)),
+    ("GET", "/admin/users/{username}", Access::AnyOf(ADMINS)),
+    ("POST", "/admin/users/{username}", Access::AnyOf(ADMINS)),
+    ("GET", "/admin/access-log", Access::AnyOf(ACCESS_MONITORS)),
+    ("GET", "/api/v1/admin/users", Access::AnyOf(ADMINS)),
+    ("POST", "/api/v1/admin/users", Access::AnyOf(ADMINS)),
+    (
+        "GET",
+        "/api/v1/admin/users/{username}",
+        Access::AnyOf(ADMINS),
+    ),
+    (
+        "PATCH",
+        "/api/v1/admin/users/{username}",
+        Access::AnyOf(ADMINS),
+    ),
+    (
+        "GET",
+        "/api/v1/admin/access-log",
+        Access::AnyOf(ACCESS_MONITORS),
+    ),
     ("GET", "/login/external/callback", Access::Public),
     ("POST", "/logout", Access::SignedIn),
     ("GET", "/register", Access::Public),

@@ -2,6 +2,7 @@
 //! at `/api/openapi.json` is generated from the code it describes. Transfer types live
 //! here: inner types are not serialized as they are, so changing them is no API break.
 
+pub(crate) mod access_log;
 pub(crate) mod account;
 pub(crate) mod auth;
 pub(crate) mod bundles;
@@ -17,6 +18,7 @@ mod notices;
 mod organisations;
 mod outbox;
 mod supervision;
+pub(crate) mod users;
 
 use axum::Router;
 use serde::{Deserialize, Serialize};
@@ -46,6 +48,7 @@ use crate::state::AppState;
         (name = "bundles", description = "一件事一次办: bundles of items applied for together, and their combined progress"),
         (name = "supervision", description = "电子监察: alerts on case clocks and the supervision figures"),
         (name = "operations", description = "Running the platform: the notification outbox"),
+        (name = "admin", description = "系统管理: accounts and roles, access monitoring"),
     )
 )]
 struct ApiDoc;
@@ -108,6 +111,9 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(supervision::figures))
         .routes(routes!(outbox::status))
         .routes(routes!(messages::mine))
+        .routes(routes!(users::list, users::open_staff))
+        .routes(routes!(users::show, users::change))
+        .routes(routes!(access_log::show))
         .split_for_parts()
 }
 

@@ -1,6 +1,7 @@
 //! Server-rendered pages. Each handler gathers what its page shows into a view struct of
 //! display strings in the reader's language; templates only lay them out.
 
+mod access_log;
 mod account;
 mod apply;
 pub(crate) mod attachments;
@@ -21,6 +22,7 @@ mod reference_lists;
 mod register;
 mod session;
 mod supervision;
+mod users;
 
 pub use changes::visible_filter as visible_change_filter;
 pub use guides::standardization;
@@ -110,9 +112,21 @@ pub fn router() -> Router<AppState> {
             "/supervision/alerts/{id}/resolve",
             post(supervision::resolve_alert),
         )
+        .route("/admin/users", get(users::list).post(users::open_staff))
+        .route(
+            "/admin/users/{username}",
+            get(users::show).post(users::change),
+        )
+        .route("/admin/access-log", get(access_log::show))
         .route("/guides/lists", get(reference_lists::show))
         .route("/guides/lists/{list}", post(reference_lists::replace))
         .route("/guides/lists/{list}/import", post(reference_lists::import))
+}
+
+/// Whether the access table lets the viewer open a page: links follow the table.
+fn may_visit(viewer: &Viewer, path: &str) -> bool {
+    crate::access::rule_for(&axum::http::Method::GET, path)
+        .is_some_and(|rule| rule.allows(viewer.actor.as_ref()))
 }
 
 /// The frame around every page: language, preferences, who is signed in.
@@ -129,6 +143,10 @@ pub struct Chrome {
     pub can_handle_cases: bool,
     /// a general window: takes in walk-in applications
     pub can_take_in: bool,
+    /// accounts and roles (system administrators)
+    pub can_manage_users: bool,
+    /// access monitoring: sign-ins, refusals, personal-data views
+    pub can_monitor_access: bool,
     pub csrf: String,
     /// the current path, url-encoded, to come back to after a preference change
     pub back: String,
@@ -164,6 +182,8 @@ impl Chrome {
                 .actor
                 .as_ref()
                 .is_some_and(|a| a.has(Role::WindowClerk)),
+            can_manage_users: may_visit(viewer, "/admin/users"),
+            can_monitor_access: may_visit(viewer, "/admin/access-log"),
             csrf: viewer.csrf_token.clone(),
             back: urlencode(path),
         }

@@ -632,6 +632,7 @@ pub fn concrete_path(pattern: &str) -> String {
         .replace("{key}", "X")
         .replace("{year}", "2026")
         .replace("{handle}", "X")
+        .replace("{username}", "X")
         .replace("{user_id}", "1")
         .replace("{kind}", "acceptance")
         .replace("{file}", "style.css")

@@ -472,7 +472,7 @@ async fn read_only_tokens_only_read(app: TestApp) {
     );
 }
 
-async fn token_of(app: &TestApp, username: &str, password: &str) -> String {
+pub(crate) async fn token_of(app: &TestApp, username: &str, password: &str) -> String {
     let reply = app
         .api(
             "POST",

@@ -21,4 +21,5 @@ mod notifications;
 mod parallel;
 mod sms;
 mod supervision;
+mod users;
 mod web;

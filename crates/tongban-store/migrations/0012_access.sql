@@ -19,3 +19,7 @@ CREATE TABLE external_logins_pending (
     started_at BIGINT NOT NULL
 );
 CREATE INDEX external_logins_pending_by_age ON external_logins_pending (started_at);
+
+-- The access-monitoring page reads sign-ins, denials and personal-data views, newest first,
+-- out of an audit log that every case act also writes to.
+CREATE INDEX audit_log_by_action ON audit_log (action, seq);
