@@ -2,6 +2,9 @@
 -- provider's person is, and the sign-ins under way between leaving for the provider and
 -- coming back (kept in the database so any app server can finish what another began).
 
+-- The service window a staff member sits at (窗口), within their department or hall.
+ALTER TABLE users ADD COLUMN service_window TEXT;
+
 CREATE TABLE external_identities (
     issuer TEXT NOT NULL,
     subject TEXT NOT NULL,

@@ -247,6 +247,8 @@ pub struct Profile {
     pub display_name: String,
     pub kind: String,
     pub department: Option<String>,
+    /// the service window a staff member sits at
+    pub service_window: Option<String>,
     pub created_at: i64,
     pub id_number: Option<tongban_domain::codes::ResidentId>,
     pub phone: Option<tongban_domain::account::MobilePhone>,
@@ -256,7 +258,7 @@ pub struct Profile {
 pub async fn profile(store: &Store, key: &DataKey, user_id: i64) -> Result<Profile, StoreError> {
     let row = sqlx::query::<Any>(
         "SELECT u.username, u.display_name, u.kind, d.name, u.created_at, u.id_number_sealed, \
-         u.phone_sealed, u.email FROM users u LEFT JOIN departments d ON d.id = u.department_id \
+         u.phone_sealed, u.email, u.service_window FROM users u LEFT JOIN departments d ON d.id = u.department_id \
          WHERE u.id = $1",
     )
     .bind(user_id)
@@ -283,6 +285,7 @@ pub async fn profile(store: &Store, key: &DataKey, user_id: i64) -> Result<Profi
         id_number,
         phone,
         email: row.try_get(7)?,
+        service_window: row.try_get(8)?,
     })
 }
 

@@ -227,6 +227,7 @@ impl AccessKind {
                 "account.role_grant",
                 "account.role_revoke",
                 "account.department",
+                "account.service_window",
                 "account.disable",
                 "account.enable",
                 "organisation.register",

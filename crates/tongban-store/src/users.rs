@@ -20,6 +20,8 @@ pub struct UserSummary {
     pub kind: String,
     pub department_id: Option<i64>,
     pub department_name: Option<String>,
+    /// the service window a staff member sits at (窗口)
+    pub service_window: Option<String>,
     pub roles: Vec<Role>,
     pub disabled: bool,
     pub created_at: i64,
@@ -37,7 +39,7 @@ pub struct UserQuery {
 
 const SUMMARY_COLUMNS: &str = "u.id, u.username, u.display_name, u.kind, u.department_id, \
      d.name, u.disabled, u.created_at, \
-     (SELECT COUNT(*) FROM external_identities e WHERE e.user_id = u.id)";
+     (SELECT COUNT(*) FROM external_identities e WHERE e.user_id = u.id), u.service_window";
 
 /// One page of the accounts that match, and how many match in all.
 pub async fn list(
@@ -108,6 +110,7 @@ async fn summary_from(store: &Store, row: &sqlx::any::AnyRow) -> Result<UserSumm
         disabled: row.try_get::<i64, _>(6)? != 0,
         created_at: row.try_get(7)?,
         external: row.try_get::<i64, _>(8)? > 0,
+        service_window: row.try_get(9)?,
     })
 }
 
@@ -130,6 +133,7 @@ pub struct NewStaff<'a> {
     /// the first password, told to the person in person; they change it in the user centre
     pub password: &'a str,
     pub department_id: Option<i64>,
+    pub service_window: Option<&'a str>,
     pub roles: &'a [Role],
     pub email: Option<&'a str>,
 }
@@ -148,6 +152,7 @@ pub async fn open_staff(
     }
     check_password(staff.password, staff.username.trim(), None)?;
     check_department(store, staff.department_id).await?;
+    let service_window = check_window(staff.service_window)?;
     let id = accounts::create(
         store,
         &NewAccount {
@@ -163,10 +168,16 @@ pub async fn open_staff(
     )
     .await?;
     let mut tx = store.write().await?;
+    sqlx::query::<Any>("UPDATE users SET service_window = $1 WHERE id = $2")
+        .bind(&service_window)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
     let roles: Vec<&str> = staff.roles.iter().map(|r| r.as_str()).collect();
     let detail = serde_json::json!({
         "username": staff.username.trim(),
         "department_id": staff.department_id,
+        "service_window": service_window,
         "roles": roles,
     });
     append(&mut tx, by, "account.create", id, detail, at_millis).await?;
@@ -180,6 +191,8 @@ pub struct UserChange {
     pub roles: Option<Vec<Role>>,
     /// `Some(None)` takes the account off any department
     pub department_id: Option<Option<i64>>,
+    /// `Some(None)` or an empty text clears it
+    pub service_window: Option<Option<String>>,
     pub disabled: Option<bool>,
     /// why, for the audit log
     pub reason: String,
@@ -248,6 +261,31 @@ pub async fn change(
         )
         .await?;
     }
+    if let Some(wanted) = &change.service_window {
+        let wanted = check_window(wanted.as_deref())?;
+        if wanted != current.service_window {
+            sqlx::query::<Any>("UPDATE users SET service_window = $1 WHERE id = $2")
+                .bind(&wanted)
+                .bind(current.user_id)
+                .execute(&mut *tx)
+                .await?;
+            let detail = serde_json::json!({
+                "username": current.username,
+                "from": current.service_window,
+                "to": wanted,
+                "reason": reason,
+            });
+            append(
+                &mut tx,
+                by,
+                "account.service_window",
+                current.user_id,
+                detail,
+                at_millis,
+            )
+            .await?;
+        }
+    }
     if let Some(disabled) = change.disabled
         && disabled != current.disabled
     {
@@ -289,6 +327,21 @@ fn lock_out(field: &str) -> StoreError {
         "you cannot disable your own account or withdraw your own administrator role; ask another administrator",
     )
 }
+
+/// A window's name as the hall's signs show it ("3号窗口"), or none.
+fn check_window(window: Option<&str>) -> Result<Option<String>, FieldError> {
+    let window = window.map(str::trim).filter(|w| !w.is_empty());
+    if window.is_some_and(|w| w.chars().count() > MAX_WINDOW_CHARS) {
+        return Err(FieldError::new(
+            "service_window",
+            format!("窗口名称不超过{MAX_WINDOW_CHARS}个字"),
+            format!("a window's name has at most {MAX_WINDOW_CHARS} characters"),
+        ));
+    }
+    Ok(window.map(str::to_owned))
+}
+
+const MAX_WINDOW_CHARS: usize = 20;
 
 fn check_staff_roles(roles: &[Role]) -> Result<(), FieldError> {
     if roles.iter().any(|r| r.is_applicant()) {

@@ -24,6 +24,8 @@ pub struct UserDto {
     pub kind: String,
     pub department_id: Option<i64>,
     pub department: Option<String>,
+    /// the service window a staff member sits at (窗口)
+    pub service_window: Option<String>,
     pub roles: Vec<String>,
     pub disabled: bool,
     /// signs in through the unified-identity platform
@@ -38,6 +40,7 @@ pub fn user_dto(user: UserSummary) -> UserDto {
         kind: user.kind,
         department_id: user.department_id,
         department: user.department_name,
+        service_window: user.service_window,
         roles: user.roles.iter().map(|r| r.as_str().to_owned()).collect(),
         disabled: user.disabled,
         external: user.external,
@@ -112,6 +115,8 @@ pub struct StaffInput {
     pub password: String,
     /// the department or service hall the person works in
     pub department_id: Option<i64>,
+    /// the service window, e.g. 3号窗口
+    pub service_window: Option<String>,
     /// staff roles, e.g. ["window_clerk"]
     pub roles: Vec<String>,
     pub email: Option<String>,
@@ -143,6 +148,7 @@ pub async fn open_staff_account(
         display_name: &input.display_name,
         password: &input.password,
         department_id: input.department_id,
+        service_window: input.service_window.as_deref(),
         roles: &roles,
         email: input.email.as_deref(),
     };
@@ -174,14 +180,22 @@ pub struct UserChangeInput {
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<i64>)]
     pub department_id: Option<Option<i64>>,
+    /// the service window; `null` or empty clears it
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    pub service_window: Option<Option<String>>,
     pub disabled: Option<bool>,
     /// why, for the audit log
     pub reason: String,
 }
 
 /// A field that is present, `null` included, as opposed to absent (`None`).
-fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<i64>>, D::Error> {
-    Option::<i64>::deserialize(d).map(Some)
+fn present<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(d).map(Some)
 }
 
 /// Changes an account's roles, department or hall, or disables it (ending its sessions).
@@ -212,6 +226,7 @@ pub async fn change_account(
     let change = UserChange {
         roles,
         department_id: input.department_id,
+        service_window: input.service_window,
         disabled: input.disabled,
         reason: input.reason,
     };

@@ -65,6 +65,7 @@ fn action_label(action: &str, lang: Lang) -> String {
         "account.role_grant" => lang.pick("授予角色", "role granted"),
         "account.role_revoke" => lang.pick("取消角色", "role withdrawn"),
         "account.department" => lang.pick("调整部门", "department changed"),
+        "account.service_window" => lang.pick("调整窗口", "window changed"),
         "account.disable" => lang.pick("停用账号", "account disabled"),
         "account.enable" => lang.pick("启用账号", "account enabled"),
         "organisation.register" => lang.pick("注册单位", "organisation registered"),

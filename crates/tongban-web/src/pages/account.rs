@@ -27,6 +27,7 @@ struct AccountPage {
     name: String,
     roles: Vec<&'static str>,
     department: Option<String>,
+    service_window: Option<String>,
     id_number: Option<String>,
     phone: Option<String>,
     registered: String,
@@ -199,6 +200,7 @@ async fn page(
             .map(|r| lang.pick(r.name_zh(), r.name_en()))
             .collect(),
         department: profile.department.clone(),
+        service_window: profile.service_window.clone(),
         // masked: the holder knows their own number; a shoulder-surfer need not
         id_number: profile.id_number.as_ref().map(|id| id.masked()),
         phone: profile.phone.as_ref().map(|p| p.masked()),

@@ -28,6 +28,7 @@ struct UserRow {
     name: String,
     kind: &'static str,
     department: String,
+    service_window: String,
     roles: String,
     disabled: bool,
     external: bool,
@@ -55,6 +56,7 @@ struct UsersPage {
     staff_departments: Vec<Choice>,
     new_username: String,
     new_name: String,
+    new_window: String,
     new_email: String,
     error: Option<String>,
     error_field: String,
@@ -94,6 +96,7 @@ fn row(user: &UserSummary, lang: Lang) -> UserRow {
         name: user.display_name.clone(),
         kind: kind_name(&user.kind, lang),
         department: user.department_name.clone().unwrap_or_default(),
+        service_window: user.service_window.clone().unwrap_or_default(),
         roles: user
             .roles
             .iter()
@@ -224,6 +227,7 @@ async fn list_page(
         staff_departments,
         new_username: form_field(typed, "username"),
         new_name: form_field(typed, "display_name"),
+        new_window: form_field(typed, "service_window"),
         new_email: form_field(typed, "email"),
         error: error.map(|e| e.message(lang).to_owned()),
         error_field: error
@@ -253,6 +257,7 @@ pub async fn open_staff(
             .map(|(_, v)| v.clone())
             .unwrap_or_default(),
         department_id: field("department_id").parse().ok(),
+        service_window: Some(field("service_window")),
         roles: form_values(&pairs, "roles"),
         email: (!email.is_empty()).then_some(email),
     };
@@ -337,6 +342,7 @@ pub async fn change(
     let input = UserChangeInput {
         roles: Some(form_values(&pairs, "roles")),
         department_id: Some(department.parse().ok()),
+        service_window: Some(Some(form_field(&pairs, "service_window"))),
         disabled: Some(form_field(&pairs, "disabled") == "1"),
         reason: form_field(&pairs, "reason"),
     };

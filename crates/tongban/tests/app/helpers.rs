@@ -334,6 +334,11 @@ impl TestApp {
 
     /// Signs in through the login form, as a person would.
     pub async fn sign_in(&self, username: &str) -> Browser {
+        self.sign_in_as(username, "demo12345").await
+    }
+
+    /// Signs in through the login form with this password.
+    pub async fn sign_in_as(&self, username: &str, password: &str) -> Browser {
         let form = self.get("/login").await;
         let anonymous = form.cookie("tongban_csrf").expect("anonymous CSRF cookie");
         let browser = Browser {
@@ -347,7 +352,7 @@ impl TestApp {
                 &[
                     ("csrf_token", &anonymous),
                     ("username", username),
-                    ("password", "demo12345"),
+                    ("password", password),
                 ],
             )
             .await;

@@ -21,7 +21,8 @@ async fn an_administrator_opens_staff_accounts(app: TestApp) {
     let market = department_id(&app, "市场监督").await;
     let staff = |changes: serde_json::Value| {
         let mut body = json!({"username": "wangchuang", "display_name": "王窗口",
-            "password": "Window-2026", "department_id": market, "roles": ["window_clerk"]});
+            "password": "Window-2026", "department_id": market, "roles": ["window_clerk"],
+            "service_window": "3号窗口"});
         for (k, v) in changes.as_object().unwrap() {
             body[k] = v.clone();
         }
@@ -53,6 +54,11 @@ async fn an_administrator_opens_staff_accounts(app: TestApp) {
         (
             json!({"display_name": " "}),
             "display_name",
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            json!({"service_window": "窗".repeat(21)}),
+            "service_window",
             StatusCode::BAD_REQUEST,
         ),
         (
@@ -89,10 +95,21 @@ async fn an_administrator_opens_staff_accounts(app: TestApp) {
     assert_eq!(opened.status, StatusCode::CREATED, "{}", opened.body);
     assert_eq!(opened.json()["roles"], json!(["window_clerk"]));
     assert_eq!(opened.json()["kind"], "staff");
+    assert_eq!(opened.json()["service_window"], "3号窗口");
     // The new clerk signs in and takes in walk-ins.
     let clerk = token_of(&app, "wangchuang", "Window-2026").await;
     let me = app.api("GET", "/api/v1/account", Some(&clerk), None).await;
     assert_eq!(me.json()["roles"], json!(["window_clerk"]), "{}", me.body);
+    let centre = app
+        .get_as(
+            &app.sign_in_as("wangchuang", "Window-2026").await,
+            "/account",
+        )
+        .await;
+    assert!(
+        centre.body.contains("3号窗口"),
+        "the clerk sees their window"
+    );
     let listed = app
         .api(
             "GET",
@@ -155,6 +172,17 @@ async fn an_administrator_changes_roles_and_disables_with_a_reason(app: TestApp)
     let moved = patch(json!({"department_id": null, "reason": "调离"})).await;
     assert_eq!(moved.status, StatusCode::OK, "{}", moved.body);
     assert_eq!(moved.json()["department_id"], serde_json::Value::Null);
+    let seated = patch(json!({"service_window": "5号窗口", "reason": "轮岗"})).await;
+    assert_eq!(
+        seated.json()["service_window"],
+        "5号窗口",
+        "{}",
+        seated.body
+    );
+    let cleared = patch(json!({"service_window": null, "reason": "轮岗结束"})).await;
+    assert_eq!(cleared.json()["service_window"], serde_json::Value::Null);
+    let audited = "SELECT COUNT(*) FROM audit_log WHERE action = 'account.service_window'";
+    assert_eq!(raw_count(&app.db_url, audited).await, 2);
 
     // Disabling ends every session and token at once, and sign-in is refused.
     let clerk = app.token("clerk").await;
