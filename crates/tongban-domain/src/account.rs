@@ -96,6 +96,36 @@ pub fn check_username(username: &str) -> Result<String, FieldError> {
     Ok(username.to_owned())
 }
 
+/// An email address as people type it: one `@`, a dotted domain, no spaces, at most 254
+/// characters. Whether it is theirs is shown by following a link sent to it.
+pub fn check_email(input: &str) -> Result<String, FieldError> {
+    let email = input.trim();
+    let plausible = email.len() <= 254
+        && !email.chars().any(char::is_whitespace)
+        && email.split_once('@').is_some_and(|(local, domain)| {
+            !local.is_empty() && domain.contains('.') && !domain.contains('@')
+        });
+    if !plausible {
+        return Err(FieldError::new(
+            "email",
+            "电子邮箱格式不正确",
+            "that is not an email address",
+        ));
+    }
+    Ok(email.to_owned())
+}
+
+/// l***@example.com: the first character of the mailbox and the domain.
+pub fn mask_email(email: &str) -> String {
+    match email.split_once('@') {
+        Some((local, domain)) => {
+            let first: String = local.chars().take(1).collect();
+            format!("{first}***@{domain}")
+        }
+        None => "***".to_owned(),
+    }
+}
+
 /// A self-chosen password: 8 to 128 characters, at least two kinds of letters, digits and
 /// symbols, not a common password, and not the username or id number in disguise.
 pub fn check_password(
@@ -203,6 +233,27 @@ impl MobilePhone {
 impl std::fmt::Debug for MobilePhone {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.masked())
+    }
+}
+
+#[cfg(test)]
+mod email_tests {
+    use super::*;
+
+    #[test]
+    fn emails_are_checked_and_masked() {
+        assert_eq!(check_email(" li@example.cn ").unwrap(), "li@example.cn");
+        for bad in [
+            "li",
+            "li@",
+            "@example.cn",
+            "li@localhost",
+            "l i@example.cn",
+            "a@b@c.cn",
+        ] {
+            assert_eq!(check_email(bad).unwrap_err().field, "email", "{bad}");
+        }
+        assert_eq!(mask_email("liumin@example.cn"), "l***@example.cn");
     }
 }
 

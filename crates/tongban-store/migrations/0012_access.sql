@@ -26,3 +26,14 @@ CREATE INDEX external_logins_pending_by_age ON external_logins_pending (started_
 -- The access-monitoring page reads sign-ins, denials and personal-data views, newest first,
 -- out of an audit log that every case act also writes to.
 CREATE INDEX audit_log_by_action ON audit_log (action, seq);
+
+-- A person's own email address is used only once they have shown it is theirs: a link
+-- with a one-time token (stored hashed) goes to the address, and following it confirms it.
+ALTER TABLE users ADD COLUMN email_verified_at BIGINT;
+CREATE TABLE email_verifications (
+    token_hash TEXT PRIMARY KEY,
+    user_id BIGINT NOT NULL REFERENCES users (id),
+    email TEXT NOT NULL,
+    requested_at BIGINT NOT NULL
+);
+CREATE INDEX email_verifications_by_user ON email_verifications (user_id);

@@ -8,7 +8,7 @@ use sqlx::{Any, Row};
 use tongban_domain::FieldError;
 use tongban_domain::access::{Actor, Role};
 use tongban_domain::account::{
-    MIN_PASSWORD_CHARS, MobilePhone, PersonRegistration, check_username,
+    MIN_PASSWORD_CHARS, MobilePhone, PersonRegistration, check_email, check_username,
 };
 use tongban_domain::codes::ResidentId;
 
@@ -59,22 +59,12 @@ pub async fn create(
         )
         .into());
     }
-    let email = account.email.map(str::trim).filter(|e| !e.is_empty());
-    if let Some(email) = email {
-        let plausible = email.len() <= 254
-            && !email.chars().any(char::is_whitespace)
-            && email.split_once('@').is_some_and(|(local, domain)| {
-                !local.is_empty() && domain.contains('.') && !domain.contains('@')
-            });
-        if !plausible {
-            return Err(FieldError::new(
-                "email",
-                "电子邮箱格式不正确",
-                "that is not an email address",
-            )
-            .into());
-        }
-    }
+    let email = account
+        .email
+        .map(str::trim)
+        .filter(|e| !e.is_empty())
+        .map(check_email)
+        .transpose()?;
     let hash = hash_password(account.password.to_owned()).await?;
     let mut tx = store.write().await?;
     refuse_taken_username(&mut tx, &username).await?;

@@ -224,6 +224,7 @@ impl AccessKind {
                 "account.create",
                 "account.external_link",
                 "account.password_change",
+                "account.email_verified",
                 "account.role_grant",
                 "account.role_revoke",
                 "account.department",

@@ -2,6 +2,7 @@
 //! PostgreSQL, chosen by URL; each feature has its module here under the same name as in
 //! the domain and web layers. Callers pass the time in: nothing here reads a clock.
 
+pub mod account_email;
 pub mod accounts;
 pub mod audit;
 pub mod bundles;

@@ -229,8 +229,12 @@ pub async fn failed(
     Ok(())
 }
 
-/// The address an email to a user goes to, if they gave one.
+/// The address an email to a user goes to, if they gave one; for a verification email, the
+/// address being verified.
 pub async fn email_of(store: &Store, username: &str) -> Result<Option<String>, StoreError> {
+    if username.starts_with(crate::account_email::RECIPIENT_PREFIX) {
+        return crate::account_email::pending_address(store, username).await;
+    }
     Ok(
         sqlx::query::<Any>("SELECT email FROM users WHERE username = $1")
             .bind(username)

@@ -144,6 +144,9 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("POST", "/register", Access::Public),
     ("GET", "/account", Access::SignedIn),
     ("POST", "/account/password", Access::SignedIn),
+    ("POST", "/account/email", Access::SignedIn),
+    // the link in the email: the one-time token is the credential (opened on any device)
+    ("GET", "/account/email/verify", Access::Public),
     (
         "POST",
         "/account/sessions/{handle}/revoke",

@@ -62,6 +62,7 @@ fn action_label(action: &str, lang: Lang) -> String {
         "account.create" => lang.pick("开通工作人员账号", "staff account opened"),
         "account.external_link" => lang.pick("关联统一身份认证", "linked to unified identity"),
         "account.password_change" => lang.pick("修改密码", "password changed"),
+        "account.email_verified" => lang.pick("验证电子邮箱", "email confirmed"),
         "account.role_grant" => lang.pick("授予角色", "role granted"),
         "account.role_revoke" => lang.pick("取消角色", "role withdrawn"),
         "account.department" => lang.pick("调整部门", "department changed"),

@@ -9,9 +9,10 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use tongban_domain::access::{Actor, Role};
+use tongban_domain::account::mask_email;
 use tongban_domain::case::Phase;
 use tongban_domain::organisation::{Capacity, OrganisationRegistration};
-use tongban_store::{StoreError, accounts, cases, organisations, outbox, sessions};
+use tongban_store::{StoreError, account_email, accounts, cases, organisations, outbox, sessions};
 
 use super::{Chrome, display_time, render};
 use crate::api::account::presented_token;
@@ -30,6 +31,9 @@ struct AccountPage {
     service_window: Option<String>,
     id_number: Option<String>,
     phone: Option<String>,
+    /// the verified address, masked
+    email: Option<String>,
+    email_error: Option<String>,
     registered: String,
     cases: Vec<CaseRow>,
     messages: Vec<MessageRow>,
@@ -99,6 +103,7 @@ fn signed_in(viewer: &Viewer) -> Result<&Actor, PageError> {
 struct Refusals {
     password: Option<String>,
     organisation: Option<String>,
+    email: Option<String>,
 }
 
 async fn page(
@@ -204,6 +209,8 @@ async fn page(
         // masked: the holder knows their own number; a shoulder-surfer need not
         id_number: profile.id_number.as_ref().map(|id| id.masked()),
         phone: profile.phone.as_ref().map(|p| p.masked()),
+        email: profile.email.as_deref().map(mask_email),
+        email_error: refusals.email,
         registered: display_time(profile.created_at),
         cases,
         messages,
@@ -227,6 +234,8 @@ pub async fn show(
         Some("password") => Some(t.password_changed.to_owned()),
         Some("revoked") => Some(t.session_revoked.to_owned()),
         Some("organisation") => Some(t.organisation_saved.to_owned()),
+        Some("email_sent") => Some(t.email_sent.to_owned()),
+        Some("email_verified") => Some(t.email_confirmed.to_owned()),
         _ => None,
     };
     Ok(render(
@@ -401,4 +410,69 @@ pub async fn remove_agent(
     let outcome =
         organisations::remove_agent(&state.store, actor, id, user_id, state.now_millis()).await;
     organisation_answer(&state, &viewer, &headers, outcome).await
+}
+
+#[derive(Deserialize)]
+pub struct EmailForm {
+    #[serde(default)]
+    email: String,
+}
+
+/// Sends a one-time link to the address the person gave; it is used once they follow it.
+pub async fn request_email(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Form(form): Form<EmailForm>,
+) -> Result<Response, PageError> {
+    let actor = signed_in(&viewer)?;
+    let link = format!(
+        "{}/account/email/verify?token={{token}}",
+        state.settings.public_url.trim_end_matches('/')
+    );
+    let message = account_email::VerificationEmail {
+        subject: "请验证您的电子邮箱 / Please confirm your email address",
+        body: "您在通办政务服务平台登记了这个电子邮箱。请在24小时内打开以下链接完成验证：\n{link}\n\n\
+               You gave this address on the Tongban government-services portal. Open the link \
+               above within 24 hours to confirm it. If it was not you, ignore this message.",
+        link: &link,
+    };
+    match account_email::request(
+        &state.store,
+        actor.user_id,
+        &form.email,
+        &message,
+        state.now_millis(),
+    )
+    .await
+    {
+        Ok(_) => Ok(Redirect::to("/account?done=email_sent").into_response()),
+        Err(StoreError::Invalid(field)) => {
+            let refusals = Refusals {
+                email: Some(viewer.prefs.lang.pick(&field.zh, &field.en).to_owned()),
+                ..Refusals::default()
+            };
+            let page = page(&state, &viewer, &headers, None, refusals).await?;
+            Ok((StatusCode::BAD_REQUEST, render(&page)).into_response())
+        }
+        Err(error) => Err(PageError::store(error, viewer.prefs)),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct VerifyQuery {
+    #[serde(default)]
+    token: String,
+}
+
+/// The link in the verification email: works signed in or not (opened on a phone).
+pub async fn verify_email(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Query(query): Query<VerifyQuery>,
+) -> Result<Response, PageError> {
+    account_email::confirm(&state.store, &query.token, state.now_millis())
+        .await
+        .map_err(|e| PageError::store(e, viewer.prefs))?;
+    Ok(Redirect::to("/account?done=email_verified").into_response())
 }

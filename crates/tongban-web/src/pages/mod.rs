@@ -66,6 +66,8 @@ pub fn router() -> Router<AppState> {
         .route("/register", get(register::form).post(register::submit))
         .route("/account", get(account::show))
         .route("/account/password", post(account::change_password))
+        .route("/account/email", post(account::request_email))
+        .route("/account/email/verify", get(account::verify_email))
         .route(
             "/account/sessions/{handle}/revoke",
             post(account::revoke_session),

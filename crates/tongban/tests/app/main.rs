@@ -1,6 +1,7 @@
 //! End-to-end tests of the application on SQLite and PostgreSQL: one test binary, one
 //! harness (`helpers::spawn_app`).
 
+mod account_email;
 mod attachments;
 mod audit;
 mod bundles;
