@@ -23,7 +23,8 @@ pub async fn depart(
     Query(query): Query<LoginQuery>,
 ) -> Response {
     let Some(provider) = state.external_login.clone() else {
-        return PageError::not_found(viewer.prefs).into_response();
+        // No provider configured (any more): the password sign-in is the way in.
+        return Redirect::to("/login").into_response();
     };
     let next = safe_back(query.next.as_deref());
     let now = state.now_millis();
@@ -57,7 +58,8 @@ pub async fn arrive(
     Query(arrival): Query<Arrival>,
 ) -> Response {
     let Some(provider) = state.external_login.clone() else {
-        return PageError::not_found(viewer.prefs).into_response();
+        // No provider configured (any more): the password sign-in is the way in.
+        return Redirect::to("/login").into_response();
     };
     let again = |zh: &str, en: &str| ApiError::new(StatusCode::BAD_REQUEST, zh, en);
     if let Some(error) = arrival.error {

@@ -167,16 +167,11 @@ async fn without_a_provider_there_is_no_external_sign_in(app: TestApp) {
     let login = app.get("/login").await;
     assert_eq!(login.status, StatusCode::OK);
     assert!(!login.body.contains("external-login"));
-    assert_eq!(
-        app.get("/login/external").await.status,
-        StatusCode::NOT_FOUND
-    );
-    assert_eq!(
-        app.get("/login/external/callback?code=c&state=s")
-            .await
-            .status,
-        StatusCode::NOT_FOUND
-    );
+    for path in ["/login/external", "/login/external/callback?code=c&state=s"] {
+        let reply = app.get(path).await;
+        assert_eq!(reply.location(), Some("/login"), "{path}");
+        assert!(reply.cookie("tongban_session").is_none());
+    }
 }
 
 async fn a_return_from_the_provider_that_does_not_belong_is_refused(mut app: TestApp) {
