@@ -365,13 +365,7 @@ pub async fn actor(store: &Store, user_id: i64) -> Result<Option<Actor>, StoreEr
     else {
         return Ok(None);
     };
-    let roles = sqlx::query::<Any>("SELECT role FROM user_roles WHERE user_id = $1 ORDER BY role")
-        .bind(user_id)
-        .fetch_all(store.pool())
-        .await?
-        .iter()
-        .filter_map(|r| r.try_get::<String, _>(0).ok().and_then(|s| Role::parse(&s)))
-        .collect();
+    let roles = roles_of(store, user_id).await?;
     Ok(Some(Actor {
         user_id: row.try_get(0)?,
         username: row.try_get(1)?,
@@ -379,6 +373,19 @@ pub async fn actor(store: &Store, user_id: i64) -> Result<Option<Actor>, StoreEr
         department_id: row.try_get(3)?,
         roles,
     }))
+}
+
+/// The roles an account holds, in name order.
+pub(crate) async fn roles_of(store: &Store, user_id: i64) -> Result<Vec<Role>, StoreError> {
+    Ok(
+        sqlx::query::<Any>("SELECT role FROM user_roles WHERE user_id = $1 ORDER BY role")
+            .bind(user_id)
+            .fetch_all(store.pool())
+            .await?
+            .iter()
+            .filter_map(|r| r.try_get::<String, _>(0).ok().and_then(|s| Role::parse(&s)))
+            .collect(),
+    )
 }
 
 pub async fn count(store: &Store) -> Result<i64, StoreError> {

@@ -106,24 +106,12 @@ async fn summary_from(store: &Store, row: &sqlx::any::AnyRow) -> Result<UserSumm
         kind: row.try_get(3)?,
         department_id: row.try_get(4)?,
         department_name: row.try_get(5)?,
-        roles: roles_of(store, user_id).await?,
+        roles: accounts::roles_of(store, user_id).await?,
         disabled: row.try_get::<i64, _>(6)? != 0,
         created_at: row.try_get(7)?,
         external: row.try_get::<i64, _>(8)? > 0,
         service_window: row.try_get(9)?,
     })
-}
-
-async fn roles_of(store: &Store, user_id: i64) -> Result<Vec<Role>, StoreError> {
-    Ok(
-        sqlx::query::<Any>("SELECT role FROM user_roles WHERE user_id = $1 ORDER BY role")
-            .bind(user_id)
-            .fetch_all(store.pool())
-            .await?
-            .iter()
-            .filter_map(|r| r.try_get::<String, _>(0).ok().and_then(|s| Role::parse(&s)))
-            .collect(),
-    )
 }
 
 /// A staff account as the administrator opens it.

@@ -118,19 +118,33 @@ fn staff_role_choices(held: &[Role], lang: Lang) -> Vec<Choice> {
         .collect()
 }
 
-async fn department_choices(
-    state: &AppState,
-    selected: Option<i64>,
-) -> Result<Vec<Choice>, tongban_store::StoreError> {
-    Ok(catalog::departments(&state.store)
-        .await?
-        .into_iter()
+fn department_choices(departments: &[catalog::Department], selected: Option<i64>) -> Vec<Choice> {
+    departments
+        .iter()
         .map(|d| Choice {
             selected: selected == Some(d.id),
             value: d.id.to_string(),
-            label: d.name,
+            label: d.name.clone(),
         })
-        .collect())
+        .collect()
+}
+
+/// A page again with a form refused: the message, the field to mark, and its status.
+fn refused(error: Option<&ApiError>, lang: Lang) -> (Option<String>, String) {
+    (
+        error.map(|e| e.message(lang).to_owned()),
+        error
+            .and_then(|e| e.field_name())
+            .unwrap_or_default()
+            .to_owned(),
+    )
+}
+
+fn respond(page: &impl Template, error: Option<&ApiError>) -> Response {
+    match error {
+        Some(e) => (e.status(), render(page)).into_response(),
+        None => render(page),
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -194,13 +208,13 @@ async fn list_page(
     };
     let department_id = filter.department_id;
     let typed_department = form_field(typed, "department_id").parse().ok();
-    let (departments, staff_departments) = match (
-        department_choices(state, department_id).await,
-        department_choices(state, typed_department).await,
-    ) {
-        (Ok(a), Ok(b)) => (a, b),
-        (Err(e), _) | (_, Err(e)) => return PageError::store(e, viewer.prefs).into_response(),
+    let all_departments = match catalog::departments(&state.store).await {
+        Ok(d) => d,
+        Err(e) => return PageError::store(e, viewer.prefs).into_response(),
     };
+    let departments = department_choices(&all_departments, department_id);
+    let staff_departments = department_choices(&all_departments, typed_department);
+    let (error_message, error_field) = refused(error, lang);
     let wanted_role = query.role.as_deref().and_then(Role::parse);
     let typed_roles: Vec<Role> = form_values(typed, "roles")
         .iter()
@@ -229,16 +243,10 @@ async fn list_page(
         new_name: form_field(typed, "display_name"),
         new_window: form_field(typed, "service_window"),
         new_email: form_field(typed, "email"),
-        error: error.map(|e| e.message(lang).to_owned()),
-        error_field: error
-            .and_then(|e| e.field_name())
-            .unwrap_or_default()
-            .to_owned(),
+        error: error_message,
+        error_field,
     };
-    match error {
-        Some(e) => (e.status(), render(&page)).into_response(),
-        None => render(&page),
-    }
+    respond(&page, error)
 }
 
 pub async fn open_staff(
@@ -308,10 +316,11 @@ async fn user_page(
         Ok(None) => return PageError::not_found(viewer.prefs).into_response(),
         Err(e) => return PageError::store(e, viewer.prefs).into_response(),
     };
-    let departments = match department_choices(state, user.department_id).await {
-        Ok(d) => d,
+    let departments = match catalog::departments(&state.store).await {
+        Ok(d) => department_choices(&d, user.department_id),
         Err(e) => return PageError::store(e, viewer.prefs).into_response(),
     };
+    let (error_message, error_field) = refused(error, lang);
     let title = format!("{} · {}", lang.texts().users_title, user.display_name);
     let page = UserPage {
         chrome: Chrome::new(viewer, &title, "/admin/users"),
@@ -320,16 +329,10 @@ async fn user_page(
         departments,
         user: row(&user, lang),
         notice: notice.map(str::to_owned),
-        error: error.map(|e| e.message(lang).to_owned()),
-        error_field: error
-            .and_then(|e| e.field_name())
-            .unwrap_or_default()
-            .to_owned(),
+        error: error_message,
+        error_field,
     };
-    match error {
-        Some(e) => (e.status(), render(&page)).into_response(),
-        None => render(&page),
-    }
+    respond(&page, error)
 }
 
 pub async fn change(
