@@ -22,6 +22,8 @@ pub enum StoreError {
     Configuration(String),
     #[error("stored data is corrupt: {0}")]
     Corrupt(String),
+    #[error(transparent)]
+    Search(#[from] tongban_search::SearchError),
 }
 
 impl StoreError {
@@ -63,9 +65,10 @@ impl Bilingual for StoreError {
             StoreError::Invalid(e) => e.zh(),
             StoreError::NotFound { what } => format!("未找到：{what}"),
             StoreError::Conflict { zh, .. } => zh.clone(),
-            StoreError::Database(_) | StoreError::Configuration(_) | StoreError::Corrupt(_) => {
-                "系统暂时无法处理，请稍后再试".to_owned()
-            }
+            StoreError::Database(_)
+            | StoreError::Configuration(_)
+            | StoreError::Corrupt(_)
+            | StoreError::Search(_) => "系统暂时无法处理，请稍后再试".to_owned(),
         }
     }
 
@@ -74,7 +77,10 @@ impl Bilingual for StoreError {
             StoreError::Invalid(e) => e.en(),
             StoreError::NotFound { what } => format!("not found: {what}"),
             StoreError::Conflict { en, .. } => en.clone(),
-            StoreError::Database(_) | StoreError::Configuration(_) | StoreError::Corrupt(_) => {
+            StoreError::Database(_)
+            | StoreError::Configuration(_)
+            | StoreError::Corrupt(_)
+            | StoreError::Search(_) => {
                 "the system cannot handle this right now; please try again later".to_owned()
             }
         }

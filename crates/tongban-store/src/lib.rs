@@ -19,6 +19,7 @@ pub mod migrate;
 pub mod organisations;
 pub mod outbox;
 pub mod sealed;
+pub mod search;
 pub mod sessions;
 pub mod settings;
 pub mod supervision;

@@ -75,6 +75,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "access",
         sql: include_str!("../migrations/0012_access.sql"),
     },
+    Migration {
+        version: 13,
+        name: "search",
+        sql: include_str!("../migrations/0013_search.sql"),
+    },
 ];
 
 /// An arbitrary constant: the PostgreSQL advisory lock that keeps several starting app

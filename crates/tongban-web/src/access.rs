@@ -51,6 +51,8 @@ const SUPERVISORS: &[Role] = &[Role::Supervisor];
 const ADMINS: &[Role] = &[Role::Admin];
 /// Who watches sign-ins, refusals and personal-data views: administrators and supervisors.
 const ACCESS_MONITORS: &[Role] = &[Role::Admin, Role::Supervisor];
+/// Who reads the queries that found nothing: the reform office, supervisors, administrators.
+const SEARCH_WATCHERS: &[Role] = &[Role::ReformOffice, Role::Supervisor, Role::Admin];
 /// Natural persons with a real-name account.
 const CITIZENS: &[Role] = &[Role::Citizen];
 /// General windows (综合窗口): take in walk-in applications for every department.
@@ -275,6 +277,31 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
         Access::AnyOf(CASE_PARTIES),
     ),
     ("GET", "/api/v1/messages", Access::SignedIn),
+    // finding services: open to everyone; what found nothing and the dictionary are the office's
+    ("GET", "/search", Access::Public),
+    ("GET", "/api/v1/search", Access::Public),
+    ("GET", "/api/v1/search/suggest", Access::Public),
+    ("GET", "/admin/search", Access::AnyOf(SEARCH_WATCHERS)),
+    (
+        "POST",
+        "/admin/search/dictionary",
+        Access::AnyOf(REFORM_OFFICE),
+    ),
+    (
+        "GET",
+        "/api/v1/admin/search/misses",
+        Access::AnyOf(SEARCH_WATCHERS),
+    ),
+    (
+        "GET",
+        "/api/v1/admin/search/dictionary",
+        Access::AnyOf(REFORM_OFFICE),
+    ),
+    (
+        "PUT",
+        "/api/v1/admin/search/dictionary",
+        Access::AnyOf(REFORM_OFFICE),
+    ),
     // electronic supervision
     ("GET", "/supervision", Access::AnyOf(SUPERVISORS)),
     ("GET", "/supervision/cases/{id}", Access::AnyOf(SUPERVISORS)),

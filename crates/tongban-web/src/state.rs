@@ -62,6 +62,8 @@ pub struct AppState {
     pub calendar: Arc<CalendarCache>,
     /// the identity provider people may sign in through, when one is configured
     pub external_login: Option<Arc<ExternalLogin>>,
+    /// the search index, rebuilt when the catalog or the dictionary changes on any server
+    pub search: Arc<tongban_store::search::SearchCache>,
 }
 
 impl AppState {
@@ -85,6 +87,7 @@ impl AppState {
             metrics,
             calendar: Arc::default(),
             external_login,
+            search: Arc::default(),
         }
     }
 

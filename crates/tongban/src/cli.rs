@@ -93,8 +93,52 @@ pub enum Command {
         #[command(subcommand)]
         command: KeysCommand,
     },
+    /// Find services the way people ask (事项搜索); `search eval`, `search reindex`
+    Search(SearchArgs),
     /// Print the OpenAPI document
     Openapi,
+}
+
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
+pub struct SearchArgs {
+    #[command(subcommand)]
+    pub command: Option<SearchCommand>,
+    /// what to search for: words, a question, pinyin, initials or a code
+    #[arg(required = true)]
+    pub query: Option<String>,
+    /// at most this many results
+    #[arg(long, default_value_t = 10)]
+    pub limit: usize,
+    /// print a JSON list of {name, implementation_code, basic_code, department, score}
+    #[arg(long)]
+    pub json: bool,
+    /// the asker's region (12-digit code): its implementations first
+    #[arg(long)]
+    pub near: Option<String>,
+    #[command(flatten)]
+    pub db: DbArg,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SearchCommand {
+    /// Score search on a TSV of queries (id, kind, query, gold): top-1, top-3, MRR
+    Eval {
+        file: PathBuf,
+        /// print {"overall": {...}, "by_kind": {...}} as JSON
+        #[arg(long)]
+        json: bool,
+        /// score plain substring matching on item names instead (the baseline)
+        #[arg(long)]
+        baseline: bool,
+        #[command(flatten)]
+        db: DbArg,
+    },
+    /// Build the index from the store now, and have every running server build it again
+    Reindex {
+        #[command(flatten)]
+        db: DbArg,
+    },
 }
 
 #[derive(Debug, Subcommand)]

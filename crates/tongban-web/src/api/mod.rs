@@ -17,6 +17,7 @@ mod messages;
 mod notices;
 mod organisations;
 mod outbox;
+pub(crate) mod search;
 mod supervision;
 pub(crate) mod users;
 
@@ -49,6 +50,7 @@ use crate::state::AppState;
         (name = "supervision", description = "电子监察: alerts on case clocks and the supervision figures"),
         (name = "operations", description = "Running the platform: the notification outbox"),
         (name = "admin", description = "系统管理: accounts and roles, access monitoring"),
+        (name = "search", description = "事项搜索: ranked search the way people ask, completions, queries that found nothing, the phrase dictionary"),
     )
 )]
 struct ApiDoc;
@@ -114,6 +116,10 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(users::list, users::open_staff))
         .routes(routes!(users::show, users::change))
         .routes(routes!(access_log::show))
+        .routes(routes!(search::search))
+        .routes(routes!(search::suggest))
+        .routes(routes!(search::misses))
+        .routes(routes!(search::dictionary, search::save_dictionary))
         .split_for_parts()
 }
 

@@ -20,6 +20,7 @@ mod intake;
 mod progress;
 mod reference_lists;
 mod register;
+mod search;
 mod session;
 mod supervision;
 mod users;
@@ -41,6 +42,9 @@ use crate::state::AppState;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(home::home))
+        .route("/search", get(search::results))
+        .route("/admin/search", get(search::admin))
+        .route("/admin/search/dictionary", post(search::save_dictionary))
         .route("/catalog", get(catalog::browse))
         .route("/catalog/items/{code}", get(catalog::item))
         .route("/catalog/items/{code}/history", get(catalog::history))
@@ -149,6 +153,8 @@ pub struct Chrome {
     pub can_manage_users: bool,
     /// access monitoring: sign-ins, refusals, personal-data views
     pub can_monitor_access: bool,
+    /// the queries that found nothing and the search dictionary
+    pub can_watch_search: bool,
     pub csrf: String,
     /// the current path, url-encoded, to come back to after a preference change
     pub back: String,
@@ -186,6 +192,7 @@ impl Chrome {
                 .is_some_and(|a| a.has(Role::WindowClerk)),
             can_manage_users: may_visit(viewer, "/admin/users"),
             can_monitor_access: may_visit(viewer, "/admin/access-log"),
+            can_watch_search: may_visit(viewer, "/admin/search"),
             csrf: viewer.csrf_token.clone(),
             back: urlencode(path),
         }
@@ -222,6 +229,24 @@ pub fn form_values(pairs: &[(String, String)], name: &str) -> Vec<String> {
         .filter(|(k, _)| k == name)
         .map(|(_, v)| v.clone())
         .collect()
+}
+
+/// A page again with a form refused: the message, the field to mark, and its status.
+pub fn refused(error: Option<&crate::error::ApiError>, lang: Lang) -> (Option<String>, String) {
+    (
+        error.map(|e| e.message(lang).to_owned()),
+        error
+            .and_then(|e| e.field_name())
+            .unwrap_or_default()
+            .to_owned(),
+    )
+}
+
+pub fn respond(page: &impl Template, error: Option<&crate::error::ApiError>) -> Response {
+    match error {
+        Some(e) => (e.status(), render(page)).into_response(),
+        None => render(page),
+    }
 }
 
 /// Renders a template into a response; a template error is a bug, logged and shown as 500.

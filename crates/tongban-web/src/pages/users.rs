@@ -11,7 +11,7 @@ use tongban_domain::access::Role;
 use tongban_store::catalog;
 use tongban_store::users::UserSummary;
 
-use super::{Chrome, display_time, form_field, form_values, render};
+use super::{Chrome, display_time, form_field, form_values, refused, respond};
 use crate::api::Paging;
 use crate::api::users::{
     StaffInput, UserChangeInput, UserFilter, change_account, open_staff_account,
@@ -127,24 +127,6 @@ fn department_choices(departments: &[catalog::Department], selected: Option<i64>
             label: d.name.clone(),
         })
         .collect()
-}
-
-/// A page again with a form refused: the message, the field to mark, and its status.
-fn refused(error: Option<&ApiError>, lang: Lang) -> (Option<String>, String) {
-    (
-        error.map(|e| e.message(lang).to_owned()),
-        error
-            .and_then(|e| e.field_name())
-            .unwrap_or_default()
-            .to_owned(),
-    )
-}
-
-fn respond(page: &impl Template, error: Option<&ApiError>) -> Response {
-    match error {
-        Some(e) => (e.status(), render(page)).into_response(),
-        None => render(page),
-    }
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -6,6 +6,7 @@ mod cases;
 mod catalog;
 mod codes;
 mod guides;
+mod search;
 mod serve;
 mod users;
 
@@ -69,6 +70,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Search(args) => search::run(&settings, args).await,
         Command::Openapi => {
             println!("{}", tongban_web::openapi_document().to_pretty_json()?);
             Ok(ExitCode::SUCCESS)

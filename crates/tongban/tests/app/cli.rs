@@ -535,3 +535,93 @@ async fn a_year_imported_at_the_command_line_is_counted() {
     );
     assert!(!absent.exists());
 }
+
+/// `tongban search`, `search eval` and `search reindex` on a demo database, as the issue
+/// describes their output.
+#[tokio::test]
+async fn search_commands() {
+    let Some((url, _dir)) = fresh_database(Db::Sqlite).await else {
+        return;
+    };
+    assert!(tongban(&["demo", "--db", &url]).status.success());
+    let out = tongban(&[
+        "search",
+        "开饭馆要办什么证",
+        "--limit",
+        "3",
+        "--json",
+        "--db",
+        &url,
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let hits: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let hits = hits.as_array().unwrap();
+    assert!(!hits.is_empty() && hits.len() <= 3);
+    assert_eq!(hits[0]["name"], "食品经营许可");
+    for field in ["implementation_code", "basic_code", "department", "score"] {
+        assert!(!hits[0][field].is_null(), "{field}");
+    }
+    let queries = TempDir::new();
+    let file = queries.0.join("queries.tsv");
+    std::fs::write(
+        &file,
+        "id\tkind\tquery\tgold\nq1\tpinyin\thuzhao\t普通护照签发\nq2\tkeyword\t量子纠缠\t普通护照签发\n",
+    )
+    .unwrap();
+    let out = tongban(&[
+        "search",
+        "eval",
+        file.to_str().unwrap(),
+        "--json",
+        "--db",
+        &url,
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["overall"]["n"], 2);
+    assert_eq!(report["overall"]["top1"], 0.5);
+    assert_eq!(report["overall"]["top3"], 0.5);
+    assert_eq!(report["overall"]["mrr"], 0.5);
+    assert_eq!(report["by_kind"]["pinyin"]["top1"], 1.0);
+    let out = tongban(&[
+        "search",
+        "eval",
+        file.to_str().unwrap(),
+        "--baseline",
+        "--json",
+        "--db",
+        &url,
+    ]);
+    let baseline: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        baseline["overall"]["top3"], 0.0,
+        "substring matching does not read pinyin"
+    );
+    std::fs::write(&file, "id\tquery\n").unwrap();
+    let out = tongban(&["search", "eval", file.to_str().unwrap(), "--db", &url]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("line 1"));
+    let out = tongban(&["search", "reindex", "--db", &url]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("indexed"));
+    assert_eq!(
+        raw_count(
+            &url,
+            "SELECT COUNT(*) FROM settings WHERE name = 'search.generation'"
+        )
+        .await,
+        1
+    );
+}
