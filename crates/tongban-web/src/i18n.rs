@@ -489,6 +489,7 @@ pub struct Texts {
     pub search_dictionary_saved: &'static str,
     pub nav_search: &'static str,
     pub nav_search_admin: &'static str,
+    pub search_misses_total: &'static str,
 }
 
 pub static ZH: Texts = Texts {
@@ -523,6 +524,7 @@ pub static ZH: Texts = Texts {
     search_dictionary_saved: "词典已保存，记入审计日志；搜索将在几秒内使用新词典。",
     nav_search: "找服务",
     nav_search_admin: "搜索管理",
+    search_misses_total: "条查询，显示次数最多的100条",
     organisation_saved: "单位信息已保存。",
     account_organisations: "我代表的单位",
     account_no_organisations: "尚未代表任何单位。法定代表人可在此注册本单位，再授权经办人。",
@@ -965,6 +967,7 @@ pub static EN: Texts = Texts {
     search_dictionary_saved: "Saved and written to the audit log; search uses the new dictionary within seconds.",
     nav_search: "Find a service",
     nav_search_admin: "Search",
+    search_misses_total: "queries; the 100 asked most often are shown",
     organisation_saved: "The organisation was saved.",
     account_organisations: "Organisations I act for",
     account_no_organisations: "You act for no organisation yet. A legal representative registers the organisation here and then names agents.",
