@@ -11,6 +11,7 @@ use tantivy::schema::{
 };
 use tantivy::tokenizer::{TextAnalyzer, WhitespaceTokenizer};
 use tantivy::{Index, IndexReader, ReloadPolicy, TantivyDocument, Term};
+use tongban_domain::catalog::RegionCode;
 
 use crate::analysis::{self, Analyzer};
 use crate::dictionary::Dictionary;
@@ -73,6 +74,10 @@ pub struct SearchIndex {
     documents: Vec<SearchDocument>,
     /// each document's name normalised, without spaces
     names: Vec<String>,
+    /// document ordinals in the order of their normalised names, for completions by prefix
+    by_name: Vec<u32>,
+    /// the part of each document's region code that names the region
+    regions: Vec<String>,
     /// document ordinal by (segment, doc id), read once after indexing
     ordinals: Vec<Vec<u32>>,
     reader: IndexReader,
@@ -169,13 +174,21 @@ impl SearchIndex {
                     .collect(),
             );
         }
-        let names = documents
+        let names: Vec<String> = documents
             .iter()
             .map(|d| normalize(&d.name).replace(' ', ""))
+            .collect();
+        let mut by_name: Vec<u32> = (0..names.len() as u32).collect();
+        by_name.sort_by(|a, b| names[*a as usize].cmp(&names[*b as usize]));
+        let regions = documents
+            .iter()
+            .map(|d| significant(&d.region_code))
             .collect();
         Ok(SearchIndex {
             documents,
             names,
+            by_name,
+            regions,
             ordinals,
             reader,
             fields,
@@ -219,9 +232,7 @@ impl SearchIndex {
             .matching(&normalized)
             .flat_map(|e| e.words.iter().map(String::as_str))
             .collect();
-        let Some(text_query) = self.text_query(query, &normalized, &content, &expansion) else {
-            return Ok(Vec::new());
-        };
+        let text_query = self.text_query(query, &normalized, &content, &expansion);
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, text_query)];
         clauses.extend(self.filter_clauses(filters).map(|q| (Occur::Must, q)));
         let query = BooleanQuery::new(clauses);
@@ -229,15 +240,17 @@ impl SearchIndex {
         let found = searcher.search(&query, &TopDocs::with_limit(CANDIDATES).order_by_score())?;
         let best = found.first().map_or(0.0, |(s, _)| *s);
         let signals = Signals::new(&normalized, &content, &expansion);
+        let home = viewer.region_code.as_deref().map(significant);
         let mut hits: Vec<Hit<'_>> = found
             .into_iter()
             .map(|(score, address)| {
                 let ordinal = self.ordinals[address.segment_ord as usize][address.doc_id as usize];
                 let document = &self.documents[ordinal as usize];
-                let name = &self.names[ordinal as usize];
+                let ordinal = ordinal as usize;
+                let bm25 = signals.rank(document, &self.names[ordinal], score, best);
                 Hit {
                     document,
-                    score: signals.rank(document, name, viewer, score, best),
+                    score: bm25 * region_factor(&self.regions[ordinal], home.as_deref()),
                 }
             })
             .collect();
@@ -256,13 +269,17 @@ impl SearchIndex {
             return Vec::new();
         }
         let mut names: Vec<String> = Vec::new();
-        // names that begin with what was typed come first, then the ranked search
-        let mut starting: Vec<&SearchDocument> = self
-            .documents
+        // names that begin with what was typed come first (a range of the sorted names),
+        // the most asked for first, then the ranked search
+        let name_of = |o: &u32| self.names[*o as usize].as_str();
+        let from = self
+            .by_name
+            .partition_point(|o| name_of(o) < normalized.as_str());
+        let to =
+            from + self.by_name[from..].partition_point(|o| name_of(o).starts_with(&normalized));
+        let mut starting: Vec<&SearchDocument> = self.by_name[from..to]
             .iter()
-            .zip(&self.names)
-            .filter(|(_, name)| name.starts_with(&normalized))
-            .map(|(d, _)| d)
+            .map(|o| &self.documents[*o as usize])
             .collect();
         starting.sort_by_key(|d| (std::cmp::Reverse(d.popularity), d.name.chars().count()));
         for d in starting {
@@ -286,7 +303,7 @@ impl SearchIndex {
         normalized: &str,
         content: &str,
         expansion: &[&str],
-    ) -> Option<Box<dyn Query>> {
+    ) -> Box<dyn Query> {
         let f = &self.fields;
         let mut should: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         let mut add = |field: Field, term: &str, boost: f32| {
@@ -332,7 +349,7 @@ impl SearchIndex {
             }
         }
         add(f.codes, raw.trim().to_lowercase().as_str(), 20.0);
-        Some(Box::new(BooleanQuery::new(should)))
+        Box::new(BooleanQuery::new(should))
     }
 
     fn filter_clauses<'f>(
@@ -388,14 +405,7 @@ impl<'q> Signals<'q> {
         }
     }
 
-    fn rank(
-        &self,
-        document: &SearchDocument,
-        compact: &str,
-        viewer: &Viewer,
-        bm25: f32,
-        best: f32,
-    ) -> f32 {
+    fn rank(&self, document: &SearchDocument, compact: &str, bm25: f32, best: f32) -> f32 {
         let mut score = bm25;
         if compact == self.content || compact == self.normalized {
             score += best;
@@ -413,28 +423,24 @@ impl<'q> Signals<'q> {
                 .count();
             score *= 0.75 + 0.5 * explained as f32 / length as f32;
         }
-        score *= region_factor(&document.region_code, viewer);
         score * (1.0 + 0.03 * (1.0 + document.popularity as f32).ln())
     }
 }
 
-/// The asker's own region first, then the regions above it, nearest first.
-fn region_factor(region: &str, viewer: &Viewer) -> f32 {
-    let Some(home) = viewer.region_code.as_deref() else {
-        return 1.0;
-    };
-    let (own, home_own) = (significant(region), significant(home));
-    if own.is_empty() || !home_own.starts_with(own) {
-        return 1.0;
+/// The asker's own region first, then the regions above it, nearest first (both given as
+/// the part of the code that names the region).
+fn region_factor(region: &str, home: Option<&str>) -> f32 {
+    match home {
+        Some(home) if !region.is_empty() && home.starts_with(region) => {
+            1.0 + 0.6 * region.len() as f32 / home.len() as f32
+        }
+        _ => 1.0,
     }
-    1.0 + 0.6 * own.len() as f32 / home_own.len() as f32
 }
 
-/// The part of a region code that names it: province(2) city(2) county(2) township(3)
-/// village(3), the rest zero-filled.
-fn significant(region: &str) -> &str {
-    [2, 4, 6, 9, 12]
-        .into_iter()
-        .find(|&n| region.len() >= n && region[n..].bytes().all(|b| b == b'0'))
-        .map_or(region, |n| &region[..n])
+/// The part of a region code that names the region; a code that is not one names nothing.
+fn significant(code: &str) -> String {
+    RegionCode::parse(code)
+        .map(|c| c.significant().to_owned())
+        .unwrap_or_default()
 }

@@ -24,6 +24,19 @@ impl RegionCode {
         &self.0
     }
 
+    /// The part of the code that names the region, without the zero-filled rest
+    /// (`511602000000` → `511602`): every region under it starts with it.
+    pub fn significant(&self) -> &str {
+        let length = match self.implied_level() {
+            RegionLevel::Provincial => 2,
+            RegionLevel::Municipal => 4,
+            RegionLevel::County => 6,
+            RegionLevel::Township => 9,
+            RegionLevel::Village => 12,
+        };
+        &self.0[..length]
+    }
+
     /// The level implied by which parts of the code are filled in.
     pub fn implied_level(&self) -> RegionLevel {
         let c = &self.0;

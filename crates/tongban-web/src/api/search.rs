@@ -5,7 +5,7 @@ use axum::Json;
 use axum::extract::State;
 use serde::{Deserialize, Serialize};
 use tongban_domain::FieldError;
-use tongban_search::{Filters, Viewer as Asker};
+use tongban_search::{Filters, SearchIndex, Viewer as Asker};
 use tongban_store::search::{self, Miss};
 use utoipa::{IntoParams, ToSchema};
 
@@ -38,31 +38,29 @@ pub struct SearchParams {
     pub near: Option<String>,
 }
 
+/// A text parameter as given, absent when empty.
+fn given(value: &Option<String>) -> Option<String> {
+    value
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_owned)
+}
+
 impl SearchParams {
     pub fn filters(&self) -> Filters {
-        let text = |v: &Option<String>| {
-            v.as_deref()
-                .map(str::trim)
-                .filter(|t| !t.is_empty())
-                .map(str::to_owned)
-        };
         Filters {
             department_id: self.department_id,
-            item_type: text(&self.item_type),
+            item_type: given(&self.item_type),
             exercise_level: self.level,
-            region_code: text(&self.region),
+            region_code: given(&self.region),
             online: self.online,
         }
     }
 
     pub fn asker(&self) -> Asker {
         Asker {
-            region_code: self
-                .near
-                .as_deref()
-                .map(str::trim)
-                .filter(|t| !t.is_empty())
-                .map(str::to_owned),
+            region_code: given(&self.near),
         }
     }
 
@@ -109,7 +107,8 @@ pub async fn search(
             "limit is between 1 and 100",
         )));
     }
-    let results = run(&state, &params, limit).await?;
+    let index = state.search.get(&state.store).await?;
+    let results = run(&state, &index, &params, limit).await?;
     Ok(Json(SearchResponseDto {
         query: params.query().to_owned(),
         results,
@@ -119,6 +118,7 @@ pub async fn search(
 /// What the portal page and the API both run.
 pub async fn run(
     state: &AppState,
+    index: &SearchIndex,
     params: &SearchParams,
     limit: usize,
 ) -> Result<Vec<SearchResultDto>, ApiError> {
@@ -126,7 +126,6 @@ pub async fn run(
     if query.is_empty() {
         return Ok(Vec::new());
     }
-    let index = state.search.get(&state.store).await?;
     let filters = params.filters();
     let results: Vec<SearchResultDto> = index
         .search(query, &filters, &params.asker(), limit)

@@ -36,16 +36,16 @@ pub struct SearchForm {
 
 impl SearchForm {
     fn params(&self) -> SearchParams {
-        let text = |v: &Option<String>| v.clone().filter(|t| !t.trim().is_empty());
         SearchParams {
             q: self.q.clone(),
             limit: Some(RESULTS),
             department_id: self.department.as_deref().and_then(|d| d.parse().ok()),
-            item_type: text(&self.item_type),
+            // empty selects mean "any": SearchParams reads them so
+            item_type: self.item_type.clone(),
             level: self.level.as_deref().and_then(|l| l.parse().ok()),
-            region: text(&self.region),
+            region: self.region.clone(),
             online: (self.online.as_deref() == Some("1")).then_some(true),
-            near: text(&self.near),
+            near: self.near.clone(),
         }
     }
 }
@@ -109,9 +109,9 @@ async fn results_page(
     let lang = viewer.prefs.lang;
     let params = form.params();
     let q = params.query().to_owned();
-    let near = params.near.clone().unwrap_or_default();
-    let found = run(state, &params, RESULTS).await?;
+    let near = params.asker().region_code.unwrap_or_default();
     let index = state.search.get(&state.store).await?;
+    let found = run(state, &index, &params, RESULTS).await?;
     let facets = catalog::facets(&state.store).await?;
     let all_regions = catalog::regions(&state.store).await?;
     let themes = index.dictionary().themes();
