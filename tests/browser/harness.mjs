@@ -76,21 +76,25 @@ export async function start({ port: chosenPort, env = {}, allowOrigins = [] } = 
     throw error;
   }
   const external = [];
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  // No page may reach outside the server: no CDN, no web fonts.
-  await context.route("**/*", (route) => {
-    const target = route.request().url();
-    const allowed = [url, ...allowOrigins].some((origin) => target.startsWith(origin));
-    if (allowed || target.startsWith("data:")) return route.continue();
-    external.push(target);
-    return route.abort();
-  });
+  // Every context is guarded: no page may reach outside the server (no CDN, no web fonts).
+  const newContext = async (options = {}) => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...options });
+    await context.route("**/*", (route) => {
+      const target = route.request().url();
+      const allowed = [url, ...allowOrigins].some((origin) => target.startsWith(origin));
+      if (allowed || target.startsWith("data:")) return route.continue();
+      external.push(target);
+      return route.abort();
+    });
+    return context;
+  };
+  const context = await newContext();
   const stop = async () => {
     await browser.close();
     server.kill("SIGTERM");
     rmSync(dir, { recursive: true, force: true });
   };
-  return { url, browser, context, external, stop };
+  return { url, browser, context, newContext, external, stop };
 }
 
 export async function shot(page, name) {

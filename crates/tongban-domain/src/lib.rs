@@ -15,5 +15,6 @@ pub mod guide;
 pub mod message;
 pub mod organisation;
 pub mod time_limit;
+pub mod work_order;
 
 pub use message::{Bilingual, FieldError};

@@ -80,8 +80,29 @@ pub fn case_number(id: i64, on: jiff::civil::Date) -> String {
 
 /// What is stored of a query password: keyed with the data key, so the small password space
 /// cannot be searched offline from a copy of the database, and cheap to check online.
-fn query_password_fingerprint(key: &DataKey, case_id: i64, password: &str) -> String {
-    key.fingerprint(QUERY_PASSWORD_PURPOSE, &format!("{case_id}:{password}"))
+/// `purpose` keeps the passwords of different records (cases, work orders) apart.
+pub(crate) fn query_password_fingerprint(
+    key: &DataKey,
+    purpose: &str,
+    id: i64,
+    password: &str,
+) -> String {
+    key.fingerprint(purpose, &format!("{id}:{password}"))
+}
+
+/// Whether `password` (as typed) is the one fingerprinted as `stored`, under the current key
+/// or a retired one: a key rotation keeps old passwords working.
+pub(crate) fn query_password_matches(
+    key: &DataKey,
+    purpose: &str,
+    id: i64,
+    password: &str,
+    stored: &str,
+) -> bool {
+    let given = format!("{id}:{}", password.trim().to_uppercase());
+    key.fingerprints(purpose, &given)
+        .iter()
+        .any(|f| constant_time_eq(f.as_bytes(), stored.as_bytes()))
 }
 
 const QUERY_PASSWORD_PURPOSE: &str = "query-password";
@@ -91,7 +112,7 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 }
 
 /// Six characters from an alphabet without look-alikes (no 0/O, 1/I/L).
-fn new_query_password() -> String {
+pub(crate) fn new_query_password() -> String {
     const ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
     let mut rng = rand::rng();
     (0..6)
@@ -696,13 +717,7 @@ pub async fn look_up(
     let Some(hash) = row.try_get::<Option<String>, _>(1)? else {
         return Ok(None);
     };
-    // Under the current key or a retired one: a key rotation keeps old passwords working.
-    let given = format!("{id}:{}", password.trim().to_uppercase());
-    let matches = key
-        .fingerprints(QUERY_PASSWORD_PURPOSE, &given)
-        .iter()
-        .any(|f| constant_time_eq(f.as_bytes(), hash.as_bytes()));
-    if !matches {
+    if !query_password_matches(key, QUERY_PASSWORD_PURPOSE, id, password, &hash) {
         return Ok(None);
     }
     load(store, id).await
@@ -751,7 +766,8 @@ pub async fn append(
     let (query_password, password_hash) = match &event.change {
         Change::Accepted { .. } => {
             let password = new_query_password();
-            let hash = query_password_fingerprint(context.key, id, &password);
+            let hash =
+                query_password_fingerprint(context.key, QUERY_PASSWORD_PURPOSE, id, &password);
             (Some(password), Some(hash))
         }
         _ => (None, None),
@@ -817,7 +833,8 @@ pub async fn append(
         }
         // A text message reaches everyone, walk-ins without an account too.
         if context.sms {
-            crate::outbox::text_applicant(&mut tx, id, &notice, event.at_millis).await?;
+            crate::outbox::text_recipient(&mut tx, &format!("case:{id}"), &notice, event.at_millis)
+                .await?;
         }
     }
     remember(

@@ -24,6 +24,7 @@ pub mod sessions;
 pub mod settings;
 pub mod supervision;
 pub mod users;
+pub mod work_orders;
 
 pub use db::{Backend, Store, WriteTx};
 pub use error::StoreError;

@@ -80,6 +80,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "search",
         sql: include_str!("../migrations/0013_search.sql"),
     },
+    Migration {
+        version: 14,
+        name: "work_orders",
+        sql: include_str!("../migrations/0014_work_orders.sql"),
+    },
 ];
 
 /// An arbitrary constant: the PostgreSQL advisory lock that keeps several starting app

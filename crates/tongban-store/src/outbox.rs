@@ -33,11 +33,11 @@ pub(crate) async fn tell_applicant(
     Ok(())
 }
 
-/// Queues a milestone as a text message to the case's applicant. The recipient is the case
-/// (`case:{id}`): the phone stays sealed on the case and is opened only to send.
-pub(crate) async fn text_applicant(
+/// Queues a notice as a text message to the person behind a record (`case:{id}`,
+/// `work_order:{id}`): the phone stays sealed on the record and is opened only to send.
+pub(crate) async fn text_recipient(
     tx: &mut WriteTx,
-    case_id: i64,
+    recipient: &str,
     notice: &ApplicantNotice,
     at_millis: i64,
 ) -> Result<(), StoreError> {
@@ -45,7 +45,7 @@ pub(crate) async fn text_applicant(
         "INSERT INTO outbox (channel, recipient, subject, body, created_at, attempts, next_attempt_at) \
          VALUES ('sms', $1, $2, $3, $4, 0, $4)",
     )
-    .bind(format!("case:{case_id}"))
+    .bind(recipient)
     .bind(&notice.subject)
     .bind(&notice.body)
     .bind(at_millis)
@@ -54,12 +54,19 @@ pub(crate) async fn text_applicant(
     Ok(())
 }
 
-/// The phone a text message to `case:{id}` goes to, opened from the sealed applicant.
+/// The phone a text message to `case:{id}` or `work_order:{id}` goes to, opened from the
+/// sealed applicant or contact.
 pub async fn phone_of(
     store: &Store,
     key: &crate::sealed::DataKey,
     recipient: &str,
 ) -> Result<Option<String>, StoreError> {
+    if let Some(id) = recipient
+        .strip_prefix("work_order:")
+        .and_then(|id| id.parse::<i64>().ok())
+    {
+        return crate::work_orders::phone_of(store, key, id).await;
+    }
     let Some(id) = recipient
         .strip_prefix("case:")
         .and_then(|id| id.parse::<i64>().ok())

@@ -53,6 +53,21 @@ const ADMINS: &[Role] = &[Role::Admin];
 const ACCESS_MONITORS: &[Role] = &[Role::Admin, Role::Supervisor];
 /// Who reads the queries that found nothing: the reform office, supervisors, administrators.
 const SEARCH_WATCHERS: &[Role] = &[Role::ReformOffice, Role::Supervisor, Role::Admin];
+/// Who reads work orders: departments (their own), hotline agents and supervisors (all).
+const WORK_ORDER_DESKS: &[Role] = &[
+    Role::DepartmentReviewer,
+    Role::DepartmentApprover,
+    Role::DepartmentHead,
+    Role::HotlineAgent,
+    Role::Supervisor,
+];
+/// Who answers them: departments, and hotline agents on their behalf (直办).
+const WORK_ORDER_ANSWERERS: &[Role] = &[
+    Role::DepartmentReviewer,
+    Role::DepartmentApprover,
+    Role::DepartmentHead,
+    Role::HotlineAgent,
+];
 /// Natural persons with a real-name account.
 const CITIZENS: &[Role] = &[Role::Citizen];
 /// General windows (综合窗口): take in walk-in applications for every department.
@@ -301,6 +316,30 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
         "PUT",
         "/api/v1/admin/search/dictionary",
         Access::AnyOf(REFORM_OFFICE),
+    ),
+    // work orders (工单): anyone submits and looks up with the password; desks read and answer
+    ("GET", "/contact", Access::Public),
+    ("POST", "/contact", Access::Public),
+    ("POST", "/api/v1/work-orders", Access::Public),
+    ("GET", "/api/v1/work-orders/lookup", Access::Public),
+    (
+        "GET",
+        "/api/v1/work-orders",
+        Access::AnyOf(WORK_ORDER_DESKS),
+    ),
+    // the submitter's own, or a desk's (each work order checks which)
+    ("GET", "/api/v1/work-orders/{id}", Access::SignedIn),
+    (
+        "POST",
+        "/api/v1/work-orders/{id}/answer",
+        Access::AnyOf(WORK_ORDER_ANSWERERS),
+    ),
+    ("GET", "/work-orders", Access::AnyOf(WORK_ORDER_DESKS)),
+    ("GET", "/work-orders/{id}", Access::AnyOf(WORK_ORDER_DESKS)),
+    (
+        "POST",
+        "/work-orders/{id}/answer",
+        Access::AnyOf(WORK_ORDER_ANSWERERS),
     ),
     // electronic supervision
     ("GET", "/supervision", Access::AnyOf(SUPERVISORS)),

@@ -138,6 +138,22 @@ pub struct City {
     /// bundles (一件事) the reform office publishes, members named by department and item
     #[serde(default)]
     pub bundles: Vec<DemoBundle>,
+    /// what the public asked, complained about or suggested, waiting for an answer
+    #[serde(default)]
+    pub work_orders: Vec<DemoWorkOrder>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct DemoWorkOrder {
+    pub kind: String,
+    /// the department's key
+    pub department: String,
+    /// an item of that department it is about, by name
+    pub item: Option<String>,
+    pub subject: String,
+    pub text: String,
+    pub contact_name: String,
+    pub contact_phone: String,
 }
 
 #[derive(Debug, Deserialize)]

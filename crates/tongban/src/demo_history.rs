@@ -13,9 +13,10 @@ use tongban_domain::case::{
 };
 use tongban_domain::clock::Clock;
 use tongban_domain::time_limit::local_date;
+use tongban_domain::work_order::{WorkOrderInput, WorkOrderSubmission};
 use tongban_store::cases::{self, ActContext, StoredCase};
 use tongban_store::sealed::DataKey;
-use tongban_store::{Store, bundles, case_files, catalog, supervision};
+use tongban_store::{Store, bundles, case_files, catalog, supervision, work_orders};
 
 /// Synthetic applicants (valid check characters, fictional people and companies).
 const PEOPLE: [(&str, &str, &str); 6] = [
@@ -361,8 +362,54 @@ pub async fn load_if_empty(
         }
     }
     made += bundle_applications(store, &context, &staff, &calendar, now).await?;
+    work_orders_waiting(store, key, &calendar, now).await?;
     supervision::tick(store, today, clock.now_millis()).await?;
     Ok(made)
+}
+
+/// The public's work orders of the demo city, sent today and waiting for their departments.
+async fn work_orders_waiting(
+    store: &Store,
+    key: &DataKey,
+    calendar: &Calendar,
+    (today, at): (Date, i64),
+) -> anyhow::Result<()> {
+    let city = crate::demo::city()?;
+    let departments = catalog::departments(store).await?;
+    let items = catalog::all_current(store).await?;
+    for order in &city.work_orders {
+        let department_id = city
+            .departments
+            .iter()
+            .find(|d| d.key == order.department)
+            .and_then(|d| departments.iter().find(|stored| stored.name == d.name))
+            .map(|d| d.id)
+            .ok_or_else(|| anyhow::anyhow!("demo work order: department {}", order.department))?;
+        let item_code = order.item.as_ref().and_then(|name| {
+            items
+                .iter()
+                .find(|v| v.name == *name && v.department_id == department_id)
+                .map(|v| v.code.clone())
+        });
+        let submission = WorkOrderSubmission::parse(&WorkOrderInput {
+            kind: &order.kind,
+            subject: &order.subject,
+            text: &order.text,
+            department_id: Some(department_id),
+            item_code: item_code.as_deref(),
+            contact_name: &order.contact_name,
+            contact_phone: &order.contact_phone,
+        })
+        .map_err(|e| anyhow::anyhow!("demo work order {}: {e}", order.subject))?;
+        let received = work_orders::Received {
+            submitter: None,
+            channel: "web",
+            on: today,
+            at_millis: at,
+        };
+        work_orders::submit(store, key, calendar, &submission, received).await?;
+    }
+    Ok(())
 }
 
 /// Applications for the demo bundles, half done: some waiting for intake, some with the

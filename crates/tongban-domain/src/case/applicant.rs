@@ -71,13 +71,7 @@ impl Applicant {
 
     /// 张** / 云溪市某某公司 → 云溪********司: the first character and, for longer names, the last.
     pub fn masked_name(&self) -> String {
-        let chars: Vec<char> = self.name.chars().collect();
-        match chars.len() {
-            0 | 1 => "*".to_owned(),
-            2 => format!("{}*", chars[0]),
-            3 => format!("{}**", chars[0]),
-            n => format!("{}{}{}", chars[0], "*".repeat(n - 2), chars[n - 1]),
-        }
+        mask_name(&self.name)
     }
 
     pub fn masked_id_number(&self) -> String {
@@ -90,6 +84,17 @@ impl Applicant {
             return "*".repeat(n);
         }
         format!("{}****{}", &self.phone[..3], &self.phone[n - 4..])
+    }
+}
+
+/// 张三 → 张*, 王小明 → 王**, 云溪市某公司 → 云*****司: the first character, and the last of longer names.
+pub fn mask_name(name: &str) -> String {
+    let chars: Vec<char> = name.chars().collect();
+    match chars.len() {
+        0 | 1 => "*".to_owned(),
+        2 => format!("{}*", chars[0]),
+        3 => format!("{}**", chars[0]),
+        n => format!("{}{}{}", chars[0], "*".repeat(n - 2), chars[n - 1]),
     }
 }
 

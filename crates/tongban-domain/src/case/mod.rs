@@ -18,7 +18,7 @@ mod tests;
 use jiff::civil::Date;
 
 pub use actions::{Acting, Submission};
-pub use applicant::Applicant;
+pub use applicant::{Applicant, mask_name};
 pub use error::CaseError;
 pub use event::{
     Acceptance, ApplicantKind, CaseEvent, CaseResult, Change, Channel, ClosingCode, Correction,

@@ -20,6 +20,7 @@ mod outbox;
 pub(crate) mod search;
 mod supervision;
 pub(crate) mod users;
+pub(crate) mod work_orders;
 
 use axum::Router;
 use serde::{Deserialize, Serialize};
@@ -50,6 +51,7 @@ use crate::state::AppState;
         (name = "supervision", description = "电子监察: alerts on case clocks and the supervision figures"),
         (name = "operations", description = "Running the platform: the notification outbox"),
         (name = "admin", description = "系统管理: accounts and roles, access monitoring"),
+        (name = "work_orders", description = "工单: enquiries, requests for help, complaints, reports and suggestions, routed to the owning department and answered"),
         (name = "search", description = "事项搜索: ranked search the way people ask, completions, queries that found nothing, the phrase dictionary"),
     )
 )]
@@ -120,6 +122,10 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(search::suggest))
         .routes(routes!(search::misses))
         .routes(routes!(search::dictionary, search::save_dictionary))
+        .routes(routes!(work_orders::create, work_orders::list))
+        .routes(routes!(work_orders::look_up))
+        .routes(routes!(work_orders::show))
+        .routes(routes!(work_orders::answer))
         .split_for_parts()
 }
 

@@ -12,7 +12,9 @@ use tongban_domain::access::{Actor, Role};
 use tongban_domain::account::mask_email;
 use tongban_domain::case::Phase;
 use tongban_domain::organisation::{Capacity, OrganisationRegistration};
-use tongban_store::{StoreError, account_email, accounts, cases, organisations, outbox, sessions};
+use tongban_store::{
+    StoreError, account_email, accounts, cases, organisations, outbox, sessions, work_orders,
+};
 
 use super::{Chrome, display_time, render};
 use crate::api::account::presented_token;
@@ -37,6 +39,7 @@ struct AccountPage {
     registered: String,
     cases: Vec<CaseRow>,
     messages: Vec<MessageRow>,
+    work_orders: Vec<super::work_orders::WorkOrderView>,
     sessions: Vec<SessionRow>,
     /// what the last form did, or why it was refused
     notice: Option<String>,
@@ -145,6 +148,13 @@ async fn page(
             sent: display_time(m.created_at),
         })
         .collect();
+    let today = state.today().to_string();
+    let work_orders = work_orders::submitted_by(&state.store, key, actor, 20)
+        .await
+        .map_err(store_error)?
+        .into_iter()
+        .map(|o| super::work_orders::view(o, lang, &today))
+        .collect();
     let sessions = sessions::list_live(
         &state.store,
         actor.user_id,
@@ -214,6 +224,7 @@ async fn page(
         registered: display_time(profile.created_at),
         cases,
         messages,
+        work_orders,
         sessions,
         notice,
         password_error: refusals.password,

@@ -24,6 +24,7 @@ mod search;
 mod session;
 mod supervision;
 mod users;
+mod work_orders;
 
 pub use changes::visible_filter as visible_change_filter;
 pub use guides::standardization;
@@ -124,6 +125,10 @@ pub fn router() -> Router<AppState> {
             get(users::show).post(users::change),
         )
         .route("/admin/access-log", get(access_log::show))
+        .route("/contact", get(work_orders::form).post(work_orders::submit))
+        .route("/work-orders", get(work_orders::list))
+        .route("/work-orders/{id}", get(work_orders::show))
+        .route("/work-orders/{id}/answer", post(work_orders::answer))
         .route("/guides/lists", get(reference_lists::show))
         .route("/guides/lists/{list}", post(reference_lists::replace))
         .route("/guides/lists/{list}/import", post(reference_lists::import))
@@ -155,6 +160,8 @@ pub struct Chrome {
     pub can_monitor_access: bool,
     /// the queries that found nothing and the search dictionary
     pub can_watch_search: bool,
+    /// the public's work orders (departments, hotline agents, supervisors)
+    pub can_see_work_orders: bool,
     pub csrf: String,
     /// the current path, url-encoded, to come back to after a preference change
     pub back: String,
@@ -193,6 +200,7 @@ impl Chrome {
             can_manage_users: may_visit(viewer, "/admin/users"),
             can_monitor_access: may_visit(viewer, "/admin/access-log"),
             can_watch_search: may_visit(viewer, "/admin/search"),
+            can_see_work_orders: may_visit(viewer, "/work-orders"),
             csrf: viewer.csrf_token.clone(),
             back: urlencode(path),
         }

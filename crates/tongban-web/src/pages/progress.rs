@@ -1,11 +1,13 @@
 //! 办件进度查询: anyone with a case number and its query password sees where the case stands,
-//! without signing in (the QR code on every notice leads here with the number filled in).
+//! without signing in (the QR code on every notice leads here with the number filled in);
+//! a work order's number and password show its answer the same way.
 
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
-use tongban_store::cases;
+use tongban_domain::work_order::NUMBER_PREFIX;
+use tongban_store::{cases, work_orders};
 
 use super::supervision::event_name;
 use super::{Chrome, render};
@@ -34,6 +36,8 @@ struct ProgressPage {
     /// the phase, when the number and password matched
     phase: Option<String>,
     milestones: Vec<Milestone>,
+    /// a work order's number (GD…) and password matched
+    work_order: Option<super::work_orders::WorkOrderView>,
     /// both given and no match
     not_found: bool,
 }
@@ -46,7 +50,25 @@ pub async fn show(
     let lang = viewer.prefs.lang;
     let number = query.number.trim().to_owned();
     let password = query.password.trim();
-    let found = if number.is_empty() || password.is_empty() {
+    let t = lang.texts();
+    let given = !number.is_empty() && !password.is_empty();
+    if given && number.to_uppercase().starts_with(NUMBER_PREFIX) {
+        let key = &state.settings.data_key;
+        let found = match work_orders::look_up(&state.store, key, &number, password).await {
+            Ok(found) => found,
+            Err(error) => return PageError::store(error, viewer.prefs).into_response(),
+        };
+        let today = state.today().to_string();
+        return render(&ProgressPage {
+            chrome: Chrome::new(&viewer, t.progress_title, "/progress"),
+            number,
+            phase: None,
+            milestones: Vec::new(),
+            not_found: found.is_none(),
+            work_order: found.map(|o| super::work_orders::view(o, lang, &today)),
+        });
+    }
+    let found = if !given {
         None
     } else {
         match cases::look_up(&state.store, &state.settings.data_key, &number, password).await {
@@ -54,12 +76,12 @@ pub async fn show(
             Err(error) => return PageError::store(error, viewer.prefs).into_response(),
         }
     };
-    let t = lang.texts();
     let mut page = ProgressPage {
         chrome: Chrome::new(&viewer, t.progress_title, "/progress"),
         number,
         phase: None,
         milestones: Vec::new(),
+        work_order: None,
         not_found: matches!(found, Some(None)),
     };
     if let Some(Some(stored)) = found {

@@ -25,3 +25,4 @@ mod sms;
 mod supervision;
 mod users;
 mod web;
+mod work_orders;
