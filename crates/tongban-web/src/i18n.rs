@@ -527,6 +527,10 @@ pub struct Texts {
     pub work_order_read_only: &'static str,
     pub account_work_orders: &'static str,
     pub account_work_orders_none: &'static str,
+    pub intake_search_label: &'static str,
+    pub intake_search_button: &'static str,
+    pub intake_search_none: &'static str,
+    pub intake_or_choose: &'static str,
 }
 
 pub static ZH: Texts = Texts {
@@ -1007,6 +1011,10 @@ pub static ZH: Texts = Texts {
     work_order_read_only: "您可以查看，答复由承办部门或热线坐席作出。",
     account_work_orders: "我的咨询投诉",
     account_work_orders_none: "您还没有提交过咨询、投诉或建议。",
+    intake_search_label: "按名称或群众的说法查找事项",
+    intake_search_button: "查找",
+    intake_search_none: "没有找到，请换个说法，或从下方全部事项中选择。",
+    intake_or_choose: "或从全部事项中选择",
 };
 
 pub static EN: Texts = Texts {
@@ -1487,4 +1495,8 @@ pub static EN: Texts = Texts {
     work_order_read_only: "You may read this; the department or a hotline agent answers.",
     account_work_orders: "My questions and complaints",
     account_work_orders_none: "You have not sent any question, complaint or suggestion.",
+    intake_search_label: "Find the item by its name or as the applicant says it",
+    intake_search_button: "Find",
+    intake_search_none: "Nothing found: try other words, or choose from every item below.",
+    intake_or_choose: "Or choose from every item",
 };

@@ -44,9 +44,12 @@ test("a general window takes in for the health department, asks once for a corre
   const page = await app.context.newPage();
   await signIn(page, app.url, "clerk");
   await Promise.all([page.waitForNavigation(), page.click("[data-testid=nav-intake]")]);
-  const option = page.locator("#code option", { hasText: "公共场所卫生许可 · 云溪市卫生健康委员会" });
-  await page.selectOption("#code", await option.getAttribute("value"));
-  await Promise.all([page.waitForNavigation(), page.click("[data-testid=choose-item]")]);
+  // the applicant says what they are opening; the clerk searches in their words and chooses
+  await page.fill("#q", "开理发店");
+  await Promise.all([page.waitForNavigation(), page.press("#q", "Enter")]);
+  const found = page.locator("[data-testid=intake-found] li", { hasText: "云溪市卫生健康委员会" }).first();
+  assert.match(await found.textContent(), /公共场所卫生许可/);
+  await Promise.all([page.waitForNavigation(), found.locator("a").click()]);
   await page.selectOption("#kind", "organisation");
   await page.fill("#name", "云溪市清泉浴场有限公司");
   await page.fill("#id_number", "91110000600037341L");

@@ -13,6 +13,7 @@ use tongban_store::catalog::{self, ImplementationFilter, Page};
 
 use super::{Chrome, Echo, form_field, form_values, render};
 use crate::api::cases::{ApplicantInput, ApplicationInput, MaterialInput, submit_application};
+use crate::api::search::{SearchParams, run};
 use crate::auth::Viewer;
 use crate::error::PageError;
 use crate::state::AppState;
@@ -21,6 +22,20 @@ use crate::state::AppState;
 pub struct IntakeQuery {
     #[serde(default)]
     code: String,
+    /// the item as the applicant says it: the clerk searches before choosing
+    #[serde(default)]
+    q: String,
+}
+
+/// How many search results the clerk chooses from.
+const SEARCH_RESULTS: usize = 8;
+
+/// A search result the clerk can choose.
+struct Found {
+    code: String,
+    name: String,
+    department: String,
+    region: String,
 }
 
 #[derive(Template)]
@@ -29,6 +44,9 @@ struct IntakePage {
     chrome: Chrome,
     /// (code, "name · department") of every published item
     items: Vec<(String, String)>,
+    /// what the clerk searched for, and what it found
+    query: String,
+    found: Vec<Found>,
     code: String,
     /// the chosen item's materials: (name, required)
     materials: Vec<(String, bool)>,
@@ -53,10 +71,35 @@ async fn page(
     state: &AppState,
     viewer: &Viewer,
     code: &str,
+    query: &str,
     form: Vec<(String, String)>,
     error: Option<String>,
 ) -> Result<IntakePage, PageError> {
     let prefs = viewer.prefs;
+    let found = if query.is_empty() {
+        Vec::new()
+    } else {
+        let index = state
+            .search
+            .get(&state.store)
+            .await
+            .map_err(|e| PageError::store(e, prefs))?;
+        let params = SearchParams {
+            q: Some(query.to_owned()),
+            ..SearchParams::default()
+        };
+        run(state, &index, &params, SEARCH_RESULTS)
+            .await
+            .map_err(|e| PageError::api(e, prefs))?
+            .into_iter()
+            .map(|hit| Found {
+                code: hit.implementation_code,
+                name: hit.name,
+                department: hit.department,
+                region: hit.region_name,
+            })
+            .collect()
+    };
     let filter = ImplementationFilter {
         status: Some(tongban_domain::catalog::ImplementationStatus::Published),
         ..Default::default()
@@ -88,6 +131,8 @@ async fn page(
     Ok(IntakePage {
         chrome: Chrome::new(viewer, prefs.lang.texts().intake_title, "/intake"),
         items,
+        query: query.to_owned(),
+        found,
         code: code.to_owned(),
         materials,
         form: Echo(form),
@@ -100,7 +145,8 @@ pub async fn form(
     viewer: Viewer,
     Query(query): Query<IntakeQuery>,
 ) -> Response {
-    match page(&state, &viewer, query.code.trim(), Vec::new(), None).await {
+    let (code, q) = (query.code.trim(), query.q.trim());
+    match page(&state, &viewer, code, q, Vec::new(), None).await {
         Ok(page) => render(&page),
         Err(error) => error.into_response(),
     }
@@ -142,7 +188,7 @@ pub async fn submit(
                 .into_iter()
                 .filter(|(k, _)| k != "csrf_token")
                 .collect();
-            match page(&state, &viewer, &code, shown, Some(message)).await {
+            match page(&state, &viewer, &code, "", shown, Some(message)).await {
                 Ok(page) => (
                     if status.is_success() {
                         StatusCode::BAD_REQUEST

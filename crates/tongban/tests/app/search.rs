@@ -283,7 +283,30 @@ async fn search_quality_on_the_projects_own_queries(app: TestApp) {
     );
 }
 
+/// The general window finds the item in the applicant's words before taking it in.
+async fn the_window_finds_items_in_the_applicants_words(app: TestApp) {
+    let clerk = app.sign_in("clerk").await;
+    let page = app
+        .get_as(&clerk, &path("/intake", &[("q", "开饭馆要办什么证")]))
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    let found = &page.body[page
+        .body
+        .find("data-testid=\"intake-found\"")
+        .expect("results")..];
+    let first = &found[found.find("<a href=\"/intake?code=").unwrap()..];
+    assert!(
+        first[..first.find("</a>").unwrap()].ends_with("食品经营许可"),
+        "{first}"
+    );
+    let nothing = app
+        .get_as(&clerk, &path("/intake", &[("q", "量子纠缠")]))
+        .await;
+    assert!(nothing.body.contains("data-testid=\"intake-found-none\""));
+}
+
 crate::on_both!(
+    the_window_finds_items_in_the_applicants_words,
     people_find_services_the_way_they_ask,
     the_askers_region_comes_first_and_filters_narrow,
     queries_that_find_nothing_are_kept_for_the_reform_office,
