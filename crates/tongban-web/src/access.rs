@@ -110,6 +110,7 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/assets/{file}", Access::Public),
     // portal
     ("GET", "/", Access::Public),
+    ("GET", "/regions/{code}", Access::Public),
     ("GET", "/catalog", Access::Public),
     ("GET", "/catalog/items/{code}", Access::Public),
     ("GET", "/catalog/items/{code}/history", Access::Public),

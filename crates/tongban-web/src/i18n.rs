@@ -531,6 +531,12 @@ pub struct Texts {
     pub intake_search_button: &'static str,
     pub intake_search_none: &'static str,
     pub intake_or_choose: &'static str,
+    pub sub_portal: &'static str,
+    pub city_portal: &'static str,
+    pub sub_portal_intro: &'static str,
+    pub sub_portals: &'static str,
+    pub popular_items: &'static str,
+    pub region_all_items: &'static str,
 }
 
 pub static ZH: Texts = Texts {
@@ -1015,6 +1021,12 @@ pub static ZH: Texts = Texts {
     intake_search_button: "查找",
     intake_search_none: "没有找到，请换个说法，或从下方全部事项中选择。",
     intake_or_choose: "或从全部事项中选择",
+    sub_portal: "分厅",
+    city_portal: "返回全市主站",
+    sub_portal_intro: "本地区可办理的政务服务：搜索时本地区的事项排在前面。",
+    sub_portals: "各地分厅",
+    popular_items: "热门服务",
+    region_all_items: "本地区全部事项",
 };
 
 pub static EN: Texts = Texts {
@@ -1499,4 +1511,10 @@ pub static EN: Texts = Texts {
     intake_search_button: "Find",
     intake_search_none: "Nothing found: try other words, or choose from every item below.",
     intake_or_choose: "Or choose from every item",
+    sub_portal: "office",
+    city_portal: "Back to the city portal",
+    sub_portal_intro: "The services open to residents of this region: its own come first in search.",
+    sub_portals: "Local offices",
+    popular_items: "Most requested",
+    region_all_items: "Every service of this region",
 };

@@ -62,6 +62,7 @@ test("every page type passes axe, portal pages fit 360 px, a guide page stays un
   const visitor = await portal.newPage();
   const portalPages = [
     ["/", "home"],
+    ["/regions/519921000000", "county sub-portal"],
     ["/catalog", "catalog"],
     [`/catalog/items/${code}`, "guide"],
     [`/catalog/items/${code}/history`, "item-history"],

@@ -36,6 +36,15 @@ test("a citizen searches colloquially and reaches the right guide", async () => 
   assert.match(await page.textContent("[data-testid=item-name]"), /食品经营许可/);
   await shot(page, "search-02-guide");
 
+  // from the district's sub-portal (分厅) the district's own office comes first
+  await page.goto(app.url);
+  await Promise.all([page.waitForNavigation(), page.click("[data-testid=region-switcher] a:text-is('临江区')")]);
+  assert.match(await page.textContent("[data-testid=region-name]"), /临江区/);
+  await page.fill("[data-testid=home-search]", "开饭馆");
+  await Promise.all([page.waitForNavigation(), page.press("[data-testid=home-search]", "Enter")]);
+  assert.match(await page.textContent("[data-testid=search-results] li >> nth=0"), /临江区/);
+  await shot(page, "search-03-sub-portal");
+
   // pinyin initials in the header's link to search
   await page.goto(`${app.url}/search?q=sbk`);
   assert.equal(await page.locator("[data-testid=search-results] a.name").first().textContent(), "社会保障卡补领");
@@ -43,7 +52,7 @@ test("a citizen searches colloquially and reaches the right guide", async () => 
   // nothing found: help, themes, and the theme leads somewhere
   await page.goto(`${app.url}/search?q=${encodeURIComponent("量子纠缠")}`);
   assert.match(await page.textContent("[data-testid=search-nothing]"), /没有找到/);
-  await shot(page, "search-03-nothing");
+  await shot(page, "search-04-nothing");
   await Promise.all([page.waitForNavigation(), page.click("[data-testid=search-themes] a:text-is('出生')")]);
   const names = await page.$$eval("[data-testid=search-results] a.name", (links) => links.map((a) => a.textContent));
   assert.ok(names.includes("出生登记"), `theme 出生: ${names}`);
@@ -51,13 +60,13 @@ test("a citizen searches colloquially and reaches the right guide", async () => 
   await page.setViewportSize({ width: 360, height: 800 });
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   assert.ok(overflow <= 0, `no horizontal scrolling at 360 px (overflow ${overflow}px)`);
-  await shot(page, "search-04-360px");
+  await shot(page, "search-05-360px");
 
   // the reform office sees what people could not find
   const office = await (await app.browser.newContext()).newPage();
   await signIn(office, app.url, "reform");
   await Promise.all([office.waitForNavigation(), office.click("[data-testid=nav-search-admin]")]);
   assert.match(await office.textContent("[data-testid=search-misses]"), /量子纠缠/);
-  await shot(office, "search-05-misses");
+  await shot(office, "search-06-misses");
   assert.deepEqual(app.external, [], "no request left the server");
 });

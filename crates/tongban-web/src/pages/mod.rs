@@ -43,6 +43,7 @@ use crate::state::AppState;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(home::home))
+        .route("/regions/{code}", get(home::region_home))
         .route("/search", get(search::results))
         .route("/admin/search", get(search::admin))
         .route("/admin/search/dictionary", post(search::save_dictionary))

@@ -60,8 +60,8 @@ pub struct ResultRow {
 }
 
 pub struct ThemeLink {
-    name: String,
-    href: String,
+    pub name: String,
+    pub href: String,
 }
 
 #[derive(Template)]
@@ -86,8 +86,27 @@ struct SearchPage {
     clear_link: String,
 }
 
-fn search_link(q: &str, near: &str) -> String {
+pub(super) fn search_link(q: &str, near: &str) -> String {
     format!("/search?q={}&near={}", urlencode(q), urlencode(near))
+}
+
+/// The life-event (个人) or business-event (法人) themes of the dictionary in use, each a
+/// search for the asker's region.
+pub(super) fn theme_links(
+    index: &tongban_search::SearchIndex,
+    audience: Audience,
+    near: &str,
+) -> Vec<ThemeLink> {
+    index
+        .dictionary()
+        .themes()
+        .iter()
+        .filter(|t| t.audience == audience)
+        .map(|t| ThemeLink {
+            href: search_link(&t.name, near),
+            name: t.name.clone(),
+        })
+        .collect()
 }
 
 pub async fn results(
@@ -114,17 +133,6 @@ async fn results_page(
     let found = run(state, &index, &params, RESULTS).await?;
     let facets = catalog::facets(&state.store).await?;
     let all_regions = catalog::regions(&state.store).await?;
-    let themes = index.dictionary().themes();
-    let theme_links = |audience: Audience| -> Vec<ThemeLink> {
-        themes
-            .iter()
-            .filter(|t| t.audience == audience)
-            .map(|t| ThemeLink {
-                href: search_link(&t.name, &near),
-                name: t.name.clone(),
-            })
-            .collect()
-    };
     let nothing = !q.is_empty() && found.is_empty();
     // When nothing is found, offer names that share a beginning or a sound with the query.
     let suggestions = if nothing {
@@ -162,8 +170,8 @@ async fn results_page(
         nothing,
         filtered: params.filters() != tongban_search::Filters::default(),
         suggestions,
-        person_themes: theme_links(Audience::Person),
-        organisation_themes: theme_links(Audience::Organisation),
+        person_themes: theme_links(&index, Audience::Person, &near),
+        organisation_themes: theme_links(&index, Audience::Organisation, &near),
         departments: facets
             .by_department
             .iter()

@@ -20,6 +20,7 @@ mod import;
 mod notices;
 mod notifications;
 mod parallel;
+mod portal;
 mod search;
 mod sms;
 mod supervision;
