@@ -13,10 +13,13 @@ use crate::{Store, StoreError, audit, settings};
 /// deliverer sends to the address waiting there (see `outbox::email_of`).
 pub const RECIPIENT_PREFIX: &str = "email-verification:";
 
+/// How many hours a verification link stays good unless the setting says otherwise.
+pub const EMAIL_VERIFY_HOURS: i64 = 24;
+
 /// How long a link stays good (setting `account.email_verify_hours`).
 async fn valid_millis(store: &Store) -> Result<i64, StoreError> {
     let stored = settings::load(store, &["account.email_verify_hours"]).await?;
-    let mut hours = 24i64;
+    let mut hours = EMAIL_VERIFY_HOURS;
     stored.set("account.email_verify_hours", &mut hours)?;
     Ok(hours * 3_600_000)
 }

@@ -51,8 +51,9 @@ const SUPERVISORS: &[Role] = &[Role::Supervisor];
 const ADMINS: &[Role] = &[Role::Admin];
 /// Who watches sign-ins, refusals and personal-data views: administrators and supervisors.
 const ACCESS_MONITORS: &[Role] = &[Role::Admin, Role::Supervisor];
-/// Who reads the queries that found nothing: the reform office, supervisors, administrators.
-const SEARCH_WATCHERS: &[Role] = &[Role::ReformOffice, Role::Supervisor, Role::Admin];
+/// Who reads the queries that found nothing and the local settings: the reform office,
+/// supervisors, administrators.
+const OVERSEERS: &[Role] = &[Role::ReformOffice, Role::Supervisor, Role::Admin];
 /// Who reads work orders: departments (their own), hotline agents and supervisors (all).
 const WORK_ORDER_DESKS: &[Role] = &[
     Role::DepartmentReviewer,
@@ -297,7 +298,7 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/search", Access::Public),
     ("GET", "/api/v1/search", Access::Public),
     ("GET", "/api/v1/search/suggest", Access::Public),
-    ("GET", "/admin/search", Access::AnyOf(SEARCH_WATCHERS)),
+    ("GET", "/admin/search", Access::AnyOf(OVERSEERS)),
     (
         "POST",
         "/admin/search/dictionary",
@@ -306,7 +307,7 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     (
         "GET",
         "/api/v1/admin/search/misses",
-        Access::AnyOf(SEARCH_WATCHERS),
+        Access::AnyOf(OVERSEERS),
     ),
     (
         "GET",
@@ -316,6 +317,19 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     (
         "PUT",
         "/api/v1/admin/search/dictionary",
+        Access::AnyOf(REFORM_OFFICE),
+    ),
+    // local settings: read by those who answer for them, changed by the reform office
+    ("GET", "/admin/settings", Access::AnyOf(OVERSEERS)),
+    (
+        "POST",
+        "/admin/settings/{name}",
+        Access::AnyOf(REFORM_OFFICE),
+    ),
+    ("GET", "/api/v1/admin/settings", Access::AnyOf(OVERSEERS)),
+    (
+        "PUT",
+        "/api/v1/admin/settings/{name}",
         Access::AnyOf(REFORM_OFFICE),
     ),
     // work orders (工单): anyone submits and looks up with the password; desks read and answer

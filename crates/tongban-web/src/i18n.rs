@@ -537,6 +537,17 @@ pub struct Texts {
     pub sub_portals: &'static str,
     pub popular_items: &'static str,
     pub region_all_items: &'static str,
+    pub settings_title: &'static str,
+    pub settings_intro: &'static str,
+    pub settings_meaning: &'static str,
+    pub settings_value: &'static str,
+    pub settings_default: &'static str,
+    pub settings_change: &'static str,
+    pub settings_reason: &'static str,
+    pub settings_save: &'static str,
+    pub settings_saved: &'static str,
+    pub settings_changed: &'static str,
+    pub nav_settings: &'static str,
 }
 
 pub static ZH: Texts = Texts {
@@ -1027,6 +1038,17 @@ pub static ZH: Texts = Texts {
     sub_portals: "各地分厅",
     popular_items: "热门服务",
     region_all_items: "本地区全部事项",
+    settings_title: "地方设置",
+    settings_intro: "时限、预警阈值和开关等地方规则。修改须填写理由，并记入审计日志。",
+    settings_meaning: "设置项",
+    settings_value: "当前值",
+    settings_default: "默认值",
+    settings_change: "修改",
+    settings_reason: "修改理由",
+    settings_save: "保存",
+    settings_saved: "已保存：",
+    settings_changed: "修改于",
+    nav_settings: "设置",
 };
 
 pub static EN: Texts = Texts {
@@ -1517,4 +1539,15 @@ pub static EN: Texts = Texts {
     sub_portals: "Local offices",
     popular_items: "Most requested",
     region_all_items: "Every service of this region",
+    settings_title: "Local settings",
+    settings_intro: "Local rules: limits, alert thresholds and switches. Each change needs a reason and is kept in the audit log.",
+    settings_meaning: "Setting",
+    settings_value: "Value in force",
+    settings_default: "Default",
+    settings_change: "Change",
+    settings_reason: "Reason for the change",
+    settings_save: "Save",
+    settings_saved: "Saved:",
+    settings_changed: "changed",
+    nav_settings: "Settings",
 };

@@ -133,6 +133,7 @@ test("every page type passes axe, portal pages fit 360 px, a guide page stays un
     ["/guides/lists", "reference lists"],
     ["/calendar", "calendar"],
     ["/admin/search", "failed searches"],
+    ["/admin/settings", "settings"],
   ]);
   await as("supervisor", async (page) => {
     await page.goto(`${app.url}/supervision`);

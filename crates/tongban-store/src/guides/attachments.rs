@@ -10,7 +10,7 @@ use tongban_domain::guide::attachment::{AttachmentSettings, check_attachment};
 use crate::audit::{self, AuditEntry};
 use crate::{Store, StoreError};
 
-const MAX_BYTES_SETTING: &str = "guide.attachment_max_bytes";
+pub const MAX_BYTES_SETTING: &str = "guide.attachment_max_bytes";
 
 /// The attachment limits, defaults where none is stored.
 pub async fn attachment_settings(store: &Store) -> Result<AttachmentSettings, StoreError> {

@@ -18,6 +18,7 @@ mod notices;
 mod organisations;
 mod outbox;
 pub(crate) mod search;
+pub(crate) mod settings;
 mod supervision;
 pub(crate) mod users;
 pub(crate) mod work_orders;
@@ -122,6 +123,8 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(search::suggest))
         .routes(routes!(search::misses))
         .routes(routes!(search::dictionary, search::save_dictionary))
+        .routes(routes!(settings::list))
+        .routes(routes!(settings::change))
         .routes(routes!(work_orders::create, work_orders::list))
         .routes(routes!(work_orders::look_up))
         .routes(routes!(work_orders::show))

@@ -22,6 +22,7 @@ mod reference_lists;
 mod register;
 mod search;
 mod session;
+mod settings;
 mod supervision;
 mod users;
 mod work_orders;
@@ -126,6 +127,8 @@ pub fn router() -> Router<AppState> {
             get(users::show).post(users::change),
         )
         .route("/admin/access-log", get(access_log::show))
+        .route("/admin/settings", get(settings::show))
+        .route("/admin/settings/{name}", post(settings::change))
         .route("/contact", get(work_orders::form).post(work_orders::submit))
         .route("/work-orders", get(work_orders::list))
         .route("/work-orders/{id}", get(work_orders::show))
@@ -163,6 +166,8 @@ pub struct Chrome {
     pub can_watch_search: bool,
     /// the public's work orders (departments, hotline agents, supervisors)
     pub can_see_work_orders: bool,
+    /// the local settings
+    pub can_see_settings: bool,
     pub csrf: String,
     /// the current path, url-encoded, to come back to after a preference change
     pub back: String,
@@ -202,6 +207,7 @@ impl Chrome {
             can_monitor_access: may_visit(viewer, "/admin/access-log"),
             can_watch_search: may_visit(viewer, "/admin/search"),
             can_see_work_orders: may_visit(viewer, "/work-orders"),
+            can_see_settings: may_visit(viewer, "/admin/settings"),
             csrf: viewer.csrf_token.clone(),
             back: urlencode(path),
         }

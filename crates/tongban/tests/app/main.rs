@@ -22,6 +22,7 @@ mod notifications;
 mod parallel;
 mod portal;
 mod search;
+mod settings;
 mod sms;
 mod supervision;
 mod users;
