@@ -172,19 +172,22 @@ pub struct DepartmentStaff<'a> {
     pub role: Role,
 }
 
+/// An actor with these roles, for the tests of capabilities.
+#[cfg(test)]
+pub(crate) fn test_actor(roles: &[Role], department_id: Option<i64>) -> Actor {
+    Actor {
+        user_id: 1,
+        username: "u".into(),
+        display_name: "U".into(),
+        roles: roles.to_vec(),
+        department_id,
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    use super::test_actor as actor;
     use super::*;
-
-    fn actor(roles: &[Role], department_id: Option<i64>) -> Actor {
-        Actor {
-            user_id: 1,
-            username: "u".into(),
-            display_name: "U".into(),
-            roles: roles.to_vec(),
-            department_id,
-        }
-    }
 
     #[test]
     fn capabilities_follow_roles() {

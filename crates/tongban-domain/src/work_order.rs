@@ -293,6 +293,7 @@ pub fn work_order_number(id: i64, on: jiff::civil::Date) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::access::test_actor as actor;
 
     fn input() -> WorkOrderInput<'static> {
         WorkOrderInput {
@@ -391,16 +392,6 @@ mod tests {
         .unwrap_err();
         assert_eq!(error.field, "subject");
         assert!(error.zh.contains("61"));
-    }
-
-    fn actor(roles: &[Role], department_id: Option<i64>) -> Actor {
-        Actor {
-            user_id: 1,
-            username: "u".into(),
-            display_name: "U".into(),
-            roles: roles.to_vec(),
-            department_id,
-        }
     }
 
     #[test]

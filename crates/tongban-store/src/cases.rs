@@ -90,19 +90,33 @@ pub(crate) fn query_password_fingerprint(
     key.fingerprint(purpose, &format!("{id}:{password}"))
 }
 
-/// Whether `password` (as typed) is the one fingerprinted as `stored`, under the current key
-/// or a retired one: a key rotation keeps old passwords working.
-pub(crate) fn query_password_matches(
+/// The id of the record in `table` whose number (in `number_column`) and query password
+/// (fingerprinted for `purpose`) are these, under the current key or a retired one: a key
+/// rotation keeps old passwords working. A wrong pair is simply none.
+pub(crate) async fn find_by_query_password(
+    store: &Store,
     key: &DataKey,
-    purpose: &str,
-    id: i64,
+    (table, number_column, purpose): (&str, &str, &str),
+    number: &str,
     password: &str,
-    stored: &str,
-) -> bool {
+) -> Result<Option<i64>, StoreError> {
+    let row = sqlx::query::<Any>(sqlx::AssertSqlSafe(format!(
+        "SELECT id, query_password_hash FROM {table} WHERE {number_column} = $1"
+    )))
+    .bind(number.trim().to_uppercase())
+    .fetch_optional(store.pool())
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    let id: i64 = row.try_get(0)?;
+    let Some(stored) = row.try_get::<Option<String>, _>(1)? else {
+        return Ok(None);
+    };
     let given = format!("{id}:{}", password.trim().to_uppercase());
-    key.fingerprints(purpose, &given)
+    let matches = key
+        .fingerprints(purpose, &given)
         .iter()
-        .any(|f| constant_time_eq(f.as_bytes(), stored.as_bytes()))
+        .any(|f| constant_time_eq(f.as_bytes(), stored.as_bytes()));
+    Ok(matches.then_some(id))
 }
 
 const QUERY_PASSWORD_PURPOSE: &str = "query-password";
@@ -707,20 +721,18 @@ pub async fn look_up(
     case_number: &str,
     password: &str,
 ) -> Result<Option<StoredCase>, StoreError> {
-    let row =
-        sqlx::query::<Any>("SELECT id, query_password_hash FROM cases WHERE case_number = $1")
-            .bind(case_number.trim())
-            .fetch_optional(store.pool())
-            .await?;
-    let Some(row) = row else { return Ok(None) };
-    let id: i64 = row.try_get(0)?;
-    let Some(hash) = row.try_get::<Option<String>, _>(1)? else {
-        return Ok(None);
-    };
-    if !query_password_matches(key, QUERY_PASSWORD_PURPOSE, id, password, &hash) {
-        return Ok(None);
+    let found = find_by_query_password(
+        store,
+        key,
+        ("cases", "case_number", QUERY_PASSWORD_PURPOSE),
+        case_number,
+        password,
+    )
+    .await?;
+    match found {
+        Some(id) => load(store, id).await,
+        None => Ok(None),
     }
-    load(store, id).await
 }
 
 /// Does one act on a case: `decide` sees the case as stored now and makes the event (or

@@ -15,7 +15,7 @@ use tongban_domain::work_order::{
     work_order_number,
 };
 
-use crate::cases::{new_query_password, query_password_fingerprint, query_password_matches};
+use crate::cases::{find_by_query_password, new_query_password, query_password_fingerprint};
 use crate::sealed::DataKey;
 use crate::{Store, StoreError, audit, outbox};
 
@@ -331,20 +331,18 @@ pub async fn look_up(
     number: &str,
     password: &str,
 ) -> Result<Option<WorkOrder>, StoreError> {
-    let row =
-        sqlx::query::<Any>("SELECT id, query_password_hash FROM work_orders WHERE number = $1")
-            .bind(number.trim().to_uppercase())
-            .fetch_optional(store.pool())
-            .await?;
-    let Some(row) = row else { return Ok(None) };
-    let id: i64 = row.try_get(0)?;
-    let Some(hash) = row.try_get::<Option<String>, _>(1)? else {
-        return Ok(None);
-    };
-    if !query_password_matches(key, PASSWORD_PURPOSE, id, password, &hash) {
-        return Ok(None);
+    let found = find_by_query_password(
+        store,
+        key,
+        ("work_orders", "number", PASSWORD_PURPOSE),
+        number,
+        password,
+    )
+    .await?;
+    match found {
+        Some(id) => load(store, key, id).await,
+        None => Ok(None),
     }
-    load(store, key, id).await
 }
 
 /// The desk answers a work order once; the submitter is told in the portal (with an
