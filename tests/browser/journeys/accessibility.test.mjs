@@ -2,7 +2,8 @@
 // headless Chromium: any serious or critical violation fails. The portal's pages must also fit
 // a 360 px phone without horizontal scrolling, in normal and in large type, and each page's
 // transfer (document, styles, scripts, images; cache off) is measured: a guide page must stay
-// under 100 KB. The figures are written to artifacts/accessibility.json.
+// under 100 KB. Keyboard alone reaches the skip link, the content, the search box and the
+// large-type switch. The figures are written to artifacts/accessibility.json.
 import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -94,6 +95,26 @@ test("every page type passes axe, portal pages fit 360 px, a guide page stays un
   }
   await visitor.goto(`${app.url}/catalog/items/${code}`);
   await shot(visitor, "accessibility-02-guide-large-type-360px");
+
+  // Keyboard only: the first Tab reaches the skip link, which takes focus to the content; the
+  // search box and the large-type switch are reached by Tab alone.
+  const keys = await (await app.newContext()).newPage();
+  await keys.goto(app.url);
+  await keys.keyboard.press("Tab");
+  assert.equal(await keys.evaluate(() => document.activeElement.className), "skip");
+  await keys.keyboard.press("Enter");
+  assert.equal(await keys.evaluate(() => document.activeElement.id), "content");
+  const reached = new Set();
+  for (let i = 0; i < 40; i++) {
+    await keys.keyboard.press("Tab");
+    reached.add(await keys.evaluate(() => document.activeElement.getAttribute("data-testid") ?? ""));
+  }
+  await keys.goto(app.url);
+  for (let i = 0; i < 40 && !reached.has("large-type"); i++) {
+    await keys.keyboard.press("Tab");
+    reached.add(await keys.evaluate(() => document.activeElement.getAttribute("data-testid") ?? ""));
+  }
+  assert.ok(reached.has("home-search") && reached.has("large-type"), `reached by Tab: ${[...reached]}`);
 
   // Each signed-in user's pages.
   const as = async (username, paths) => {
