@@ -237,6 +237,10 @@ fn from_row(key: &DataKey, row: &sqlx::any::AnyRow) -> Result<WorkOrder, StoreEr
     })
 }
 
+fn all_from_rows(key: &DataKey, rows: &[sqlx::any::AnyRow]) -> Result<Vec<WorkOrder>, StoreError> {
+    rows.iter().map(|row| from_row(key, row)).collect()
+}
+
 async fn load(store: &Store, key: &DataKey, id: i64) -> Result<Option<WorkOrder>, StoreError> {
     sqlx::query::<Any>(sqlx::AssertSqlSafe(format!(
         "SELECT {COLUMNS} FROM work_orders w JOIN departments d ON d.id = w.department_id WHERE w.id = $1"
@@ -287,7 +291,7 @@ pub async fn list(
         DeskScope::Department(id) => Some(id),
         DeskScope::Every => None,
     };
-    sqlx::query::<Any>(sqlx::AssertSqlSafe(format!(
+    let rows = sqlx::query::<Any>(sqlx::AssertSqlSafe(format!(
         "SELECT {COLUMNS} FROM work_orders w JOIN departments d ON d.id = w.department_id \
          WHERE ($1 IS NULL OR w.department_id = $1) AND ($2 = 0 OR w.answered_at IS NULL) \
          ORDER BY CASE WHEN w.answered_at IS NULL THEN 0 ELSE 1 END, \
@@ -297,10 +301,8 @@ pub async fn list(
     .bind(i64::from(open_only))
     .bind(limit)
     .fetch_all(store.pool())
-    .await?
-    .iter()
-    .map(|row| from_row(key, row))
-    .collect()
+    .await?;
+    all_from_rows(key, &rows)
 }
 
 /// What a signed-in person submitted, newest first.
@@ -310,17 +312,15 @@ pub async fn submitted_by(
     actor: &Actor,
     limit: i64,
 ) -> Result<Vec<WorkOrder>, StoreError> {
-    sqlx::query::<Any>(sqlx::AssertSqlSafe(format!(
+    let rows = sqlx::query::<Any>(sqlx::AssertSqlSafe(format!(
         "SELECT {COLUMNS} FROM work_orders w JOIN departments d ON d.id = w.department_id \
          WHERE w.submitted_by = $1 ORDER BY w.id DESC LIMIT $2"
     )))
     .bind(actor.user_id)
     .bind(limit)
     .fetch_all(store.pool())
-    .await?
-    .iter()
-    .map(|row| from_row(key, row))
-    .collect()
+    .await?;
+    all_from_rows(key, &rows)
 }
 
 /// A work order by its number and query password, without signing in; a wrong pair is
