@@ -37,3 +37,18 @@ document.addEventListener("change", function (event) {
     }, 150);
   });
 })();
+
+// A common reason chosen from a list (data-fills names the reason and basis fields) fills
+// them in, to be edited before sending; without this file the server fills what was left empty.
+document.addEventListener("change", function (event) {
+  var select = event.target;
+  var targets = select.getAttribute && select.getAttribute("data-fills");
+  if (!targets) return;
+  var option = select.options[select.selectedIndex];
+  var ids = targets.split(" ");
+  var text = document.getElementById(ids[0]);
+  var basis = document.getElementById(ids[1]);
+  if (text) text.value = option.getAttribute("data-text") || "";
+  if (basis) basis.value = option.getAttribute("data-basis") || "";
+});
+

@@ -548,6 +548,8 @@ pub struct Texts {
     pub settings_saved: &'static str,
     pub settings_changed: &'static str,
     pub nav_settings: &'static str,
+    pub refusal_template: &'static str,
+    pub refusal_own_words: &'static str,
 }
 
 pub static ZH: Texts = Texts {
@@ -1049,6 +1051,8 @@ pub static ZH: Texts = Texts {
     settings_saved: "已保存：",
     settings_changed: "修改于",
     nav_settings: "设置",
+    refusal_template: "常用理由",
+    refusal_own_words: "自行填写理由",
 };
 
 pub static EN: Texts = Texts {
@@ -1550,4 +1554,6 @@ pub static EN: Texts = Texts {
     settings_saved: "Saved:",
     settings_changed: "changed",
     nav_settings: "Settings",
+    refusal_template: "Common reason",
+    refusal_own_words: "Write the reason yourself",
 };

@@ -462,6 +462,7 @@ async fn load_reference_lists(
         ("intermediary_services", ReferenceList::IntermediaryService),
         ("fees", ReferenceList::Fee),
         ("sharing_sources", ReferenceList::SharingSource),
+        ("refusal_reasons", ReferenceList::RefusalReason),
     ] {
         let entries: Vec<ReferenceEntry> = lists[key]
             .as_array()

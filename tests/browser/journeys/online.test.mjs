@@ -95,9 +95,15 @@ test("a clerk refuses an application with its reason and legal basis", async () 
   await page.goto(`${app.url}/inbox`);
   const intake = page.locator("[data-testid=inbox] tbody tr", { hasText: "受理决定" }).first();
   await Promise.all([page.waitForNavigation(), intake.locator("a").click()]);
-  await page.fill("#refuse-reason", "申请事项依法不属于本机关职权范围，请向属地市场监管部门申请");
-  await page.fill("#refuse-basis", "《中华人民共和国行政许可法》第三十二条第一款第（二）项");
+  // a common reason from the reform office's list fills reason and basis, then is edited
+  await page.selectOption("[data-testid=refuse-template]", { index: 2 });
+  assert.match(await page.inputValue("#refuse-reason"), /不属于本行政机关职权范围/);
+  assert.match(await page.inputValue("#refuse-basis"), /第三十二条第一款第（二）项/);
+  await page.fill("#refuse-reason", `${await page.inputValue("#refuse-reason")}（属地市场监管部门）`);
   await act(page, "refuse");
+  const id = new URL(page.url()).pathname.split("/")[2];
+  const stored = await (await page.request.get(`${app.url}/api/v1/cases/${id}`)).json();
+  assert.match(JSON.stringify(stored.timeline), /不属于本行政机关职权范围.*属地市场监管部门/);
   assert.match(await page.textContent("[data-testid=case-phase]"), /不予受理/);
   const notice = await page.request.get(`${app.url}${await page.getAttribute("[data-testid=notice-refusal]", "href")}`);
   assert.equal(notice.status(), 200);

@@ -24,14 +24,18 @@ pub enum ReferenceList {
     Fee,
     /// documents and data departments obtain by sharing
     SharingSource,
+    /// 不予受理常用理由: the reasons (with their legal basis) a window chooses from when it
+    /// refuses, so the same refusal reads the same everywhere
+    RefusalReason,
 }
 
 impl ReferenceList {
-    pub const ALL: [ReferenceList; 4] = [
+    pub const ALL: [ReferenceList; 5] = [
         ReferenceList::RetainedProof,
         ReferenceList::IntermediaryService,
         ReferenceList::Fee,
         ReferenceList::SharingSource,
+        ReferenceList::RefusalReason,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -40,6 +44,7 @@ impl ReferenceList {
             ReferenceList::IntermediaryService => "intermediary_service",
             ReferenceList::Fee => "fee",
             ReferenceList::SharingSource => "sharing_source",
+            ReferenceList::RefusalReason => "refusal_reason",
         }
     }
 
@@ -54,6 +59,7 @@ impl ReferenceList {
             ReferenceList::IntermediaryService => &["basis"],
             ReferenceList::Fee => &["standard", "basis"],
             ReferenceList::SharingSource => &["provider", "kind"],
+            ReferenceList::RefusalReason => &["basis"],
         }
     }
 
@@ -63,6 +69,7 @@ impl ReferenceList {
             ReferenceList::IntermediaryService => "intermediary services",
             ReferenceList::Fee => "fees",
             ReferenceList::SharingSource => "shared-data sources",
+            ReferenceList::RefusalReason => "common refusal reasons",
         }
     }
 
@@ -72,6 +79,7 @@ impl ReferenceList {
             ReferenceList::IntermediaryService => "中介服务事项清单",
             ReferenceList::Fee => "收费清单",
             ReferenceList::SharingSource => "共享数据来源",
+            ReferenceList::RefusalReason => "不予受理常用理由",
         }
     }
 }

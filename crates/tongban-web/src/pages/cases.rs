@@ -11,7 +11,8 @@ use tongban_domain::access::Role;
 use tongban_domain::case::{
     CaseResult, Correction, Delivery, Phase, Provided, StepAction, StepStatus,
 };
-use tongban_store::{cases, catalog};
+use tongban_store::guides::{self, ReferenceList};
+use tongban_store::{StoreError, cases, catalog};
 
 use super::supervision::event_name;
 use super::{Chrome, form_field, form_values, render};
@@ -97,6 +98,8 @@ struct CasePage {
     /// the other departments a misrouted case may go to: (id, name)
     departments: Vec<(i64, String)>,
     can_intake: bool,
+    /// the reform office's common refusal reasons: (reason, legal basis)
+    refusal_reasons: Vec<(String, String)>,
     /// deferrable materials not handed in: what 容缺受理 may leave for later
     deferrable: Vec<String>,
     /// the one-time notice has not gone out in this intake round
@@ -254,6 +257,14 @@ async fn case_page(
     let intake_staff = actor.has(Role::WindowClerk)
         || (actor.roles.iter().any(|r| r.is_department_staff())
             && actor.department_id == Some(case.department_id));
+    let can_intake = intake_staff && case.phase == Phase::Submitted;
+    let refusal_reasons = if can_intake {
+        refusal_reasons(state)
+            .await
+            .map_err(|e| PageError::store(e, prefs))?
+    } else {
+        Vec::new()
+    };
     let notices = stored
         .events
         .iter()
@@ -311,7 +322,8 @@ async fn case_page(
         notices,
         materials,
         departments,
-        can_intake: intake_staff && case.phase == Phase::Submitted,
+        can_intake,
+        refusal_reasons,
         can_accept_on_pledge: case.pledge_allowed,
         post_check_due: case
             .post_check
@@ -430,6 +442,8 @@ struct ActForm {
     department: String,
     on_pledge: bool,
     compliant: String,
+    /// a common refusal reason chosen by its place in the list, for a reason left empty
+    template: String,
     materials: Vec<String>,
     /// files the applicant uploaded with the form, already kept: (material, sha256)
     uploaded: Vec<(String, String)>,
@@ -451,10 +465,50 @@ impl ActForm {
             department: field("department"),
             on_pledge: !field("on_pledge").is_empty(),
             compliant: field("compliant"),
+            template: field("template"),
             materials: form_values(pairs, "material"),
             uploaded: Vec::new(),
         }
     }
+}
+
+/// The common refusal reasons the reform office keeps (a reference list): (reason, basis).
+async fn refusal_reasons(state: &AppState) -> Result<Vec<(String, String)>, StoreError> {
+    Ok(
+        guides::reference_entries(&state.store, ReferenceList::RefusalReason)
+            .await?
+            .into_iter()
+            .map(|e| {
+                let basis = e
+                    .detail
+                    .get("basis")
+                    .and_then(|b| b.as_str())
+                    .unwrap_or_default();
+                (e.name, basis.to_owned())
+            })
+            .collect(),
+    )
+}
+
+/// A refusal whose reason (or basis) was left empty takes them from the common reason
+/// chosen; without JavaScript this is how the list is used, with it the fields are filled
+/// in the page and may be edited first.
+async fn fill_from_template(state: &AppState, form: &mut ActForm) -> Result<(), StoreError> {
+    let Ok(chosen) = form.template.parse::<usize>() else {
+        return Ok(());
+    };
+    if form.act != "refuse" || !(form.text.is_empty() || form.basis.is_empty()) {
+        return Ok(());
+    }
+    if let Some((reason, basis)) = refusal_reasons(state).await?.into_iter().nth(chosen) {
+        if form.text.is_empty() {
+            form.text = reason;
+        }
+        if form.basis.is_empty() {
+            form.basis = basis;
+        }
+    }
+    Ok(())
 }
 
 /// Keeps the files a form carried (`upload.{i}`, for the material named `upload_name.{i}`)
@@ -695,6 +749,9 @@ pub async fn act(
     let outcome = match uploads.await {
         Ok(uploaded) => {
             form.uploaded = uploaded;
+            if let Err(error) = fill_from_template(&state, &mut form).await {
+                return PageError::store(error, viewer.prefs).into_response();
+            }
             match act_of(form) {
                 Ok(act) => match Reader::load(&state).await {
                     Ok(reader) => perform(&state, &reader, actor, id, act, None)

@@ -674,3 +674,53 @@ async fn a_pledge_is_approved_at_the_window_and_checked_by_the_department(app: T
             .contains("告知承诺事后核查")
     );
 }
+
+on_both!(a_window_refuses_with_a_common_reason);
+/// A window refuses with one of the reform office's common reasons: chosen from the list,
+/// reason and legal basis come with it; an empty reason without a choice is still refused.
+async fn a_window_refuses_with_a_common_reason(app: TestApp) {
+    let code = market_item(&app).await;
+    let id = apply_online(&app, &code).await;
+    let clerk = app.sign_in("clerk").await;
+    let page = app.get_as(&clerk, &format!("/cases/{id}")).await;
+    assert!(page.body.contains("data-testid=\"refuse-template\""));
+    assert!(page.body.contains("申请事项依法不属于本行政机关职权范围"));
+    let bare = page_act(
+        &app,
+        &clerk,
+        id,
+        &[
+            ("act", "refuse"),
+            ("template", ""),
+            ("text", ""),
+            ("basis", ""),
+        ],
+    )
+    .await;
+    assert_eq!(bare.status, StatusCode::BAD_REQUEST, "{}", bare.body);
+    let chosen = page_act(
+        &app,
+        &clerk,
+        id,
+        &[
+            ("act", "refuse"),
+            ("template", "1"),
+            ("text", ""),
+            ("basis", ""),
+        ],
+    )
+    .await;
+    assert_eq!(chosen.status, StatusCode::SEE_OTHER, "{}", chosen.body);
+    let token = app.token("clerk").await;
+    let case = app
+        .api("GET", &format!("/api/v1/cases/{id}"), Some(&token), None)
+        .await
+        .json();
+    assert_eq!(case["phase"], "refused");
+    let timeline = case["timeline"].to_string();
+    assert!(timeline.contains("不属于本行政机关职权范围"), "{timeline}");
+    assert!(
+        timeline.contains("第三十二条第一款第（二）项"),
+        "{timeline}"
+    );
+}
