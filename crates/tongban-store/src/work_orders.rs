@@ -407,9 +407,12 @@ pub async fn answer(
         None => {}
     }
     tx.commit().await?;
-    load(store, key, id)
-        .await?
-        .ok_or_else(|| StoreError::not_found(format!("work_order:{id}")))
+    Ok(WorkOrder {
+        answer: Some(text),
+        answered_by: Some(desk.actor.username.clone()),
+        answered_at: Some(at_millis),
+        ..order
+    })
 }
 
 /// The phone a text message to `work_order:{id}` goes to, opened from the sealed contact.

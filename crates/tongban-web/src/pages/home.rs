@@ -125,9 +125,13 @@ async fn portal(state: &AppState, viewer: &Viewer, code: Option<&str>) -> Respon
         Ok(index) => index,
         Err(error) => return store_error(error),
     };
-    let facets = match catalog::facets(&state.store).await {
-        Ok(facets) => facets,
-        Err(error) => return store_error(error),
+    // the catalog by type, department, level and region is the city page's alone
+    let facets = match code {
+        Some(_) => catalog::Facets::default(),
+        None => match catalog::facets(&state.store).await {
+            Ok(facets) => facets,
+            Err(error) => return store_error(error),
+        },
     };
     let region = serving.first().map(|r| (*r).clone());
     // the way back up; the top region's page is the city portal itself

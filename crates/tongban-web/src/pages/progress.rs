@@ -50,54 +50,46 @@ pub async fn show(
     let lang = viewer.prefs.lang;
     let number = query.number.trim().to_owned();
     let password = query.password.trim();
-    let t = lang.texts();
     let given = !number.is_empty() && !password.is_empty();
-    if given && number.to_uppercase().starts_with(NUMBER_PREFIX) {
-        let key = &state.settings.data_key;
-        let found = match work_orders::look_up(&state.store, key, &number, password).await {
-            Ok(found) => found,
-            Err(error) => return PageError::store(error, viewer.prefs).into_response(),
-        };
-        let today = state.today().to_string();
-        return render(&ProgressPage {
-            chrome: Chrome::new(&viewer, t.progress_title, "/progress"),
-            number,
-            phase: None,
-            milestones: Vec::new(),
-            not_found: found.is_none(),
-            work_order: found.map(|o| super::work_orders::view(o, lang, &today)),
-        });
-    }
-    let found = if !given {
-        None
-    } else {
-        match cases::look_up(&state.store, &state.settings.data_key, &number, password).await {
-            Ok(found) => Some(found),
-            Err(error) => return PageError::store(error, viewer.prefs).into_response(),
-        }
-    };
+    let is_work_order = number.to_uppercase().starts_with(NUMBER_PREFIX);
     let mut page = ProgressPage {
-        chrome: Chrome::new(&viewer, t.progress_title, "/progress"),
-        number,
+        chrome: Chrome::new(&viewer, lang.texts().progress_title, "/progress"),
+        number: number.clone(),
         phase: None,
         milestones: Vec::new(),
         work_order: None,
-        not_found: matches!(found, Some(None)),
+        not_found: false,
     };
-    if let Some(Some(stored)) = found {
-        page.phase = Some(
-            lang.pick(stored.case.phase.name_zh(), stored.case.phase.name_en())
-                .to_owned(),
-        );
-        page.milestones = stored
-            .events
-            .iter()
-            .filter(|e| !matches!(e.change.kind(), "step_claimed" | "step_released"))
-            .map(|e| Milestone {
-                on: e.on.to_string(),
-                what: event_name(e.change.kind(), lang),
-            })
-            .collect();
+    let key = &state.settings.data_key;
+    if given && is_work_order {
+        match work_orders::look_up(&state.store, key, &number, password).await {
+            Ok(Some(order)) => {
+                let today = state.today().to_string();
+                page.work_order = Some(super::work_orders::view(order, lang, &today));
+            }
+            Ok(None) => page.not_found = true,
+            Err(error) => return PageError::store(error, viewer.prefs).into_response(),
+        }
+    } else if given {
+        match cases::look_up(&state.store, key, &number, password).await {
+            Ok(Some(stored)) => {
+                page.phase = Some(
+                    lang.pick(stored.case.phase.name_zh(), stored.case.phase.name_en())
+                        .to_owned(),
+                );
+                page.milestones = stored
+                    .events
+                    .iter()
+                    .filter(|e| !matches!(e.change.kind(), "step_claimed" | "step_released"))
+                    .map(|e| Milestone {
+                        on: e.on.to_string(),
+                        what: event_name(e.change.kind(), lang),
+                    })
+                    .collect();
+            }
+            Ok(None) => page.not_found = true,
+            Err(error) => return PageError::store(error, viewer.prefs).into_response(),
+        }
     }
     render(&page)
 }
