@@ -20,6 +20,7 @@ impl NoticeKind {
             NoticeKind::Acceptance { .. } => "受理通知书",
             NoticeKind::Refusal { .. } => "不予受理通知书",
             NoticeKind::Corrections { .. } => "补齐补正告知书",
+            NoticeKind::Result { .. } => "办理结果通知书",
         }
     }
 }
@@ -136,6 +137,41 @@ pub(crate) fn build(notice: &CaseNotice) -> Result<Vec<u8>, PublishError> {
                 ],
                 BODY,
             );
+        }
+        NoticeKind::Result {
+            result_name,
+            number,
+            approved,
+            reason,
+        } => {
+            if *approved {
+                flow.paragraph("符合法定条件、标准，决定准予办理，办理结果如下。", BODY);
+            } else {
+                flow.paragraph("不符合法定条件、标准，决定不予办理，办理结果如下。", BODY);
+            }
+            sections.heading(&mut flow, "办理结果");
+            key_values(
+                &mut flow,
+                vec![
+                    ("结果名称", or_dash(result_name)),
+                    ("文号", or_dash(number)),
+                ],
+                96.0,
+            );
+            if let Some(reason) = reason {
+                sections.heading(&mut flow, "理由");
+                flow.paragraph(&or_dash(reason), BODY);
+            }
+            sections.heading(&mut flow, "告知事项");
+            let mut lines = Vec::new();
+            if !*approved {
+                lines.push("如不服本决定，可以自收到本通知书之日起六十日内依法申请行政复议，或者自收到本通知书之日起六个月内依法向人民法院提起行政诉讼。".to_owned());
+            }
+            lines.push(format!(
+                "对办理结果有意见或建议的，可拨打监督投诉电话{}，或对本次服务进行评价。",
+                or_dash(&notice.complaint_phone)
+            ));
+            flow.numbered(&lines, BODY);
         }
     }
     flow.gap(18.0);

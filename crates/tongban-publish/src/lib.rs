@@ -194,6 +194,17 @@ pub enum NoticeKind {
         items: Vec<(String, String)>,
         deadline: String,
     },
+    /// 办理结果通知书: the case closed with its result — the licence, certificate or approval
+    /// document and its number, or a decision against the applicant with its reason and the
+    /// rights of appeal; with electronic delivery, this is what the applicant downloads
+    Result {
+        /// what was issued, e.g. "许可证"
+        result_name: String,
+        number: String,
+        approved: bool,
+        /// why, when not approved
+        reason: Option<String>,
+    },
 }
 
 /// A notice of an intake decision as an A4 PDF with the case's QR code.

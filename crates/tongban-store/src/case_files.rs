@@ -142,6 +142,30 @@ pub async fn not_uploaded(
     Ok(missing)
 }
 
+/// The files `owner` has uploaded, the latest first, at most `limit`: what an applicant may
+/// choose again instead of uploading the same licence or id card once more.
+pub async fn of_owner(store: &Store, owner: &str, limit: i64) -> Result<Vec<CaseFile>, StoreError> {
+    sqlx::query::<Any>(
+        "SELECT sha256, file_name, content_type, size FROM case_files WHERE owner = $1 \
+         ORDER BY uploaded_at DESC, file_name LIMIT $2",
+    )
+    .bind(owner)
+    .bind(limit)
+    .fetch_all(store.pool())
+    .await?
+    .iter()
+    .map(|row| {
+        let size: i64 = row.try_get(3)?;
+        Ok(CaseFile {
+            sha256: row.try_get(0)?,
+            file_name: row.try_get(1)?,
+            content_type: row.try_get(2)?,
+            size: u64::try_from(size).map_err(StoreError::corrupt)?,
+        })
+    })
+    .collect()
+}
+
 /// A file `owner` uploaded, opened: its description and content.
 pub async fn open(
     store: &Store,

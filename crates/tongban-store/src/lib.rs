@@ -4,6 +4,7 @@
 
 pub mod account_email;
 pub mod accounts;
+pub mod application_drafts;
 pub mod audit;
 pub mod bundles;
 pub mod calendar;
@@ -14,6 +15,7 @@ mod db;
 mod error;
 pub mod external_login;
 pub mod guides;
+pub mod intake;
 pub mod login;
 pub mod migrate;
 pub mod organisations;

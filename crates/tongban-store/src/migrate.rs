@@ -85,6 +85,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "work_orders",
         sql: include_str!("../migrations/0014_work_orders.sql"),
     },
+    Migration {
+        version: 15,
+        name: "drafts_and_window_day",
+        sql: include_str!("../migrations/0015_drafts_and_window_day.sql"),
+    },
 ];
 
 /// An arbitrary constant: the PostgreSQL advisory lock that keeps several starting app

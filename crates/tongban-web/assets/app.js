@@ -52,3 +52,87 @@ document.addEventListener("change", function (event) {
   if (basis) basis.value = option.getAttribute("data-basis") || "";
 });
 
+
+// Uploads show their progress: a form marked data-progress is sent by XMLHttpRequest so the
+// bar can follow it; the answer then replaces the page as a normal submission would. A
+// redirect is followed; a refusal (the form again, with the error) is shown in place.
+document.addEventListener("submit", function (event) {
+  var form = event.target;
+  var box = form.querySelector && form.querySelector("[data-upload-progress]");
+  if (!form.hasAttribute("data-progress") || !box || !window.FormData || event.defaultPrevented) return;
+  event.preventDefault();
+  var data = new FormData(form);
+  var by = event.submitter;
+  if (by && by.name) data.append(by.name, by.value);
+  var bar = box.querySelector("progress");
+  var said = box.querySelector("[role=status]");
+  var buttons = form.querySelectorAll("button");
+  buttons.forEach(function (b) { b.disabled = true; });
+  box.hidden = false;
+  var request = new XMLHttpRequest();
+  request.open("POST", form.action);
+  request.upload.onprogress = function (e) {
+    if (!e.lengthComputable) return;
+    var percent = Math.round((100 * e.loaded) / e.total);
+    bar.value = percent;
+    said.textContent = percent + "%";
+  };
+  request.onload = function () {
+    if (request.responseURL && request.responseURL !== form.action) {
+      window.location.assign(request.responseURL);
+      return;
+    }
+    document.open();
+    document.write(request.responseText);
+    document.close();
+  };
+  request.onerror = function () {
+    // The network failed mid-way: let the browser send it the ordinary way (the form's
+    // idempotency key keeps a retried application from being made twice).
+    buttons.forEach(function (b) { b.disabled = false; });
+    box.hidden = true;
+    form.removeAttribute("data-progress");
+    if (by && by.name) {
+      by.click();
+    } else {
+      form.submit();
+    }
+  };
+  request.send(data);
+});
+
+// Fields say what is wrong while being filled in, once the person has left them: the
+// browser's own check (required, pattern) marks the field invalid and puts the form's words
+// (data-missing, the field's data-hint) beside it, tied to it for screen readers. The server
+// checks everything again; this only saves a round trip.
+(function () {
+  function check(field) {
+    var form = field.form;
+    if (!form || !form.hasAttribute("data-validate") || !field.willValidate || !field.id) return;
+    var id = field.id + "-invalid";
+    var message = document.getElementById(id);
+    if (field.validity.valid) {
+      field.removeAttribute("aria-invalid");
+      if (message) message.textContent = "";
+      return;
+    }
+    if (!message) {
+      message = document.createElement("span");
+      message.id = id;
+      message.className = "field-error";
+      message.setAttribute("aria-live", "polite");
+      field.insertAdjacentElement("afterend", message);
+      field.setAttribute("aria-describedby", id);
+    }
+    field.setAttribute("aria-invalid", "true");
+    message.textContent = field.validity.valueMissing
+      ? form.getAttribute("data-missing") || field.validationMessage
+      : field.getAttribute("data-hint") || field.validationMessage;
+  }
+  document.addEventListener("focusout", function (event) {
+    if (event.target.type !== "file") check(event.target);
+  });
+  document.addEventListener("input", function (event) {
+    if (event.target.hasAttribute && event.target.hasAttribute("aria-invalid")) check(event.target);
+  });
+})();

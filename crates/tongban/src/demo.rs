@@ -463,6 +463,7 @@ async fn load_reference_lists(
         ("fees", ReferenceList::Fee),
         ("sharing_sources", ReferenceList::SharingSource),
         ("refusal_reasons", ReferenceList::RefusalReason),
+        ("decision_reasons", ReferenceList::DecisionReason),
     ] {
         let entries: Vec<ReferenceEntry> = lists[key]
             .as_array()

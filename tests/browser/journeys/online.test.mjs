@@ -49,12 +49,10 @@ test("a company applies online with its files and the result is mailed", async (
   await page.fill("#name", "云溪市青禾餐饮有限公司");
   await page.fill("#id_number", "91110000600037341L");
   await page.fill("#phone", "13800138000");
-  const required = page.locator("input[type=file][required]");
+  const required = page.locator("input[type=file][data-required]");
   assert.equal(await required.count(), 3, "three files to upload; shared ones are not asked");
   for (let i = 0; i < 3; i++) {
-    await required.nth(0).setInputFiles({ name: `材料${i}.pdf`, mimeType: "application/pdf", buffer: SCAN });
-    // once chosen the input stays required: take the next one by position
-    await required.nth(0).evaluate((input) => input.removeAttribute("required"));
+    await required.nth(i).setInputFiles({ name: `材料${i}.pdf`, mimeType: "application/pdf", buffer: SCAN });
   }
   await shot(page, "online-01-apply");
   await Promise.all([page.waitForNavigation(), page.click("[data-testid=submit-application]")]);
@@ -147,12 +145,11 @@ test("a citizen applies once for a bundle; two departments start in parallel aft
   await page.fill("#name", "刘市民");
   await page.fill("#id_number", "11010519491231002X");
   await page.fill("#phone", "13800138000");
-  const files = page.locator("input[type=file][required]");
+  const files = page.locator("input[type=file][data-required]");
   const count = await files.count();
   assert.ok(count >= 2, "each material once, for all three items");
   for (let i = 0; i < count; i++) {
-    await files.nth(0).setInputFiles({ name: `材料${i}.pdf`, mimeType: "application/pdf", buffer: SCAN });
-    await files.nth(0).evaluate((input) => input.removeAttribute("required"));
+    await files.nth(i).setInputFiles({ name: `材料${i}.pdf`, mimeType: "application/pdf", buffer: SCAN });
   }
   await shot(page, "online-06-bundle-apply");
   await Promise.all([page.waitForNavigation(), page.click("[data-testid=submit-bundle-application]")]);

@@ -156,6 +156,18 @@ impl AlertLevel {
         }
     }
 
+    /// A level from its stored name (`as_str`).
+    pub fn parse(text: &str) -> Option<AlertLevel> {
+        [
+            AlertLevel::None,
+            AlertLevel::Warning,
+            AlertLevel::Yellow,
+            AlertLevel::Red,
+        ]
+        .into_iter()
+        .find(|l| l.as_str() == text)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             AlertLevel::None => "none",

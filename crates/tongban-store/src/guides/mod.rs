@@ -13,7 +13,7 @@ use crate::{Store, StoreError};
 
 pub mod attachments;
 
-/// The four lists the reform office keeps.
+/// The lists the reform office keeps.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ReferenceList {
     /// 保留证明事项目录
@@ -27,15 +27,19 @@ pub enum ReferenceList {
     /// 不予受理常用理由: the reasons (with their legal basis) a window chooses from when it
     /// refuses, so the same refusal reads the same everywhere
     RefusalReason,
+    /// 审批常用意见: the reasons the back office chooses from when it rejects, returns,
+    /// transfers or asks for an extension; `acts` says for which (empty: all)
+    DecisionReason,
 }
 
 impl ReferenceList {
-    pub const ALL: [ReferenceList; 5] = [
+    pub const ALL: [ReferenceList; 6] = [
         ReferenceList::RetainedProof,
         ReferenceList::IntermediaryService,
         ReferenceList::Fee,
         ReferenceList::SharingSource,
         ReferenceList::RefusalReason,
+        ReferenceList::DecisionReason,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -45,6 +49,7 @@ impl ReferenceList {
             ReferenceList::Fee => "fee",
             ReferenceList::SharingSource => "sharing_source",
             ReferenceList::RefusalReason => "refusal_reason",
+            ReferenceList::DecisionReason => "decision_reason",
         }
     }
 
@@ -60,6 +65,7 @@ impl ReferenceList {
             ReferenceList::Fee => &["standard", "basis"],
             ReferenceList::SharingSource => &["provider", "kind"],
             ReferenceList::RefusalReason => &["basis"],
+            ReferenceList::DecisionReason => &["acts"],
         }
     }
 
@@ -70,6 +76,7 @@ impl ReferenceList {
             ReferenceList::Fee => "fees",
             ReferenceList::SharingSource => "shared-data sources",
             ReferenceList::RefusalReason => "common refusal reasons",
+            ReferenceList::DecisionReason => "common decision reasons",
         }
     }
 
@@ -80,6 +87,7 @@ impl ReferenceList {
             ReferenceList::Fee => "收费清单",
             ReferenceList::SharingSource => "共享数据来源",
             ReferenceList::RefusalReason => "不予受理常用理由",
+            ReferenceList::DecisionReason => "审批常用意见",
         }
     }
 }

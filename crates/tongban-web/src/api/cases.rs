@@ -280,6 +280,16 @@ impl Reader {
             settings: cases::time_limit_settings(&state.store).await?,
         })
     }
+
+    /// The whole case's clock read on `today`, once it has started (at acceptance).
+    pub(crate) fn case_clock(
+        &self,
+        case: &tongban_domain::case::Case,
+        today: Date,
+    ) -> Option<ClockDto> {
+        let clock = case.clock.as_ref()?;
+        Some(read(clock, &self.calendar, today, &self.settings).0)
+    }
 }
 
 fn case_dto(

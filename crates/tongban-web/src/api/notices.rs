@@ -1,10 +1,11 @@
-//! The written notices of a case's intake decision as PDF (受理通知书, 不予受理通知书,
-//! 补齐补正告知书), made from the case's history: the decision event says what to print.
+//! The written notices of a case as PDF: of its intake decision (受理通知书, 不予受理通知书,
+//! 补齐补正告知书) and of its result (办理结果通知书, what electronic delivery hands over),
+//! made from the case's history: the decision event says what to print.
 
 use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use tongban_domain::case::{Acceptance, Change};
+use tongban_domain::case::{Acceptance, CaseResult, Change};
 use tongban_publish::{CaseNotice, NoticeKind, case_notice_pdf};
 use tongban_store::catalog;
 
@@ -13,10 +14,10 @@ use crate::auth::Viewer;
 use crate::error::ApiError;
 use crate::state::AppState;
 
-/// A notice of the case's latest decision of this kind: `acceptance`, `refusal` or
-/// `corrections`. Staff who handle the case and its applicant may print it.
+/// A notice of the case's latest decision of this kind: `acceptance`, `refusal`,
+/// `corrections` or `result`. Staff who handle the case and its applicant may print it.
 #[utoipa::path(get, path = "/api/v1/cases/{id}/notices/{kind}", tag = "cases", security(("bearer" = [])),
-    params(("id" = i64, Path), ("kind" = String, Path, description = "acceptance | refusal | corrections")),
+    params(("id" = i64, Path), ("kind" = String, Path, description = "acceptance | refusal | corrections | result")),
     responses((status = 200, content_type = "application/pdf", description = "the notice"),
         (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn notice(
@@ -33,6 +34,7 @@ pub async fn notice(
             (Change::Accepted { .. }, "acceptance")
                 | (Change::Refused { .. }, "refusal")
                 | (Change::CorrectionsRequested { .. }, "corrections")
+                | (Change::Closed { .. }, "result")
         )
     });
     let Some(decision) = decision else {
@@ -78,6 +80,32 @@ pub async fn notice(
                 .collect(),
             deadline: deadline.to_string(),
         },
+        Change::Closed { result, .. } => {
+            let (result_name, number, approved) = match result {
+                CaseResult::Licence { number } => ("许可证件", number, true),
+                CaseResult::Certificate { number } => ("证明文件", number, true),
+                CaseResult::ApprovalDocument { number } => ("批准文件", number, true),
+                CaseResult::RefusalDecision { number } => ("不予许可决定书", number, false),
+                CaseResult::None => {
+                    return Err(ApiError::not_found(&format!("result of case {id}")));
+                }
+            };
+            // A decision against the applicant says why: the rejection that led to it.
+            let reason = (!approved)
+                .then(|| {
+                    stored.events.iter().rev().find_map(|e| match &e.change {
+                        Change::StepRejected { reason, .. } => Some(reason.clone()),
+                        _ => None,
+                    })
+                })
+                .flatten();
+            NoticeKind::Result {
+                result_name: result_name.to_owned(),
+                number: number.clone(),
+                approved,
+                reason,
+            }
+        }
         _ => return Err(ApiError::internal()),
     };
     let snapshot = catalog::current(&state.store, &case.implementation_code)

@@ -13,7 +13,8 @@ use tongban_domain::account::mask_email;
 use tongban_domain::case::Phase;
 use tongban_domain::organisation::{Capacity, OrganisationRegistration};
 use tongban_store::{
-    StoreError, account_email, accounts, cases, organisations, outbox, sessions, work_orders,
+    StoreError, account_email, accounts, application_drafts, cases, catalog, organisations, outbox,
+    sessions, work_orders,
 };
 
 use super::{Chrome, display_time, render};
@@ -40,6 +41,8 @@ struct AccountPage {
     cases: Vec<CaseRow>,
     messages: Vec<MessageRow>,
     work_orders: Vec<super::work_orders::WorkOrderView>,
+    /// saved application drafts: (item name, apply link, saved at)
+    drafts: Vec<(String, String, String)>,
     sessions: Vec<SessionRow>,
     /// what the last form did, or why it was refused
     notice: Option<String>,
@@ -155,6 +158,19 @@ async fn page(
         .into_iter()
         .map(|o| super::work_orders::view(o, lang, &today))
         .collect();
+    let mut drafts = Vec::new();
+    for draft in application_drafts::of_owner(&state.store, &actor.username)
+        .await
+        .map_err(store_error)?
+    {
+        let code = &draft.implementation_code;
+        let name = catalog::current(&state.store, code)
+            .await
+            .map_err(store_error)?
+            .map_or_else(|| code.clone(), |v| v.snapshot.name);
+        let link = format!("/catalog/items/{}/apply", crate::auth::urlencode(code));
+        drafts.push((name, link, display_time(draft.saved_at_millis)));
+    }
     let sessions = sessions::list_live(
         &state.store,
         actor.user_id,
@@ -225,6 +241,7 @@ async fn page(
         cases,
         messages,
         work_orders,
+        drafts,
         sessions,
         notice,
         password_error: refusals.password,

@@ -1,15 +1,18 @@
 //! Applying online (网上申请): a citizen or company fills in who applies and uploads each
 //! material the guide asks for; what data sharing provides is shown and never asked. The
 //! files are kept privately under the account (`api::case_files`), the application goes
-//! through the API's own code, and the applicant lands on the case's page.
+//! through the API's own code, and the applicant lands on the case's page. Halfway, the
+//! applicant may save a draft (草稿) and come back; a file submitted before (an id card, a
+//! licence) may be chosen again instead of uploaded once more.
 
 use askama::Template;
-use axum::extract::{Path, Request, State};
+use axum::extract::{Path, Query, Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use tongban_domain::access::Role;
 use tongban_domain::guide::Guide;
-use tongban_store::catalog;
+use tongban_store::case_files::CaseFile;
+use tongban_store::{application_drafts, case_files as stored_files, catalog};
 
 use super::{Chrome, Echo, render};
 use crate::api::case_files;
@@ -66,7 +69,26 @@ struct ApplyPage {
     form: Echo,
     /// the form's idempotency key: sent twice (a double click), it applies once
     request_key: String,
+    /// files the account submitted before, to choose again
+    earlier_files: Vec<CaseFile>,
+    /// a draft is kept for this item
+    has_draft: bool,
     error: Option<String>,
+    notice: Option<String>,
+}
+
+/// How many earlier files the form offers to choose again: the latest ones.
+const EARLIER_FILES_OFFERED: i64 = 30;
+
+/// The files the viewer uploaded before, to choose again (none for staff or the anonymous).
+pub(super) async fn earlier_files(state: &AppState, viewer: &Viewer) -> Vec<CaseFile> {
+    let Some(actor) = viewer.actor.as_ref() else {
+        return Vec::new();
+    };
+    // Offering earlier files is a convenience: a failed read leaves the plain upload.
+    stored_files::of_owner(&state.store, &actor.username, EARLIER_FILES_OFFERED)
+        .await
+        .unwrap_or_default()
 }
 
 /// An online account applies as what it is: a company account for its organisation,
@@ -100,13 +122,29 @@ async fn published_guide(
     Ok((snapshot.name.clone(), department, guide))
 }
 
+/// What the form shows besides the guide: what was typed, the files to choose again, and a
+/// draft's presence, refusal or notice.
+struct Shown {
+    form: Vec<(String, String)>,
+    earlier_files: Vec<CaseFile>,
+    has_draft: bool,
+    error: Option<String>,
+    notice: Option<String>,
+}
+
 fn page(
     viewer: &Viewer,
     code: &str,
     (item, department, guide): (String, String, Guide),
-    form: Vec<(String, String)>,
-    error: Option<String>,
+    shown: Shown,
 ) -> ApplyPage {
+    let Shown {
+        form,
+        earlier_files,
+        has_draft,
+        error,
+        notice,
+    } = shown;
     let materials = material_rows(
         guide
             .materials
@@ -127,19 +165,65 @@ fn page(
         materials,
         request_key: request_key(&form),
         form: Echo(form),
+        earlier_files,
+        has_draft,
         error,
+        notice,
     }
 }
 
+#[derive(serde::Deserialize)]
+pub struct FormQuery {
+    /// back from saving a draft
+    #[serde(default)]
+    saved: Option<String>,
+}
+
+/// The form, filled from the applicant's draft when one is kept.
 pub async fn form(
     State(state): State<AppState>,
     viewer: Viewer,
     Path(code): Path<String>,
+    Query(query): Query<FormQuery>,
 ) -> Response {
-    match published_guide(&state, &viewer, &code).await {
-        Ok(found) => render(&page(&viewer, &code, found, Vec::new(), None)),
-        Err(error) => error.into_response(),
-    }
+    let prefs = viewer.prefs;
+    let found = match published_guide(&state, &viewer, &code).await {
+        Ok(found) => found,
+        Err(error) => return error.into_response(),
+    };
+    let draft = match viewer.actor.as_ref() {
+        Some(actor) => application_drafts::load(
+            &state.store,
+            &state.settings.data_key,
+            &actor.username,
+            &code,
+        )
+        .await
+        .map_err(|e| PageError::store(e, prefs)),
+        None => Ok(None),
+    };
+    let draft = match draft {
+        Ok(draft) => draft,
+        Err(error) => return error.into_response(),
+    };
+    let t = prefs.lang.texts();
+    let notice = draft.as_ref().map(|(_, saved_at)| {
+        let said = if query.saved.is_some() {
+            t.apply_draft_saved
+        } else {
+            t.apply_draft_restored
+        };
+        format!("{said}（{}）", super::display_time(*saved_at))
+    });
+    let has_draft = draft.is_some();
+    let shown = Shown {
+        form: draft.map(|(fields, _)| fields).unwrap_or_default(),
+        earlier_files: earlier_files(&state, &viewer).await,
+        has_draft,
+        error: None,
+        notice,
+    };
+    render(&page(&viewer, &code, found, shown))
 }
 
 /// Keeps the form's files and turns each material into its citation. A file refused (wrong
@@ -188,6 +272,7 @@ pub(super) async fn materials_of(
             Err(error) => return Err(error),
         }
     }
+    choose_earlier(state, actor, names, form, &mut refused).await?;
     if let Some(refused) = refused {
         return Err(refused);
     }
@@ -223,6 +308,35 @@ pub async fn submit(
         return PageError::bad_request(prefs).into_response();
     };
     let names: Vec<String> = found.2.materials.iter().map(|m| m.name.clone()).collect();
+    let apply_path = format!("/catalog/items/{}/apply", urlencode(&code));
+    let earlier = earlier_files(&state, &viewer).await;
+    let again = |shown: Vec<(String, String)>, message: String, has_draft: bool| {
+        let shown = Shown {
+            form: shown,
+            earlier_files: earlier,
+            has_draft,
+            error: Some(message),
+            notice: None,
+        };
+        render(&page(&viewer, &code, found, shown))
+    };
+    match form.field("intent").unwrap_or_default() {
+        "draft" => {
+            return match save_draft(&state, &viewer, &code, &names, form).await {
+                Ok(()) => Redirect::to(&format!("{apply_path}?saved=1")).into_response(),
+                Err((error, form)) => answer(Err(error), prefs.lang, form, |shown, message| {
+                    again(shown, message, true)
+                }),
+            };
+        }
+        "discard" => {
+            return match application_drafts::discard(&state.store, &actor.username, &code).await {
+                Ok(()) => Redirect::to(&apply_path).into_response(),
+                Err(error) => PageError::store(error, prefs).into_response(),
+            };
+        }
+        _ => {}
+    }
     let outcome = match materials_of(&state, &viewer, &names, &mut form).await {
         Ok(materials) => {
             let field = |name: &str| form.field(name).unwrap_or_default().trim().to_owned();
@@ -240,12 +354,98 @@ pub async fn submit(
         }
         Err(error) => Err(error),
     };
+    if outcome.is_ok() {
+        // Sent: the draft has done its work. Failing to discard it loses nothing.
+        if let Err(error) = application_drafts::discard(&state.store, &actor.username, &code).await
+        {
+            tracing::warn!(%error, "a sent application's draft was not discarded");
+        }
+    }
     answer(
         outcome.map(|(id, _)| format!("/cases/{id}?done=1")),
         prefs.lang,
         form,
-        |shown, message| render(&page(&viewer, &code, found, shown, Some(message))),
+        |shown, message| again(shown, message, false),
     )
+}
+
+/// A material with neither a new file nor a kept one takes the earlier file chosen for it
+/// (`reuse.{i}`), if the account really uploaded it; the choice is then shown as kept.
+async fn choose_earlier(
+    state: &AppState,
+    actor: &tongban_domain::access::Actor,
+    names: &[String],
+    form: &mut FormBody,
+    refused: &mut Option<ApiError>,
+) -> Result<(), ApiError> {
+    let chosen: Vec<(usize, String)> = (0..names.len())
+        .filter(|i| form.field(&format!("kept.{i}")).is_none_or(str::is_empty))
+        .filter_map(|i| {
+            let sha = form.field(&format!("reuse.{i}"))?.trim().to_owned();
+            (!sha.is_empty()).then_some((i, sha))
+        })
+        .collect();
+    form.fields.retain(|(k, _)| !k.starts_with("reuse."));
+    if chosen.is_empty() {
+        return Ok(());
+    }
+    let owned =
+        stored_files::of_owner(&state.store, &actor.username, EARLIER_FILES_OFFERED).await?;
+    for (i, sha) in chosen {
+        match owned.iter().find(|f| f.sha256 == sha) {
+            Some(file) => {
+                form.fields.push((format!("kept.{i}"), file.sha256.clone()));
+                form.fields
+                    .push((format!("kept_name.{i}"), file.file_name.clone()));
+            }
+            None => {
+                let name = &names[i];
+                refused.get_or_insert(ApiError::from(tongban_domain::FieldError::new(
+                    format!("materials[{i}]"),
+                    format!("“{name}”：所选文件不是您提交过的文件，请重新上传"),
+                    format!("“{name}”: the file chosen is not one you submitted; upload it again"),
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Saves the form as the viewer's draft for the item (files kept first, so a draft never
+/// asks for them again) and shows it saved; a refused file is said, the rest is saved.
+async fn save_draft(
+    state: &AppState,
+    viewer: &Viewer,
+    code: &str,
+    names: &[String],
+    mut form: FormBody,
+) -> Result<(), (ApiError, FormBody)> {
+    let Some(actor) = viewer.actor.as_ref() else {
+        return Err((ApiError::forbidden(), form));
+    };
+    let refused = materials_of(state, viewer, names, &mut form).await.err();
+    let fields: Vec<(String, String)> = form
+        .fields
+        .iter()
+        .filter(|(k, _)| k != "csrf_token" && k != "intent")
+        .cloned()
+        .collect();
+    if let Err(error) = application_drafts::save(
+        &state.store,
+        &state.settings.data_key,
+        &actor.username,
+        code,
+        &fields,
+        state.now_millis(),
+    )
+    .await
+    {
+        return Err((error.into(), form));
+    }
+    match refused {
+        Some(error) => Err((error, form)),
+        None => Ok(()),
+    }
 }
 
 /// The key a form was rendered with (kept across a refusal), or a new one.

@@ -8,9 +8,10 @@ use axum::extract::{Path, Request, State};
 use axum::response::{IntoResponse, Response};
 use tongban_domain::access::Role;
 use tongban_store::bundles as stored_bundles;
+use tongban_store::case_files::CaseFile;
 
 use super::apply::{
-    MaterialRow, answer, kind_of, material_rows, materials_of, request_key, sent_key,
+    MaterialRow, answer, earlier_files, kind_of, material_rows, materials_of, request_key, sent_key,
 };
 use super::{Chrome, Echo, render};
 use crate::api::bundles::{
@@ -75,13 +76,15 @@ struct BundlePage {
     form: Echo,
     /// the form's idempotency key: sent twice (a double click), it applies once
     request_key: String,
+    /// files the account submitted before, to choose again
+    earlier_files: Vec<CaseFile>,
     error: Option<String>,
 }
 
 fn bundle_page(
     viewer: &Viewer,
     bundle: BundleDto,
-    form: Vec<(String, String)>,
+    (form, earlier_files): (Vec<(String, String)>, Vec<CaseFile>),
     error: Option<String>,
 ) -> BundlePage {
     let name_of = |code: &str| {
@@ -126,6 +129,7 @@ fn bundle_page(
         materials,
         request_key: request_key(&form),
         form: Echo(form),
+        earlier_files,
         error,
     }
 }
@@ -140,7 +144,10 @@ pub async fn show(
     Path(key): Path<String>,
 ) -> Response {
     match bundle(&state, &key).await {
-        Ok(dto) => render(&bundle_page(&viewer, dto, Vec::new(), None)),
+        Ok(dto) => {
+            let earlier = earlier_files(&state, &viewer).await;
+            render(&bundle_page(&viewer, dto, (Vec::new(), earlier), None))
+        }
         Err(error) => page_error(error, &viewer),
     }
 }
@@ -170,6 +177,7 @@ pub async fn apply(
         .flatten()
         .map(|m| m.name.clone())
         .collect();
+    let earlier = earlier_files(&state, &viewer).await;
     let outcome = match materials_of(&state, &viewer, &names, &mut form).await {
         Ok(materials) => {
             let field = |name: &str| form.field(name).unwrap_or_default().trim().to_owned();
@@ -190,7 +198,7 @@ pub async fn apply(
         outcome.map(|(id, _)| format!("/bundle-applications/{id}")),
         prefs.lang,
         form,
-        |shown, message| render(&bundle_page(&viewer, dto, shown, Some(message))),
+        |shown, message| render(&bundle_page(&viewer, dto, (shown, earlier), Some(message))),
     )
 }
 

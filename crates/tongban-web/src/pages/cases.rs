@@ -9,11 +9,12 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use tongban_domain::access::Role;
 use tongban_domain::case::{
-    CaseResult, Correction, Delivery, Phase, Provided, StepAction, StepStatus,
+    CaseResult, Change, Correction, Delivery, Phase, StepAction, StepStatus,
 };
-use tongban_store::guides::{self, ReferenceList};
 use tongban_store::{StoreError, cases, catalog};
 
+use super::case_materials::{MaterialRow, compare};
+use super::case_reasons::{self, CommonReason, DecisionReasons};
 use super::supervision::event_name;
 use super::{Chrome, form_field, form_values, render};
 use crate::api::case_files;
@@ -61,13 +62,6 @@ pub struct StepRow {
     pub can_request_corrections: bool,
 }
 
-/// A material handed in, with a link when it is an uploaded file.
-pub struct MaterialRow {
-    pub name: String,
-    pub how: String,
-    pub link: Option<String>,
-}
-
 pub struct EventRow {
     pub on: String,
     pub what: &'static str,
@@ -90,16 +84,22 @@ struct CasePage {
     decided_by: String,
     /// the hall that took it in, and whether that is in another region (跨区通办)
     received: Option<(String, bool)>,
+    /// the case's clock, once accepted and until closed: (due date, working days left,
+    /// alert level) or, while it is stopped or cannot be read, why
+    clock: Option<ClockView>,
     steps: Vec<StepRow>,
     events: Vec<EventRow>,
     /// the notices this case has (acceptance, refusal, corrections)
     notices: Vec<(&'static str, &'static str)>,
+    /// the guide's materials beside what was handed in
     materials: Vec<MaterialRow>,
     /// the other departments a misrouted case may go to: (id, name)
     departments: Vec<(i64, String)>,
     can_intake: bool,
-    /// the reform office's common refusal reasons: (reason, legal basis)
-    refusal_reasons: Vec<(String, String)>,
+    /// the reform office's common refusal reasons, with their legal basis
+    refusal_reasons: Vec<CommonReason>,
+    /// the back office's common reasons for rejecting, returning, transferring, extending
+    decision_reasons: DecisionReasons,
     /// deferrable materials not handed in: what 容缺受理 may leave for later
     deferrable: Vec<String>,
     /// the one-time notice has not gone out in this intake round
@@ -117,6 +117,37 @@ struct CasePage {
     can_deliver: bool,
     error: Option<String>,
     notice: Option<String>,
+}
+
+/// The case's time as its page shows it.
+enum ClockView {
+    Running {
+        due_on: String,
+        remaining_days: i64,
+        /// none | warning | yellow | red
+        level: String,
+    },
+    Stopped,
+    Unavailable(String),
+}
+
+impl ClockView {
+    fn of(clock: crate::api::cases::ClockDto) -> Option<ClockView> {
+        if clock.closed {
+            return None;
+        }
+        if let Some(why) = clock.unavailable {
+            return Some(ClockView::Unavailable(why));
+        }
+        if clock.suspended {
+            return Some(ClockView::Stopped);
+        }
+        Some(ClockView::Running {
+            due_on: clock.due_on?,
+            remaining_days: clock.remaining_days?,
+            level: clock.level.unwrap_or_else(|| "none".to_owned()),
+        })
+    }
 }
 
 /// The applicant's personal data, opened for one view.
@@ -232,39 +263,48 @@ async fn case_page(
     } else {
         Vec::new()
     };
-    let materials = case
-        .materials
-        .iter()
-        .map(|m| {
-            let (how, link) = match &m.provided {
-                Provided::File { sha256 } => (
-                    lang.pick("上传文件", "uploaded file").to_owned(),
-                    Some(format!("/api/v1/cases/{id}/files/{sha256}")),
-                ),
-                Provided::Sharing { provider } => (
-                    format!("{}（{provider}）", lang.texts().material_sharing),
-                    None,
-                ),
-                Provided::Paper => (lang.texts().material_paper.to_owned(), None),
-            };
-            MaterialRow {
-                name: m.name.clone(),
-                how,
-                link,
-            }
-        })
-        .collect();
+    let applied_under = catalog::version(
+        &state.store,
+        &case.implementation_code,
+        case.implementation_version,
+    )
+    .await
+    .map_err(|e| PageError::store(e, prefs))?;
+    let materials = compare(
+        id,
+        applied_under
+            .as_ref()
+            .and_then(|v| v.snapshot.guide.as_ref()),
+        &case.materials,
+        lang,
+    );
     let intake_staff = actor.has(Role::WindowClerk)
         || (actor.roles.iter().any(|r| r.is_department_staff())
             && actor.department_id == Some(case.department_id));
     let can_intake = intake_staff && case.phase == Phase::Submitted;
     let refusal_reasons = if can_intake {
-        refusal_reasons(state)
+        case_reasons::for_act(&state.store, "refuse")
             .await
             .map_err(|e| PageError::store(e, prefs))?
     } else {
         Vec::new()
     };
+    let decides = steps
+        .iter()
+        .any(|s| s.can_reject || s.can_return.is_some() || s.can_transfer || s.can_extend);
+    let decision_reasons = if decides {
+        DecisionReasons::load(&state.store)
+            .await
+            .map_err(|e| PageError::store(e, prefs))?
+    } else {
+        DecisionReasons::default()
+    };
+    let reader = Reader::load(state)
+        .await
+        .map_err(|e| PageError::api(e, prefs))?;
+    let clock = reader
+        .case_clock(case, state.today())
+        .and_then(ClockView::of);
     let notices = stored
         .events
         .iter()
@@ -275,6 +315,17 @@ async fn case_page(
                 "corrections",
                 lang.pick("补齐补正告知书", "correction notice"),
             )),
+            "closed"
+                if !matches!(
+                    e.change,
+                    Change::Closed {
+                        result: CaseResult::None,
+                        ..
+                    }
+                ) =>
+            {
+                Some(("result", lang.pick("办理结果通知书", "result notice")))
+            }
             _ => None,
         })
         .fold(Vec::new(), |mut all, n| {
@@ -293,6 +344,7 @@ async fn case_page(
         applicant_full: None,
         decided_by: decider.map(|d| d.name).unwrap_or_default(),
         received,
+        clock,
         phase: lang
             .pick(case.phase.name_zh(), case.phase.name_en())
             .to_owned(),
@@ -324,6 +376,7 @@ async fn case_page(
         departments,
         can_intake,
         refusal_reasons,
+        decision_reasons,
         can_accept_on_pledge: case.pledge_allowed,
         post_check_due: case
             .post_check
@@ -442,7 +495,7 @@ struct ActForm {
     department: String,
     on_pledge: bool,
     compliant: String,
-    /// a common refusal reason chosen by its place in the list, for a reason left empty
+    /// a common reason chosen by its place in the act's list, for a reason left empty
     template: String,
     materials: Vec<String>,
     /// files the applicant uploaded with the form, already kept: (material, sha256)
@@ -472,40 +525,19 @@ impl ActForm {
     }
 }
 
-/// The common refusal reasons the reform office keeps (a reference list): (reason, basis).
-async fn refusal_reasons(state: &AppState) -> Result<Vec<(String, String)>, StoreError> {
-    Ok(
-        guides::reference_entries(&state.store, ReferenceList::RefusalReason)
-            .await?
-            .into_iter()
-            .map(|e| {
-                let basis = e
-                    .detail
-                    .get("basis")
-                    .and_then(|b| b.as_str())
-                    .unwrap_or_default();
-                (e.name, basis.to_owned())
-            })
-            .collect(),
-    )
-}
-
-/// A refusal whose reason (or basis) was left empty takes them from the common reason
-/// chosen; without JavaScript this is how the list is used, with it the fields are filled
-/// in the page and may be edited first.
+/// An act whose reason (or a refusal's basis) was left empty takes them from the common
+/// reason chosen; without JavaScript this is how the lists are used, with it the fields are
+/// filled in the page and may be edited first.
 async fn fill_from_template(state: &AppState, form: &mut ActForm) -> Result<(), StoreError> {
-    let Ok(chosen) = form.template.parse::<usize>() else {
-        return Ok(());
-    };
-    if form.act != "refuse" || !(form.text.is_empty() || form.basis.is_empty()) {
+    if !(form.text.is_empty() || (form.act == "refuse" && form.basis.is_empty())) {
         return Ok(());
     }
-    if let Some((reason, basis)) = refusal_reasons(state).await?.into_iter().nth(chosen) {
+    if let Some(reason) = case_reasons::chosen(&state.store, &form.act, &form.template).await? {
         if form.text.is_empty() {
-            form.text = reason;
+            form.text = reason.text;
         }
-        if form.basis.is_empty() {
-            form.basis = basis;
+        if form.basis.is_empty() && form.act == "refuse" {
+            form.basis = reason.basis;
         }
     }
     Ok(())
@@ -756,7 +788,7 @@ pub async fn act(
                 Ok(act) => match Reader::load(&state).await {
                     Ok(reader) => perform(&state, &reader, actor, id, act, None)
                         .await
-                        .map(|_| ()),
+                        .map(|(_, query_password)| query_password),
                     Err(error) => Err(error),
                 },
                 Err(error) => Err(error),
@@ -765,7 +797,20 @@ pub async fn act(
         Err(error) => Err(error),
     };
     match outcome {
-        Ok(()) => Redirect::to(&format!("/cases/{id}?done=1")).into_response(),
+        // Accepted: the query password exists only now (it is kept as a fingerprint), so the
+        // page that shows it is the answer itself, for the window to hand to the applicant.
+        Ok(Some(query_password)) => {
+            let t = lang.texts();
+            let notice = format!(
+                "{} {}：{query_password}（{}）",
+                t.act_done, t.progress_password, t.query_password_once
+            );
+            match case_page(&state, &viewer, id, None, Some(notice)).await {
+                Ok(page) => render(&page),
+                Err(error) => error.into_response(),
+            }
+        }
+        Ok(None) => Redirect::to(&format!("/cases/{id}?done=1")).into_response(),
         Err(error) => {
             let status = error.status();
             if status == StatusCode::NOT_FOUND {

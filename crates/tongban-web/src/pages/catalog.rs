@@ -357,13 +357,7 @@ pub fn guide_view(lang: Lang, guide: &Guide) -> GuideView {
             .iter()
             .map(|m| MaterialView {
                 name: m.name.clone(),
-                form: match m.form {
-                    MaterialForm::Original => lang.pick("原件", "original"),
-                    MaterialForm::Copy => lang.pick("复印件", "copy"),
-                    MaterialForm::OriginalAndCopy => lang.pick("原件和复印件", "original and copy"),
-                    MaterialForm::Electronic => lang.pick("电子材料", "electronic"),
-                }
-                .to_owned(),
+                form: material_form_name(m.form, lang).to_owned(),
                 copies: m.copies,
                 spec: m.spec.clone(),
                 required: if m.required {
@@ -540,4 +534,14 @@ pub async fn history(
         versions: views,
     };
     render(&page)
+}
+
+/// How a material is handed in (原件, 复印件…), as the guide page and the case page name it.
+pub(super) fn material_form_name(form: MaterialForm, lang: Lang) -> &'static str {
+    match form {
+        MaterialForm::Original => lang.pick("原件", "original"),
+        MaterialForm::Copy => lang.pick("复印件", "copy"),
+        MaterialForm::OriginalAndCopy => lang.pick("原件和复印件", "original and copy"),
+        MaterialForm::Electronic => lang.pick("电子材料", "electronic"),
+    }
 }

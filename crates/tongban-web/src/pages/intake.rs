@@ -1,17 +1,21 @@
 //! The general window's intake (综合窗口, seed 001): a clerk takes in a walk-in application for
 //! any published item of any department, ticking the materials the applicant brought; the
 //! case then waits for the intake decision on its page (accept, refuse or the one-time
-//! correction notice). Submission goes through the API's own code.
+//! correction notice). Submission goes through the API's own code. The page ends with the
+//! clerk's own day (今日收件): what they took in and decided since midnight.
 
 use askama::Template;
 use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use tongban_domain::case::Phase;
 use tongban_domain::guide::Material;
 use tongban_store::catalog::{self, ImplementationFilter, Page};
+use tongban_store::intake;
 
-use super::{Chrome, Echo, form_field, form_values, render};
+use super::supervision::event_name;
+use super::{Chrome, Echo, display_time, form_field, form_values, render};
 use crate::api::cases::{ApplicantInput, ApplicationInput, MaterialInput, submit_application};
 use crate::api::search::{SearchParams, run};
 use crate::auth::Viewer;
@@ -53,6 +57,66 @@ struct IntakePage {
     /// what was typed, shown again after a refusal
     form: Echo,
     error: Option<String>,
+    /// the clerk's intake today, newest first
+    today: Vec<TodayRow>,
+}
+
+/// One act of the clerk's day.
+struct TodayRow {
+    case_id: i64,
+    number: String,
+    item: String,
+    applicant: String,
+    what: &'static str,
+    time: String,
+    phase: String,
+}
+
+/// The most of a day's intake the page lists.
+const TODAY_LIMIT: i64 = 200;
+
+/// What the viewer did at intake today (in the centre's time zone), newest first.
+async fn today_of(state: &AppState, viewer: &Viewer) -> Result<Vec<TodayRow>, PageError> {
+    let prefs = viewer.prefs;
+    let Some(actor) = viewer.actor.as_ref() else {
+        return Ok(Vec::new());
+    };
+    let zone = &state.settings.time_zone;
+    let start = |day: jiff::civil::Date| {
+        day.to_zoned(zone.clone())
+            .map(|z| z.timestamp().as_millisecond())
+            .unwrap_or_default()
+    };
+    let today = state.today();
+    let tomorrow = today.tomorrow().unwrap_or(today);
+    let acts = intake::done_by(
+        &state.store,
+        &actor.username,
+        (start(today), start(tomorrow)),
+        TODAY_LIMIT,
+    )
+    .await
+    .map_err(|e| PageError::store(e, prefs))?;
+    let lang = prefs.lang;
+    Ok(acts
+        .into_iter()
+        .map(|a| TodayRow {
+            case_id: a.case_id,
+            number: a.case_number.unwrap_or_else(|| format!("#{}", a.case_id)),
+            item: a.item_name,
+            applicant: a.applicant_name_masked,
+            what: event_name(&a.kind, lang),
+            time: display_time(a.at_millis)
+                .rsplit(' ')
+                .next()
+                .unwrap_or_default()
+                .to_owned(),
+            phase: {
+                let (zh, en) = Phase::stored_names(&a.phase);
+                lang.pick(zh, en).to_owned()
+            },
+        })
+        .collect())
 }
 
 impl IntakePage {
@@ -128,7 +192,9 @@ async fn page(
             })
             .unwrap_or_default()
     };
+    let today = today_of(state, viewer).await?;
     Ok(IntakePage {
+        today,
         chrome: Chrome::new(viewer, prefs.lang.texts().intake_title, "/intake"),
         items,
         query: query.to_owned(),

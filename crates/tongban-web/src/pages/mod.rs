@@ -7,6 +7,8 @@ mod apply;
 pub(crate) mod attachments;
 mod bundles;
 mod calendar;
+mod case_materials;
+mod case_reasons;
 mod cases;
 mod catalog;
 mod changes;
@@ -174,6 +176,14 @@ pub struct Chrome {
 }
 
 impl Chrome {
+    /// An alert level's name (预警, 黄牌, 红牌) from its stored name, in the page's language.
+    pub fn level_name(&self, level: &str) -> &'static str {
+        tongban_domain::time_limit::AlertLevel::parse(level).map_or("", |l| {
+            let (zh, en) = l.names();
+            self.lang.pick(zh, en)
+        })
+    }
+
     pub fn new(viewer: &Viewer, title: &str, path: &str) -> Chrome {
         Chrome {
             t: viewer.prefs.lang.texts(),

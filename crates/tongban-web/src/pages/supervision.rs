@@ -3,7 +3,7 @@
 
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use tongban_domain::case::alert_subject;
@@ -57,6 +57,8 @@ struct DashboardPage {
     open_alerts_total: usize,
     departments_chart: String,
     trend_chart: String,
+    /// the case number looked up and not found
+    not_found: Option<String>,
 }
 
 /// The page's words in the reader's language.
@@ -85,6 +87,9 @@ pub struct Labels {
     pub implementation: &'static str,
     pub resolve: &'static str,
     pub note: &'static str,
+    pub find_case: &'static str,
+    pub find: &'static str,
+    pub not_found: &'static str,
 }
 
 fn labels(lang: Lang) -> Labels {
@@ -114,6 +119,9 @@ fn labels(lang: Lang) -> Labels {
         showing_first: p("仅显示最近的30条，共", "Showing the latest 30 of"),
         resolve: p("核处", "Resolve"),
         note: p("核处说明", "How it was dealt with"),
+        find_case: p("按办件编号查找", "Find a case by its number"),
+        find: p("查找", "Find"),
+        not_found: p("没有这个编号的办件", "No case has this number"),
     }
 }
 
@@ -148,10 +156,34 @@ fn alert_row(a: supervision::Alert, lang: Lang) -> AlertRow {
     }
 }
 
-pub async fn dashboard(State(state): State<AppState>, viewer: Viewer) -> Response {
+#[derive(Deserialize)]
+pub struct DashboardQuery {
+    /// a case number to go to (a complaint names one; it need not be alerted)
+    #[serde(default)]
+    case: Option<String>,
+}
+
+pub async fn dashboard(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Query(query): Query<DashboardQuery>,
+) -> Response {
     let lang = viewer.prefs.lang;
     let l = labels(lang);
     let store_error = |e| PageError::store(e, viewer.prefs).into_response();
+    let wanted = query
+        .case
+        .map(|c| c.trim().to_owned())
+        .filter(|c| !c.is_empty());
+    if let Some(number) = &wanted {
+        match cases::id_of(&state.store, number).await {
+            Ok(Some(id)) => {
+                return Redirect::to(&format!("/supervision/cases/{id}")).into_response();
+            }
+            Ok(None) => {}
+            Err(e) => return store_error(e),
+        }
+    }
     let figures = match supervision::figures(&state.store, state.today()).await {
         Ok(f) => f,
         Err(e) => return store_error(e),
@@ -243,6 +275,7 @@ pub async fn dashboard(State(state): State<AppState>, viewer: Viewer) -> Respons
         departments_chart,
         trend_chart,
         labels: l,
+        not_found: wanted,
     };
     render(&page)
 }

@@ -4,7 +4,9 @@
 
 use axum::http::StatusCode;
 
-use crate::helpers::{TestApp, apply_online, department_staff, item_of, market_item, page_act};
+use crate::helpers::{
+    TestApp, accepted_on_page, apply_online, department_staff, item_of, market_item, page_act,
+};
 use crate::on_both;
 
 on_both!(a_case_runs_from_the_inbox_to_delivery_on_the_pages);
@@ -29,10 +31,11 @@ async fn a_case_runs_from_the_inbox_to_delivery_on_the_pages(app: TestApp) {
     let accepted = app
         .post_form(&clerk, &acts, &[("csrf_token", &csrf), ("act", "accept")])
         .await;
-    assert_eq!(accepted.status, StatusCode::SEE_OTHER, "{}", accepted.body);
-    assert_eq!(accepted.location(), Some(format!("{page}?done=1").as_str()));
+    // The window hands the query password over: with the number it shows progress to anyone.
+    let password = accepted_on_page(&accepted);
     let shown = app.get_as(&clerk, &format!("{page}?done=1")).await;
     assert!(shown.body.contains("data-testid=\"act-done\""));
+    assert!(!shown.body.contains(&password), "shown once only");
     assert!(shown.body.contains("办理中"), "{}", shown.body);
     assert!(shown.body.contains("data-testid=\"notice-acceptance\""));
 
@@ -120,6 +123,17 @@ async fn a_case_runs_from_the_inbox_to_delivery_on_the_pages(app: TestApp) {
     }
     let shown = app.get_as(&clerk, &page).await;
     assert!(shown.body.contains("已送达"), "{}", shown.body);
+    // The result as a document: what electronic delivery hands over, printed at a window.
+    assert!(shown.body.contains("data-testid=\"notice-result\""));
+    let result = app
+        .get_as(&clerk, &format!("/api/v1/cases/{id}/notices/result"))
+        .await;
+    assert_eq!(result.status, StatusCode::OK, "{}", result.body);
+    let text = crate::helpers::pdf_text(&result.bytes);
+    assert!(
+        text.contains("办理结果通知书") && text.contains("JY15113010000999"),
+        "{text}"
+    );
 
     // Without the form's CSRF token nothing is done.
     let forged = app.post_form(&clerk, &acts, &[("act", "accept")]).await;
@@ -173,6 +187,10 @@ async fn a_window_takes_in_for_another_department_and_corrections_come_back(app:
     let acts = format!("{page}/acts");
     let shown = app.get_as(&clerk, &page).await;
     assert!(shown.body.contains("data-testid=\"request-corrections\""));
+    assert!(
+        !shown.body.contains("data-testid=\"case-clock\""),
+        "no clock before acceptance"
+    );
 
     let notice = app
         .post_form(
@@ -209,13 +227,44 @@ async fn a_window_takes_in_for_another_department_and_corrections_come_back(app:
     let accepted = app
         .post_form(&clerk, &acts, &[("csrf_token", &csrf), ("act", "accept")])
         .await;
-    assert_eq!(accepted.status, StatusCode::SEE_OTHER, "{}", accepted.body);
+    accepted_on_page(&accepted);
     let shown = app.get_as(&clerk, &page).await;
     assert!(shown.body.contains("办理中"), "{}", shown.body);
     assert!(
         !shown.body.contains("云溪市清泉浴场有限公司"),
         "the applicant is shown masked"
     );
+    // From acceptance the case's clock runs: its due date and the working days left.
+    assert!(
+        shown.body.contains("data-testid=\"case-clock\""),
+        "{}",
+        shown.body
+    );
+    assert!(shown.body.contains("剩余工作日"));
+
+    // The window's day lists what this clerk did, newest first; another window's is its own.
+    let day = app.get_as(&clerk, "/intake").await;
+    let listed = day
+        .body
+        .split("data-testid=\"intake-today\"")
+        .nth(1)
+        .unwrap_or_else(|| panic!("today's intake: {}", day.body));
+    assert!(listed.contains(&format!("href=\"{page}\"")), "{listed}");
+    let (accepted_at, asked_at, taken_at) = (
+        listed
+            .find("<td data-label=\"办理\">受理")
+            .expect("accepted"),
+        listed.find("一次性告知补正").expect("corrections asked"),
+        listed.find("提交申请").expect("taken in"),
+    );
+    assert!(
+        accepted_at < asked_at && asked_at < taken_at,
+        "newest first"
+    );
+    let other = app.sign_in("songxi").await;
+    let theirs = app.get_as(&other, "/intake").await;
+    assert_eq!(theirs.status, StatusCode::OK);
+    assert!(!theirs.body.contains(&format!("href=\"{page}\"")));
 }
 
 on_both!(a_window_accepts_with_deficiencies_on_the_page);
@@ -277,7 +326,7 @@ async fn a_window_accepts_with_deficiencies_on_the_page(app: TestApp) {
             ],
         )
         .await;
-    assert_eq!(accepted.status, StatusCode::SEE_OTHER, "{}", accepted.body);
+    accepted_on_page(&accepted);
     let id: i64 = page.rsplit('/').next().unwrap().parse().unwrap();
     let case = tongban_store::cases::load(&app.store, id)
         .await
@@ -302,7 +351,7 @@ async fn the_rarer_acts_run_from_the_case_page(app: TestApp) {
     let done = |reply: crate::helpers::Reply| {
         assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
     };
-    done(page_act(&app, &clerk, id, &[("act", "accept")]).await);
+    accepted_on_page(&page_act(&app, &clerk, id, &[("act", "accept")]).await);
 
     let reviewer = app.sign_in("reviewer").await;
     let shown = app.get_as(&reviewer, &page).await;
@@ -593,7 +642,7 @@ async fn a_pledge_is_approved_at_the_window_and_checked_by_the_department(app: T
             .contains("data-testid=\"accept-on-pledge\"")
     );
     let accepted = page_act(&app, &clerk, id, &[("act", "accept"), ("on_pledge", "1")]).await;
-    assert_eq!(accepted.status, StatusCode::SEE_OTHER, "{}", accepted.body);
+    accepted_on_page(&accepted);
     let case = app
         .api(
             "GET",
@@ -721,6 +770,105 @@ async fn a_window_refuses_with_a_common_reason(app: TestApp) {
     assert!(timeline.contains("不属于本行政机关职权范围"), "{timeline}");
     assert!(
         timeline.contains("第三十二条第一款第（二）项"),
+        "{timeline}"
+    );
+}
+
+on_both!(the_back_office_sees_materials_beside_the_guide_and_returns_with_a_common_reason);
+/// The reviewer's case page sets each material the guide asks for beside what was handed in
+/// (a missing one marked), and offers the reform office's common reasons for returning; a
+/// reason chosen and left empty is filled by the server.
+async fn the_back_office_sees_materials_beside_the_guide_and_returns_with_a_common_reason(
+    app: TestApp,
+) {
+    let code = market_item(&app).await;
+    let guide = crate::helpers::published_guide(&app, &code).await;
+    let id = apply_online(&app, &code).await;
+    let clerk = app.sign_in("clerk").await;
+    let accepted = page_act(&app, &clerk, id, &[("act", "accept")]).await;
+    accepted_on_page(&accepted);
+
+    let reviewer = app.sign_in("reviewer").await;
+    let page = app.get_as(&reviewer, &format!("/cases/{id}")).await;
+    assert!(page.body.contains("指南要求"), "{}", page.body);
+    let table = page
+        .body
+        .split("data-testid=\"case-materials\"")
+        .nth(1)
+        .and_then(|rest| rest.split("</table>").next())
+        .expect("the materials table");
+    for material in &guide.materials {
+        assert!(table.contains(&material.name), "{}: {table}", material.name);
+    }
+    if guide
+        .materials
+        .iter()
+        .any(|m| !m.required && m.sharing_source.is_none())
+    {
+        assert!(
+            table.contains("未提交"),
+            "an optional material not handed in"
+        );
+    }
+    assert!(
+        !table.contains("class=\"missing\""),
+        "every required material was handed in"
+    );
+    assert!(table.contains(&format!("/api/v1/cases/{id}/files/")));
+
+    let approved = page_act(
+        &app,
+        &reviewer,
+        id,
+        &[("act", "approve"), ("step", "undertake")],
+    )
+    .await;
+    assert_eq!(approved.status, StatusCode::SEE_OTHER, "{}", approved.body);
+    let page = app.get_as(&reviewer, &format!("/cases/{id}")).await;
+    assert!(
+        page.body.contains("data-testid=\"return-review-template\""),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("申请材料的真实性需进一步核实"));
+    assert!(
+        !page
+            .body
+            .split("data-testid=\"return-review-template\"")
+            .nth(1)
+            .unwrap()
+            .split("</select>")
+            .next()
+            .unwrap()
+            .contains("转至有权部门"),
+        "a transfer's reason is not offered for a return"
+    );
+    let returned = page_act(
+        &app,
+        &reviewer,
+        id,
+        &[
+            ("act", "return"),
+            ("step", "review"),
+            ("to_stage", "0"),
+            ("template", "1"),
+            ("text", ""),
+        ],
+    )
+    .await;
+    assert_eq!(returned.status, StatusCode::SEE_OTHER, "{}", returned.body);
+    let case = app
+        .api(
+            "GET",
+            &format!("/api/v1/cases/{id}"),
+            Some(&app.token("reviewer").await),
+            None,
+        )
+        .await
+        .json();
+    let timeline = case["timeline"].to_string();
+    assert!(
+        timeline.contains("申请材料的真实性需进一步核实"),
         "{timeline}"
     );
 }

@@ -642,3 +642,24 @@ pub fn concrete_path(pattern: &str) -> String {
         .replace("{kind}", "acceptance")
         .replace("{file}", "style.css")
 }
+
+/// The answer to accepting on the case page: the page itself (not a redirect), showing the
+/// query password this once, for the window to hand over. Answers the password.
+pub fn accepted_on_page(reply: &Reply) -> String {
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    let shown = reply
+        .body
+        .split("data-testid=\"act-done\">")
+        .nth(1)
+        .unwrap_or_else(|| panic!("the acceptance notice: {}", reply.body));
+    let password = shown
+        .split_once("查询密码：")
+        .map(|(_, rest)| {
+            rest.chars()
+                .take_while(|c| c.is_ascii_alphanumeric())
+                .collect::<String>()
+        })
+        .unwrap_or_default();
+    assert_eq!(password.len(), 6, "a 6-character query password: {shown}");
+    password
+}

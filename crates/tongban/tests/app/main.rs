@@ -2,6 +2,7 @@
 //! harness (`helpers::spawn_app`).
 
 mod account_email;
+mod application_drafts;
 mod attachments;
 mod audit;
 mod bundles;
