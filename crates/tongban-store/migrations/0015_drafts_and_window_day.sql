@@ -12,3 +12,7 @@ CREATE TABLE application_drafts (
 
 -- A window's day (今日收件): what one clerk took in and decided, by the clerk and time.
 CREATE INDEX case_events_by_actor ON case_events (actor, at);
+
+-- A retried acceptance answers with the same query password: the first answer, sealed, is
+-- kept with the request's key (the case keeps only the password's fingerprint).
+ALTER TABLE idempotency_keys ADD COLUMN sealed_answer TEXT;

@@ -310,6 +310,28 @@ pub(crate) async fn insert_case(
     Ok(id)
 }
 
+/// What a request with this key answered that is not in the case itself: the query
+/// password of an acceptance, opened, so that a retried acceptance (a double click, a
+/// reload) shows the same password instead of losing it.
+pub async fn remembered_answer(
+    store: &Store,
+    key: &DataKey,
+    actor: &str,
+    idempotency_key: &str,
+) -> Result<Option<String>, StoreError> {
+    let row = sqlx::query::<Any>(
+        "SELECT sealed_answer FROM idempotency_keys WHERE actor = $1 AND key = $2",
+    )
+    .bind(actor)
+    .bind(idempotency_key)
+    .fetch_optional(store.pool())
+    .await?;
+    match row.and_then(|r| r.try_get::<Option<String>, _>(0).transpose()) {
+        Some(sealed) => Ok(Some(key.open(&sealed?)?)),
+        None => Ok(None),
+    }
+}
+
 /// Whether this actor already made a request with this idempotency key.
 pub async fn already_done(store: &Store, actor: &str, key: &str) -> Result<bool, StoreError> {
     Ok(remembered(store.pool(), actor, Some(key)).await?.is_some())
@@ -795,10 +817,14 @@ pub async fn append(
         let stored = load(store, id)
             .await?
             .ok_or_else(|| StoreError::not_found(format!("case {id}")))?;
+        let query_password = match idempotency_key {
+            Some(key) => remembered_answer(store, context.key, actor, key).await?,
+            None => None,
+        };
         return Ok(Acted {
             stored,
             repeated: true,
-            query_password: None,
+            query_password,
         });
     }
     let moved = sqlx::query::<Any>(
@@ -858,6 +884,16 @@ pub async fn append(
         event.at_millis,
     )
     .await?;
+    if let (Some(key), Some(password)) = (idempotency_key, &query_password) {
+        sqlx::query::<Any>(
+            "UPDATE idempotency_keys SET sealed_answer = $1 WHERE actor = $2 AND key = $3",
+        )
+        .bind(context.key.seal(password))
+        .bind(actor)
+        .bind(key)
+        .execute(&mut *tx)
+        .await?;
+    }
     tx.commit().await?;
     let mut events = stored.events;
     events.push(event);

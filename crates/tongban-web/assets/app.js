@@ -86,7 +86,7 @@ document.addEventListener("submit", function (event) {
     document.write(request.responseText);
     document.close();
   };
-  request.onerror = function () {
+  request.onerror = request.onabort = request.ontimeout = function () {
     // The network failed mid-way: let the browser send it the ordinary way (the form's
     // idempotency key keeps a retried application from being made twice).
     buttons.forEach(function (b) { b.disabled = false; });
@@ -99,6 +99,16 @@ document.addEventListener("submit", function (event) {
     }
   };
   request.send(data);
+});
+
+// Back to a form from the browser's page cache: its buttons work again.
+window.addEventListener("pageshow", function (event) {
+  if (!event.persisted) return;
+  document.querySelectorAll("form[data-progress]").forEach(function (form) {
+    form.querySelectorAll("button").forEach(function (b) { b.disabled = false; });
+    var box = form.querySelector("[data-upload-progress]");
+    if (box) box.hidden = true;
+  });
 });
 
 // Fields say what is wrong while being filled in, once the person has left them: the
@@ -122,7 +132,8 @@ document.addEventListener("submit", function (event) {
       message.className = "field-error";
       message.setAttribute("aria-live", "polite");
       field.insertAdjacentElement("afterend", message);
-      field.setAttribute("aria-describedby", id);
+      var described = field.getAttribute("aria-describedby");
+      field.setAttribute("aria-describedby", described ? described + " " + id : id);
     }
     field.setAttribute("aria-invalid", "true");
     message.textContent = field.validity.valueMissing

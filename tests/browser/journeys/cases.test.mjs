@@ -28,11 +28,21 @@ test("a clerk accepts from the inbox and the reviewer passes the first step", as
 
   await signIn(page, app.url, "reviewer");
   await page.goto(`${app.url}${path}`);
+  // The same case open twice (a second tab left open): what the first tab did wins, the
+  // second is told and nothing is done twice.
+  const stale = await app.context.newPage();
+  await stale.goto(`${app.url}${path}`);
   const approve = page.locator("[data-testid=approve-undertake]");
   assert.ok((await approve.count()) === 1, "the reviewer may pass 承办");
   await page.fill("input[name=text] >> nth=0", "材料齐全，同意");
   await Promise.all([page.waitForNavigation(), approve.click()]);
   assert.match(await page.textContent("[data-testid=case-history]"), /通过 · reviewer/);
+  await Promise.all([stale.waitForNavigation(), stale.click("[data-testid=approve-undertake]")]);
+  assert.ok((await stale.locator("[data-testid=act-error]").count()) === 1, "the stale tab is refused");
+  const approvals = (await stale.textContent("[data-testid=case-history]")).match(/通过 · reviewer/g);
+  assert.equal(approvals.length, 1, "approved once");
+  await shot(stale, "cases-03a-stale-tab-refused");
+  await stale.close();
   await page.setViewportSize({ width: 360, height: 800 });
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   assert.ok(overflow <= 0, `no horizontal scrolling at 360 px (overflow ${overflow}px)`);
@@ -52,11 +62,17 @@ test("a general window takes in for the health department, asks once for a corre
   await Promise.all([page.waitForNavigation(), found.locator("a").click()]);
   await page.selectOption("#kind", "organisation");
   await page.fill("#name", "云溪市清泉浴场有限公司");
-  await page.fill("#id_number", "91110000600037341L");
+  // a code whose check character is wrong: refused naming it, nothing typed is lost
+  await page.fill("#id_number", "91110000600037341A");
   await page.fill("#phone", "13800138000");
   for (const material of ["公共场所卫生许可申请表", "公共场所卫生管理制度文本"]) {
     await page.check(`input[name=material][value="${material}"]`);
   }
+  await Promise.all([page.waitForNavigation(), page.click("[data-testid=take-in]")]);
+  assert.match(await page.textContent("[data-testid=intake-error]"), /统一社会信用代码|身份证|校验/);
+  assert.equal(await page.inputValue("#name"), "云溪市清泉浴场有限公司");
+  assert.ok(await page.isChecked('input[name=material][value="公共场所卫生管理制度文本"]'), "the ticks are kept");
+  await page.fill("#id_number", "91110000600037341L");
   await shot(page, "cases-04-intake");
   await Promise.all([page.waitForNavigation(), page.click("[data-testid=take-in]")]);
   assert.match(await page.textContent("[data-testid=case-phase]"), /待受理/);

@@ -848,8 +848,12 @@ pub(crate) async fn perform(
     if let Some(key) = &key
         && cases::already_done(&state.store, &actor.username, key).await?
     {
-        // A retry of a request that already acted: answer with the case as it is now.
-        return Ok((stored, None));
+        // A retry of a request that already acted: answer with the case as it is now, and
+        // an acceptance's query password again.
+        let password =
+            cases::remembered_answer(&state.store, &state.settings.data_key, &actor.username, key)
+                .await?;
+        return Ok((stored, password));
     }
     if let Some(version) = act.version()
         && version != stored.case.version

@@ -82,7 +82,11 @@ const EARLIER_FILES_OFFERED: i64 = 30;
 
 /// The files the viewer uploaded before, to choose again (none for staff or the anonymous).
 pub(super) async fn earlier_files(state: &AppState, viewer: &Viewer) -> Vec<CaseFile> {
-    let Some(actor) = viewer.actor.as_ref() else {
+    let Some(actor) = viewer
+        .actor
+        .as_ref()
+        .filter(|a| a.has(Role::Citizen) || a.has(Role::Enterprise))
+    else {
         return Vec::new();
     };
     // Offering earlier files is a convenience: a failed read leaves the plain upload.
@@ -300,15 +304,22 @@ pub async fn submit(
     let Some(actor) = viewer.actor.as_ref() else {
         return PageError::forbidden(prefs).into_response();
     };
+    let Some(mut form) = form_body::read(request).await else {
+        return PageError::bad_request(prefs).into_response();
+    };
+    let apply_path = format!("/catalog/items/{}/apply", urlencode(&code));
+    if form.field("intent") == Some("discard") {
+        // A draft can be thrown away even when its item is no longer published.
+        return match application_drafts::discard(&state.store, &actor.username, &code).await {
+            Ok(()) => Redirect::to(&apply_path).into_response(),
+            Err(error) => PageError::store(error, prefs).into_response(),
+        };
+    }
     let found = match published_guide(&state, &viewer, &code).await {
         Ok(found) => found,
         Err(error) => return error.into_response(),
     };
-    let Some(mut form) = form_body::read(request).await else {
-        return PageError::bad_request(prefs).into_response();
-    };
     let names: Vec<String> = found.2.materials.iter().map(|m| m.name.clone()).collect();
-    let apply_path = format!("/catalog/items/{}/apply", urlencode(&code));
     let earlier = earlier_files(&state, &viewer).await;
     let again = |shown: Vec<(String, String)>, message: String, has_draft: bool| {
         let shown = Shown {
@@ -327,12 +338,6 @@ pub async fn submit(
                 Err((error, form)) => answer(Err(error), prefs.lang, form, |shown, message| {
                     again(shown, message, true)
                 }),
-            };
-        }
-        "discard" => {
-            return match application_drafts::discard(&state.store, &actor.username, &code).await {
-                Ok(()) => Redirect::to(&apply_path).into_response(),
-                Err(error) => PageError::store(error, prefs).into_response(),
             };
         }
         _ => {}
@@ -354,6 +359,11 @@ pub async fn submit(
         }
         Err(error) => Err(error),
     };
+    // A refused application leaves its draft: the form keeps offering to discard it.
+    let has_draft = outcome.is_err()
+        && application_drafts::of_owner(&state.store, &actor.username)
+            .await
+            .is_ok_and(|drafts| drafts.iter().any(|d| d.implementation_code == code));
     if outcome.is_ok() {
         // Sent: the draft has done its work. Failing to discard it loses nothing.
         if let Err(error) = application_drafts::discard(&state.store, &actor.username, &code).await
@@ -365,7 +375,7 @@ pub async fn submit(
         outcome.map(|(id, _)| format!("/cases/{id}?done=1")),
         prefs.lang,
         form,
-        |shown, message| again(shown, message, false),
+        |shown, message| again(shown, message, has_draft),
     )
 }
 
@@ -427,7 +437,8 @@ async fn save_draft(
     let fields: Vec<(String, String)> = form
         .fields
         .iter()
-        .filter(|(k, _)| k != "csrf_token" && k != "intent")
+        // a draft is sent later as a new request: never with this form's key
+        .filter(|(k, _)| !matches!(k.as_str(), "csrf_token" | "intent" | "request_key"))
         .cloned()
         .collect();
     if let Err(error) = application_drafts::save(

@@ -96,6 +96,8 @@ struct CasePage {
     /// the other departments a misrouted case may go to: (id, name)
     departments: Vec<(i64, String)>,
     can_intake: bool,
+    /// a fresh idempotency key for the page's forms: an act sent twice acts once
+    request_key: String,
     /// the reform office's common refusal reasons, with their legal basis
     refusal_reasons: Vec<CommonReason>,
     /// the back office's common reasons for rejecting, returning, transferring, extending
@@ -375,6 +377,7 @@ async fn case_page(
         materials,
         departments,
         can_intake,
+        request_key: crate::auth::hex_token(),
         refusal_reasons,
         decision_reasons,
         can_accept_on_pledge: case.pledge_allowed,
@@ -500,6 +503,8 @@ struct ActForm {
     materials: Vec<String>,
     /// files the applicant uploaded with the form, already kept: (material, sha256)
     uploaded: Vec<(String, String)>,
+    /// the form's idempotency key: sent again (a double click, a reload), it acts once
+    request_key: Option<String>,
 }
 
 impl ActForm {
@@ -521,6 +526,7 @@ impl ActForm {
             template: field("template"),
             materials: form_values(pairs, "material"),
             uploaded: Vec::new(),
+            request_key: Some(field("request_key")).filter(|k| !k.is_empty() && k.len() <= 128),
         }
     }
 }
@@ -784,9 +790,10 @@ pub async fn act(
             if let Err(error) = fill_from_template(&state, &mut form).await {
                 return PageError::store(error, viewer.prefs).into_response();
             }
+            let key = form.request_key.clone();
             match act_of(form) {
                 Ok(act) => match Reader::load(&state).await {
-                    Ok(reader) => perform(&state, &reader, actor, id, act, None)
+                    Ok(reader) => perform(&state, &reader, actor, id, act, key)
                         .await
                         .map(|(_, query_password)| query_password),
                     Err(error) => Err(error),
@@ -797,8 +804,9 @@ pub async fn act(
         Err(error) => Err(error),
     };
     match outcome {
-        // Accepted: the query password exists only now (it is kept as a fingerprint), so the
-        // page that shows it is the answer itself, for the window to hand to the applicant.
+        // Accepted: the query password exists only now (the case keeps a fingerprint), so the
+        // page that shows it is the answer itself, for the window to hand to the applicant;
+        // sent again with the form's key (a double click, a reload) it shows the same one.
         Ok(Some(query_password)) => {
             let t = lang.texts();
             let notice = format!(
@@ -806,7 +814,12 @@ pub async fn act(
                 t.act_done, t.progress_password, t.query_password_once
             );
             match case_page(&state, &viewer, id, None, Some(notice)).await {
-                Ok(page) => render(&page),
+                // Not kept by the browser: the password is on the page only.
+                Ok(page) => (
+                    [(axum::http::header::CACHE_CONTROL, "no-store")],
+                    render(&page),
+                )
+                    .into_response(),
                 Err(error) => error.into_response(),
             }
         }

@@ -88,6 +88,17 @@ async fn a_draft_is_saved_restored_and_sent_with_an_earlier_file(app: TestApp) {
     assert!(back.body.contains("value=\"云溪市青禾餐饮有限公司\""));
     assert!(back.body.contains("食品安全管理制度.pdf"));
     assert!(back.body.contains("data-testid=\"discard-draft\""));
+    let key_of = |html: &str| {
+        form_fields(html)
+            .into_iter()
+            .find(|(k, _)| k == "request_key")
+            .map(|(_, v)| v)
+    };
+    assert_ne!(
+        key_of(&back.body),
+        key_of(&form.body),
+        "a draft is not kept with the key of the form it was saved from"
+    );
     let account = app.get_as(&company, "/account").await;
     assert!(
         account.body.contains("data-testid=\"my-drafts\""),
@@ -113,6 +124,11 @@ async fn a_draft_is_saved_restored_and_sent_with_an_earlier_file(app: TestApp) {
     for &i in &asked[1..] {
         set(&mut fields, &format!("reuse.{i}"), &earlier);
     }
+    let sent_key = fields
+        .iter()
+        .find(|(k, _)| k == "request_key")
+        .map(|(_, v)| v.clone())
+        .expect("the form's key");
     let applied = app.post_multipart(&company, &path, &fields, &[]).await;
     assert_eq!(applied.status, StatusCode::SEE_OTHER, "{}", applied.body);
     let id: i64 = applied
@@ -137,4 +153,29 @@ async fn a_draft_is_saved_restored_and_sent_with_an_earlier_file(app: TestApp) {
     );
     let fresh = app.get_as(&company, &path).await;
     assert!(!fresh.body.contains("data-testid=\"draft-notice\""));
+    assert!(
+        !fresh.body.contains(&format!("value=\"{sent_key}\"")),
+        "a new application gets a new key"
+    );
+
+    // A draft thrown away is gone.
+    let mut fields = form_fields(&fresh.body);
+    set(&mut fields, "name", "云溪市青禾餐饮有限公司");
+    fields.push(("intent".into(), "draft".into()));
+    let saved = app.post_multipart(&company, &path, &fields, &[]).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let draft = app.get_as(&company, &path).await;
+    let mut fields = form_fields(&draft.body);
+    fields.push(("intent".into(), "discard".into()));
+    let discarded = app.post_multipart(&company, &path, &fields, &[]).await;
+    assert_eq!(
+        discarded.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        discarded.body
+    );
+    assert_eq!(
+        raw_count(&app.db_url, "SELECT COUNT(*) FROM application_drafts").await,
+        0
+    );
 }

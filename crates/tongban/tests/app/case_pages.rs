@@ -9,6 +9,15 @@ use crate::helpers::{
 };
 use crate::on_both;
 
+/// The idempotency key a case page's accept form carries.
+fn extract_request_key(html: &str) -> String {
+    html.split("name=\"request_key\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("the accept form's key")
+        .to_owned()
+}
+
 on_both!(a_case_runs_from_the_inbox_to_delivery_on_the_pages);
 
 async fn a_case_runs_from_the_inbox_to_delivery_on_the_pages(app: TestApp) {
@@ -28,14 +37,40 @@ async fn a_case_runs_from_the_inbox_to_delivery_on_the_pages(app: TestApp) {
     let shown = app.get_as(&clerk, &page).await;
     assert!(shown.body.contains("data-testid=\"accept\""));
     let csrf = clerk.csrf.clone();
-    let accepted = app
-        .post_form(&clerk, &acts, &[("csrf_token", &csrf), ("act", "accept")])
-        .await;
+    let key = extract_request_key(&shown.body);
+    let accept = [
+        ("csrf_token", csrf.as_str()),
+        ("act", "accept"),
+        ("request_key", key.as_str()),
+    ];
+    let accepted = app.post_form(&clerk, &acts, &accept).await;
     // The window hands the query password over: with the number it shows progress to anyone.
     let password = accepted_on_page(&accepted);
+    assert_eq!(
+        accepted.headers[axum::http::header::CACHE_CONTROL],
+        "no-store"
+    );
+    // Sent again (a double click, a reload): nothing is done twice, the same password shows.
+    let again = app.post_form(&clerk, &acts, &accept).await;
+    assert_eq!(accepted_on_page(&again), password);
     let shown = app.get_as(&clerk, &format!("{page}?done=1")).await;
     assert!(shown.body.contains("data-testid=\"act-done\""));
-    assert!(!shown.body.contains(&password), "shown once only");
+    assert!(
+        !shown.body.contains(&password),
+        "the case's page keeps no password"
+    );
+    let token = app.token("clerk").await;
+    let case = app
+        .api("GET", &format!("/api/v1/cases/{id}"), Some(&token), None)
+        .await
+        .json();
+    let acceptances = case["timeline"]
+        .as_array()
+        .expect("the timeline")
+        .iter()
+        .filter(|e| e["kind"] == "accepted")
+        .count();
+    assert_eq!(acceptances, 1, "accepted once");
     assert!(shown.body.contains("办理中"), "{}", shown.body);
     assert!(shown.body.contains("data-testid=\"notice-acceptance\""));
 
