@@ -331,16 +331,13 @@ pub async fn submit(
         };
         render(&page(&viewer, &code, found, shown))
     };
-    match form.field("intent").unwrap_or_default() {
-        "draft" => {
-            return match save_draft(&state, &viewer, &code, &names, form).await {
-                Ok(()) => Redirect::to(&format!("{apply_path}?saved=1")).into_response(),
-                Err((error, form)) => answer(Err(error), prefs.lang, form, |shown, message| {
-                    again(shown, message, true)
-                }),
-            };
-        }
-        _ => {}
+    if form.field("intent") == Some("draft") {
+        return match save_draft(&state, &viewer, &code, &names, form).await {
+            Ok(()) => Redirect::to(&format!("{apply_path}?saved=1")).into_response(),
+            Err((error, form)) => answer(Err(error), prefs.lang, form, |shown, message| {
+                again(shown, message, true)
+            }),
+        };
     }
     let outcome = match materials_of(&state, &viewer, &names, &mut form).await {
         Ok(materials) => {
