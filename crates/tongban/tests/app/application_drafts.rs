@@ -13,9 +13,7 @@ on_both!(a_draft_is_saved_restored_and_sent_with_an_earlier_file);
 async fn a_draft_is_saved_restored_and_sent_with_an_earlier_file(app: TestApp) {
     let code = market_item(&app).await;
     let guide = crate::helpers::published_guide(&app, &code).await;
-    let asked: Vec<usize> = (0..guide.materials.len())
-        .filter(|&i| guide.materials[i].required && guide.materials[i].sharing_source.is_none())
-        .collect();
+    let asked = crate::helpers::asked_files(&guide);
     assert!(asked.len() >= 2, "the demo item asks for several files");
     // A file the company submitted before, and one of another account's.
     let earlier = uploaded_scan(&app, &app.token("enterprise").await).await;

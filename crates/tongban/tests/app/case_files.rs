@@ -16,9 +16,7 @@ on_both!(a_company_applies_online_with_its_files_and_only_the_case_parties_read_
 async fn a_company_applies_online_with_its_files_and_only_the_case_parties_read_them(app: TestApp) {
     let code = market_item(&app).await;
     let guide = crate::helpers::published_guide(&app, &code).await;
-    let asked: Vec<usize> = (0..guide.materials.len())
-        .filter(|&i| guide.materials[i].required && guide.materials[i].sharing_source.is_none())
-        .collect();
+    let asked = crate::helpers::asked_files(&guide);
     assert!(asked.len() >= 2, "the demo item asks for several files");
 
     // The item's page offers online applying; a clerk does not apply here.

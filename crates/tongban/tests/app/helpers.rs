@@ -663,3 +663,11 @@ pub fn accepted_on_page(reply: &Reply) -> String {
     assert_eq!(password.len(), 6, "a 6-character query password: {shown}");
     password
 }
+
+/// The places, in the guide's list, of the materials an applicant uploads: required and not
+/// obtained by sharing.
+pub fn asked_files(guide: &tongban_domain::guide::Guide) -> Vec<usize> {
+    (0..guide.materials.len())
+        .filter(|&i| guide.materials[i].required && guide.materials[i].sharing_source.is_none())
+        .collect()
+}
