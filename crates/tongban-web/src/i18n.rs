@@ -1606,7 +1606,7 @@ pub static EN: Texts = Texts {
     intake_search_button: "Find",
     intake_search_none: "Nothing found: try other words, or choose from every item below.",
     intake_or_choose: "Or choose from every item",
-    sub_portal: "office",
+    sub_portal: " sub-portal",
     city_portal: "Back to the city portal",
     sub_portal_intro: "The services open to residents of this region: its own come first in search.",
     sub_portals: "Local offices",

@@ -52,7 +52,9 @@ test("every portal page speaks English once the visitor switches", async () => {
     const body = await response.json();
     return (body.bundles ?? body.items ?? body)[0].key;
   });
+  const region = await page.getAttribute("[data-testid=region-switcher] a[href^='/regions/'] >> nth=0", "href");
   const visitorPages = [
+    region,
     "/",
     "/search?q=sfz",
     "/search?q=%E9%87%8F%E5%AD%90%E7%BA%A0%E7%BC%A0",
