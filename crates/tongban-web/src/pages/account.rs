@@ -19,6 +19,7 @@ use tongban_store::{
 
 use super::{Chrome, display_time, render};
 use crate::api::account::presented_token;
+use crate::api::cases::Reader;
 use crate::auth::{SESSION_COOKIE, Viewer, cookie, set_cookie};
 use crate::error::PageError;
 use crate::state::AppState;
@@ -75,6 +76,8 @@ struct CaseRow {
     number: String,
     item: String,
     phase: &'static str,
+    /// due date and working days left, while the case is worked on
+    due: Option<String>,
     updated: String,
 }
 
@@ -126,21 +129,41 @@ async fn page(
     let profile = accounts::profile(&state.store, key, actor.user_id)
         .await
         .map_err(store_error)?;
-    let cases = cases::of_applicant(&state.store, actor.user_id, 50)
+    let reader = Reader::load(state)
+        .await
+        .map_err(|e| PageError::api(e, viewer.prefs))?;
+    let mut cases = Vec::new();
+    for c in cases::of_applicant(&state.store, actor.user_id, 50)
         .await
         .map_err(store_error)?
-        .into_iter()
-        .map(|c| {
-            let (zh, en) = Phase::stored_names(&c.phase);
-            CaseRow {
-                id: c.id,
-                number: c.case_number.unwrap_or_default(),
-                item: c.item_name,
-                phase: lang.pick(zh, en),
-                updated: display_time(c.updated_at),
-            }
-        })
-        .collect();
+    {
+        // The clock of a case being worked on: its due date and the working days left.
+        let due = if c.phase == "in_progress" {
+            cases::load(&state.store, c.id)
+                .await
+                .map_err(store_error)?
+                .and_then(|stored| reader.case_clock(&stored.case, state.today()))
+                .and_then(|clock| match (clock.due_on, clock.remaining_days) {
+                    (Some(due_on), Some(left)) => Some(format!(
+                        "{due_on}（{} {left}）",
+                        lang.texts().case_remaining
+                    )),
+                    // e.g. the due date falls in a year whose holidays are not published yet
+                    _ => clock.unavailable,
+                })
+        } else {
+            None
+        };
+        let (zh, en) = Phase::stored_names(&c.phase);
+        cases.push(CaseRow {
+            id: c.id,
+            number: c.case_number.unwrap_or_default(),
+            item: c.item_name,
+            phase: lang.pick(zh, en),
+            due,
+            updated: display_time(c.updated_at),
+        });
+    }
     let messages = outbox::portal_messages(&state.store, &actor.username, 20)
         .await
         .map_err(store_error)?

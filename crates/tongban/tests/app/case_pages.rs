@@ -50,6 +50,21 @@ async fn a_case_runs_from_the_inbox_to_delivery_on_the_pages(app: TestApp) {
         accepted.headers[axum::http::header::CACHE_CONTROL],
         "no-store"
     );
+    // The applicant's own list shows the case's due date and the working days left.
+    let company = app.sign_in("enterprise").await;
+    let mine = app.get_as(&company, "/account").await;
+    let row = mine
+        .body
+        .split(&format!("href=\"/cases/{id}\""))
+        .nth(1)
+        .and_then(|rest| rest.split("</tr>").next())
+        .unwrap_or_else(|| panic!("the case in my cases: {}", mine.body));
+    let due = row
+        .split("data-label=\"办结期限\">")
+        .nth(1)
+        .and_then(|cell| cell.split("</td>").next())
+        .unwrap_or_default();
+    assert!(!due.trim().is_empty(), "{row}");
     // Sent again (a double click, a reload): nothing is done twice, the same password shows.
     let again = app.post_form(&clerk, &acts, &accept).await;
     assert_eq!(accepted_on_page(&again), password);
