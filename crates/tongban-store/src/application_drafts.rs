@@ -1,12 +1,38 @@
 //! Saved drafts of online applications (草稿): an applicant can stop halfway and come back.
 //! One draft per account and implementation; its fields are sealed (they carry the
 //! applicant's name, id number and phone); its files are already kept in `case_files`, cited
-//! by hash. Sending the application discards the draft.
+//! by hash. Sending the application discards the draft; one left alone is deleted after
+//! `application_drafts.keep_days` (personal data is not kept longer than it serves).
 
 use sqlx::{Any, Row};
 
+use crate::guides::setting;
 use crate::sealed::DataKey;
 use crate::{Store, StoreError};
+
+/// The setting: how many days a draft is kept after it was last saved.
+pub const KEEP_DAYS_SETTING: &str = "application_drafts.keep_days";
+/// Its default: a season, long enough to gather a licence's documents.
+pub const KEEP_DAYS: i64 = 90;
+const DAY_MILLIS: i64 = 24 * 60 * 60 * 1000;
+
+/// Deletes the drafts last saved more than the kept days before `now_millis`; answers how
+/// many went.
+pub async fn expire(store: &Store, now_millis: i64) -> Result<u64, StoreError> {
+    let days = setting(store, KEEP_DAYS_SETTING)
+        .await?
+        .unwrap_or(KEEP_DAYS)
+        .max(1);
+    let before = now_millis.saturating_sub(days.saturating_mul(DAY_MILLIS));
+    let mut tx = store.write().await?;
+    let gone = sqlx::query::<Any>("DELETE FROM application_drafts WHERE saved_at < $1")
+        .bind(before)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    tx.commit().await?;
+    Ok(gone)
+}
 
 /// A draft as the applicant's list shows it: which item, saved when.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -154,6 +154,12 @@ pub fn known() -> Vec<Known> {
             "hours an email verification link stays good",
         ),
         known_one(
+            crate::application_drafts::KEEP_DAYS_SETTING,
+            crate::application_drafts::KEEP_DAYS,
+            "网上申请草稿自最后保存起保留的天数，逾期自动删除",
+            "days an online application's draft is kept after it was last saved, then deleted",
+        ),
+        known_one(
             crate::guides::attachments::MAX_BYTES_SETTING,
             AttachmentSettings::default().max_bytes,
             "办事指南附件（空白表格、示例样表）的最大字节数",

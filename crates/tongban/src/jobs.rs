@@ -12,7 +12,7 @@ use tongban_domain::clock::Clock;
 use tongban_domain::time_limit::local_date;
 use tongban_store::cases::{self, ActContext, ActError};
 use tongban_store::sealed::DataKey;
-use tongban_store::{Store, StoreError, bundles, supervision};
+use tongban_store::{Store, StoreError, application_drafts, bundles, supervision};
 
 use crate::notify::Notifier;
 
@@ -28,7 +28,8 @@ fn supervision_actor() -> Actor {
 }
 
 /// Electronic supervision, every `interval`: close the cases whose correction deadline passed
-/// (when the setting says so), raise the alerts that have come due, deliver the messages.
+/// (when the setting says so), raise the alerts that have come due, deliver the messages;
+/// and delete application drafts kept past their time.
 pub async fn supervise(
     store: Store,
     clock: Arc<dyn Clock>,
@@ -83,6 +84,11 @@ pub async fn supervise(
         }
         if let Err(error) = notifier.deliver(&store, now.as_millisecond()).await {
             tracing::error!(%error, "delivering messages failed");
+        }
+        match application_drafts::expire(&store, now.as_millisecond()).await {
+            Ok(0) => {}
+            Ok(gone) => tracing::info!(gone, "expired application drafts deleted"),
+            Err(error) => tracing::error!(%error, "deleting expired drafts failed"),
         }
     }
 }

@@ -177,3 +177,35 @@ async fn a_draft_is_saved_restored_and_sent_with_an_earlier_file(app: TestApp) {
         0
     );
 }
+
+on_both!(a_draft_left_alone_is_deleted_after_the_kept_days);
+
+/// A draft carries personal data: left alone past `application_drafts.keep_days` (a local
+/// setting, 90 days by default) it is deleted; one saved within them stays.
+async fn a_draft_left_alone_is_deleted_after_the_kept_days(app: TestApp) {
+    use tongban_domain::clock::Clock;
+    let code = market_item(&app).await;
+    let path = format!("/catalog/items/{code}/apply");
+    let company = app.sign_in("enterprise").await;
+    let form = app.get_as(&company, &path).await;
+    let mut fields = form_fields(&form.body);
+    set(&mut fields, "name", "云溪市青禾餐饮有限公司");
+    fields.push(("intent".into(), "draft".into()));
+    let saved = app.post_multipart(&company, &path, &fields, &[]).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let day = 24 * 60 * 60 * 1000;
+    let now = app.clock.now_millis();
+    let expire = tongban_store::application_drafts::expire;
+    assert_eq!(expire(&app.store, now + 89 * day).await.unwrap(), 0);
+    crate::helpers::raw_execute(
+        &app.db_url,
+        "INSERT INTO settings (name, value, updated_at) VALUES ('application_drafts.keep_days', '30', 0)",
+    )
+    .await;
+    assert_eq!(expire(&app.store, now + 29 * day).await.unwrap(), 0);
+    assert_eq!(expire(&app.store, now + 31 * day).await.unwrap(), 1);
+    assert_eq!(
+        raw_count(&app.db_url, "SELECT COUNT(*) FROM application_drafts").await,
+        0
+    );
+}
