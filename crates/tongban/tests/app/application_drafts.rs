@@ -156,16 +156,21 @@ async fn a_draft_is_saved_restored_and_sent_with_an_earlier_file(app: TestApp) {
         "a new application gets a new key"
     );
 
-    // A draft thrown away is gone.
+    // A draft thrown away from the user centre is gone.
     let mut fields = form_fields(&fresh.body);
     set(&mut fields, "name", "云溪市青禾餐饮有限公司");
     fields.push(("intent".into(), "draft".into()));
     let saved = app.post_multipart(&company, &path, &fields, &[]).await;
     assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
-    let draft = app.get_as(&company, &path).await;
-    let mut fields = form_fields(&draft.body);
-    fields.push(("intent".into(), "discard".into()));
-    let discarded = app.post_multipart(&company, &path, &fields, &[]).await;
+    let account = app.get_as(&company, "/account").await;
+    assert!(account.body.contains("data-testid=\"discard-draft\""));
+    let discarded = app
+        .post_form(
+            &company,
+            &path,
+            &[("csrf_token", &company.csrf), ("intent", "discard")],
+        )
+        .await;
     assert_eq!(
         discarded.status,
         StatusCode::SEE_OTHER,
