@@ -79,6 +79,12 @@ export async function start({ port: chosenPort, env = {}, allowOrigins = [] } = 
   // Every context is guarded: no page may reach outside the server (no CDN, no web fonts).
   const newContext = async (options = {}) => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...options });
+    // A page that breaks the server's Content-Security-Policy counts as reaching outside.
+    context.on("console", (message) => {
+      if (message.type() === "error" && /Content Security Policy/i.test(message.text())) {
+        external.push(`CSP: ${message.text()}`);
+      }
+    });
     await context.route("**/*", (route) => {
       const target = route.request().url();
       const allowed = [url, ...allowOrigins].some((origin) => target.startsWith(origin));

@@ -170,6 +170,14 @@ async fn pages_render_in_both_languages(app: TestApp) {
     let home = app.get("/").await;
     assert_eq!(home.status, StatusCode::OK);
     assert!(home.body.contains("lang=\"zh-CN\"") && home.body.contains("事项类型"));
+    // Pages run only the server's own script and load nothing from elsewhere.
+    let policy = home.headers[axum::http::header::CONTENT_SECURITY_POLICY]
+        .to_str()
+        .unwrap();
+    assert!(
+        policy.contains("default-src 'self'") && policy.contains("script-src 'self';"),
+        "{policy}"
+    );
     let catalog = app.get("/catalog?item_type=01").await;
     assert!(catalog.body.contains("行政许可"));
     let code = market_item(&app).await;
