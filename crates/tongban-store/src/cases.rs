@@ -343,31 +343,37 @@ pub async fn time_limit_settings(store: &Store) -> Result<TimeLimitSettings, Sto
     let stored = crate::settings::load(store, &["time_limit.", "supervision."]).await?;
     let mut settings = TimeLimitSettings::default();
     stored.set(
-        "time_limit.restart_next_day",
+        crate::settings::names::RESTART_NEXT_DAY,
         &mut settings.restart_next_day,
     )?;
-    stored.set("time_limit.extension_days", &mut settings.extension_days)?;
     stored.set(
-        "time_limit.joint_extension_days",
+        crate::settings::names::EXTENSION_DAYS,
+        &mut settings.extension_days,
+    )?;
+    stored.set(
+        crate::settings::names::JOINT_EXTENSION_DAYS,
         &mut settings.joint_extension_days,
     )?;
     stored.set(
-        "supervision.warning_within_days",
+        crate::settings::names::WARNING_WITHIN_DAYS,
         &mut settings.warning_within_days,
     )?;
     stored.set(
-        "supervision.yellow_within_days",
+        crate::settings::names::YELLOW_WITHIN_DAYS,
         &mut settings.yellow_within_days,
     )?;
     stored.set(
-        "supervision.refusal_reason_min_chars",
+        crate::settings::names::REFUSAL_REASON_MIN_CHARS,
         &mut settings.refusal_reason_min_chars,
     )?;
     stored.set(
-        "supervision.close_on_corrections_timeout",
+        crate::settings::names::CLOSE_ON_CORRECTIONS_TIMEOUT,
         &mut settings.close_on_corrections_timeout,
     )?;
-    stored.set("time_limit.post_check_days", &mut settings.post_check_days)?;
+    stored.set(
+        crate::settings::names::POST_CHECK_DAYS,
+        &mut settings.post_check_days,
+    )?;
     Ok(settings)
 }
 

@@ -35,10 +35,22 @@ impl Default for LoginPolicy {
 pub async fn policy(store: &Store) -> Result<LoginPolicy, StoreError> {
     let stored = crate::settings::load(store, &["login."]).await?;
     let mut policy = LoginPolicy::default();
-    stored.set("login.max_failures", &mut policy.max_failures)?;
-    stored.set("login.window_minutes", &mut policy.window_minutes)?;
-    stored.set("login.lock_minutes", &mut policy.lock_minutes)?;
-    stored.set("login.external_minutes", &mut policy.external_minutes)?;
+    stored.set(
+        crate::settings::names::LOGIN_MAX_FAILURES,
+        &mut policy.max_failures,
+    )?;
+    stored.set(
+        crate::settings::names::LOGIN_WINDOW_MINUTES,
+        &mut policy.window_minutes,
+    )?;
+    stored.set(
+        crate::settings::names::LOGIN_LOCK_MINUTES,
+        &mut policy.lock_minutes,
+    )?;
+    stored.set(
+        crate::settings::names::LOGIN_EXTERNAL_MINUTES,
+        &mut policy.external_minutes,
+    )?;
     Ok(policy)
 }
 

@@ -57,6 +57,23 @@ pub struct Known {
     pub en: &'static str,
 }
 
+/// The names of the local settings the store's loaders read: written once here, used by the
+/// loaders (`cases::time_limit_settings`, `login::policy`) and by `known()`.
+pub mod names {
+    pub const RESTART_NEXT_DAY: &str = "time_limit.restart_next_day";
+    pub const EXTENSION_DAYS: &str = "time_limit.extension_days";
+    pub const JOINT_EXTENSION_DAYS: &str = "time_limit.joint_extension_days";
+    pub const POST_CHECK_DAYS: &str = "time_limit.post_check_days";
+    pub const WARNING_WITHIN_DAYS: &str = "supervision.warning_within_days";
+    pub const YELLOW_WITHIN_DAYS: &str = "supervision.yellow_within_days";
+    pub const REFUSAL_REASON_MIN_CHARS: &str = "supervision.refusal_reason_min_chars";
+    pub const CLOSE_ON_CORRECTIONS_TIMEOUT: &str = "supervision.close_on_corrections_timeout";
+    pub const LOGIN_MAX_FAILURES: &str = "login.max_failures";
+    pub const LOGIN_WINDOW_MINUTES: &str = "login.window_minutes";
+    pub const LOGIN_LOCK_MINUTES: &str = "login.lock_minutes";
+    pub const LOGIN_EXTERNAL_MINUTES: &str = "login.external_minutes";
+}
+
 fn known_one(name: &str, default: impl ToString, zh: &'static str, en: &'static str) -> Known {
     Known {
         name: name.to_owned(),
@@ -76,73 +93,73 @@ pub fn known() -> Vec<Known> {
     let answers = AnswerLimits::default();
     let mut known = vec![
         known_one(
-            "time_limit.restart_next_day",
+            names::RESTART_NEXT_DAY,
             time.restart_next_day,
             "计时停止结束后，自次一工作日起恢复计时（false：当日恢复）",
             "after a stop, counting resumes the next working day (false: the same day)",
         ),
         known_one(
-            "time_limit.extension_days",
+            names::EXTENSION_DAYS,
             time.extension_days,
             "部门负责人批准延期的工作日数",
             "working days a head's extension adds",
         ),
         known_one(
-            "time_limit.joint_extension_days",
+            names::JOINT_EXTENSION_DAYS,
             time.joint_extension_days,
             "联合办理、并联审批延期的工作日数",
             "working days an extension adds for joint handling",
         ),
         known_one(
-            "time_limit.post_check_days",
+            names::POST_CHECK_DAYS,
             time.post_check_days,
             "告知承诺事项批准后核查的工作日期限",
             "working days to check a pledge after approval",
         ),
         known_one(
-            "supervision.warning_within_days",
+            names::WARNING_WITHIN_DAYS,
             time.warning_within_days,
             "剩余工作日不超过此数时预警",
             "预警 when this many working days or fewer remain",
         ),
         known_one(
-            "supervision.yellow_within_days",
+            names::YELLOW_WITHIN_DAYS,
             time.yellow_within_days,
             "剩余工作日不超过此数时黄牌（无剩余时红牌）",
             "黄牌 when this many working days or fewer remain (红牌 when none remain)",
         ),
         known_one(
-            "supervision.refusal_reason_min_chars",
+            names::REFUSAL_REASON_MIN_CHARS,
             time.refusal_reason_min_chars,
             "不予受理理由短于此字数视为无理由",
             "a refusal reason shorter than this counts as none",
         ),
         known_one(
-            "supervision.close_on_corrections_timeout",
+            names::CLOSE_ON_CORRECTIONS_TIMEOUT,
             time.close_on_corrections_timeout,
             "补正逾期时自动以补正超时办结",
             "close a case as 补正超时 when its correction deadline passes",
         ),
         known_one(
-            "login.max_failures",
+            names::LOGIN_MAX_FAILURES,
             login.max_failures,
             "时间窗口内允许的登录失败次数",
             "failed sign-ins allowed within the window",
         ),
         known_one(
-            "login.window_minutes",
+            names::LOGIN_WINDOW_MINUTES,
             login.window_minutes,
             "统计登录失败的时间窗口（分钟）",
             "the window failed sign-ins are counted in (minutes)",
         ),
         known_one(
-            "login.lock_minutes",
+            names::LOGIN_LOCK_MINUTES,
             login.lock_minutes,
             "超过失败次数后锁定的分钟数",
             "minutes sign-in stays locked after too many failures",
         ),
         known_one(
-            "login.external_minutes",
+            names::LOGIN_EXTERNAL_MINUTES,
             login.external_minutes,
             "通过统一身份认证登录的有效分钟数",
             "minutes a sign-in through the identity provider may take",
