@@ -113,3 +113,15 @@ export async function signIn(page, url, username) {
   await page.fill("#password", "demo12345");
   await Promise.all([page.waitForNavigation(), page.click("form.stack button[type=submit]")]);
 }
+
+/** How far the page scrolls sideways, in CSS pixels (0 or less: it fits the screen). */
+export async function sideScroll(page) {
+  return page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+}
+
+/** Clicks a case page's act button and waits for the answer, failing on a refusal. */
+export async function act(page, testid) {
+  await Promise.all([page.waitForNavigation(), page.click(`[data-testid=${testid}]`)]);
+  const error = page.locator("[data-testid=act-error]");
+  if ((await error.count()) > 0) throw new Error(`${testid} refused: ${await error.textContent()}`);
+}

@@ -9,6 +9,8 @@ CREATE TABLE application_drafts (
     saved_at BIGINT NOT NULL,
     PRIMARY KEY (owner, implementation_code)
 );
+-- The job that deletes drafts left alone past their days reads them by age.
+CREATE INDEX application_drafts_by_saved_at ON application_drafts (saved_at);
 
 -- A window's day (今日收件): what one clerk took in and decided, by the clerk and time.
 CREATE INDEX case_events_by_actor ON case_events (actor, at);

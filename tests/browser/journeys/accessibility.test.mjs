@@ -9,7 +9,7 @@ import { writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { artifacts, shot, signIn, start } from "../harness.mjs";
+import { artifacts, shot, sideScroll, signIn, start } from "../harness.mjs";
 
 const axeSource = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
 const GUIDE_PAGE_BUDGET = 100 * 1024;
@@ -47,7 +47,7 @@ async function scan(page, path, name) {
 
 /** At 360 px the page must not scroll sideways. */
 async function fitsPhone(page, name) {
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  const overflow = await sideScroll(page);
   if (overflow > 0) findings.push({ page: name, rule: "360px", impact: "serious", help: `scrolls sideways by ${overflow}px` });
 }
 

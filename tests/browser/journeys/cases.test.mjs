@@ -2,7 +2,7 @@
 // the case pages alone, in the demo city; the case page also fits a phone-sized screen.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { shot, signIn, start } from "../harness.mjs";
+import { shot, sideScroll, signIn, start } from "../harness.mjs";
 
 let app;
 before(async () => (app = await start()));
@@ -44,7 +44,7 @@ test("a clerk accepts from the inbox and the reviewer passes the first step", as
   await shot(stale, "cases-03a-stale-tab-refused");
   await stale.close();
   await page.setViewportSize({ width: 360, height: 800 });
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  const overflow = await sideScroll(page);
   assert.ok(overflow <= 0, `no horizontal scrolling at 360 px (overflow ${overflow}px)`);
   await shot(page, "cases-03-reviewed-360px");
   assert.deepEqual(app.external, [], "no request left the server");

@@ -1,7 +1,7 @@
 // A citizen browses the catalog: portal → catalog → filter → item guide → English.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { shot, start } from "../harness.mjs";
+import { shot, sideScroll, start } from "../harness.mjs";
 
 let app;
 before(async () => (app = await start()));
@@ -37,7 +37,7 @@ test("a citizen browses the catalog, opens a guide and switches language", async
   await shot(page, "catalog-04-item-en");
 
   await page.setViewportSize({ width: 360, height: 800 });
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  const overflow = await sideScroll(page);
   assert.ok(overflow <= 0, `no horizontal scrolling at 360 px (overflow ${overflow}px)`);
   await shot(page, "catalog-05-item-360px");
   assert.deepEqual(app.external, [], "no request left the server");

@@ -4,7 +4,7 @@
 // stays as the catalog writes it. No page scrolls sideways at 360 px.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { shot, signIn, start } from "../harness.mjs";
+import { shot, sideScroll, signIn, start } from "../harness.mjs";
 
 let app;
 before(async () => (app = await start()));
@@ -33,7 +33,7 @@ async function inEnglish(page, path) {
   assert.equal(await page.getAttribute("html", "lang"), "en", path);
   const left = await chineseChrome(page);
   assert.deepEqual(left, [], `${path} has words left in Chinese`);
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  const overflow = await sideScroll(page);
   assert.ok(overflow <= 0, `${path}: no horizontal scrolling at 360 px (overflow ${overflow}px)`);
 }
 

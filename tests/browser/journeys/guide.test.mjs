@@ -3,7 +3,7 @@
 // reads the same on the web, on a phone, at the kiosk, in the PDFs and in the JSON API.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { shot, signIn, start } from "../harness.mjs";
+import { shot, sideScroll, signIn, start } from "../harness.mjs";
 
 let app;
 before(async () => (app = await start()));
@@ -114,7 +114,7 @@ test("a clerk's guide edit is linted, fixed, approved and published on every cha
   assert.deepEqual(await webMaterials(mobile), names);
   const stacked = await mobile.$eval("[data-testid=materials] tbody tr", (tr) => getComputedStyle(tr).display);
   assert.equal(stacked, "block", "the materials table stacks on a phone");
-  const overflow = await mobile.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  const overflow = await sideScroll(mobile);
   assert.ok(overflow <= 0, `no horizontal scrolling on a phone (overflow ${overflow}px)`);
   await mobile.locator(`[data-testid=materials] td:has-text("${FIXED[1]}")`).scrollIntoViewIfNeeded();
   await shot(mobile, "guide-03-mobile");

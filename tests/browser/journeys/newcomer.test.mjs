@@ -7,7 +7,7 @@
 // password sees its progress; the owner downloads the result and reads the whole timeline.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { shot, signIn, start } from "../harness.mjs";
+import { act, shot, sideScroll, signIn, start } from "../harness.mjs";
 
 let app;
 before(async () => (app = await start()));
@@ -16,15 +16,10 @@ after(async () => app && (await app.stop()));
 const SCAN = Buffer.from("%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<<>>\n%%EOF\n");
 
 async function fitsThePhone(page, what) {
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  const overflow = await sideScroll(page);
   assert.ok(overflow <= 0, `${what}: no horizontal scrolling at 360 px (overflow ${overflow}px)`);
 }
 
-async function act(page, testid) {
-  await Promise.all([page.waitForNavigation(), page.click(`[data-testid=${testid}]`)]);
-  const error = page.locator("[data-testid=act-error]");
-  assert.equal(await error.count(), 0, (await error.count()) ? await error.textContent() : "");
-}
 
 test("from a colloquial search to the delivered result, each as the right user", async () => {
   // The owner, on a phone: search as she would say it, the city's office, its guide.

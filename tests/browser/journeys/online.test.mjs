@@ -5,7 +5,7 @@
 // a bundle (一件事) whose two licences start in parallel once the company is registered.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { shot, signIn, start } from "../harness.mjs";
+import { act, shot, signIn, start } from "../harness.mjs";
 
 let app;
 before(async () => (app = await start()));
@@ -21,11 +21,6 @@ async function itemCode(name) {
   return item.implementation_code;
 }
 
-async function act(page, testid) {
-  await Promise.all([page.waitForNavigation(), page.click(`[data-testid=${testid}]`)]);
-  const error = page.locator("[data-testid=act-error]");
-  assert.equal(await error.count(), 0, (await error.count()) ? await error.textContent() : "");
-}
 
 /** The department passes the three steps of the standard process on the case page. */
 async function decide(page, path) {

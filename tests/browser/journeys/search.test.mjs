@@ -3,7 +3,7 @@
 // themes instead of an empty page, and the reform office sees it among the failed queries.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { shot, signIn, start } from "../harness.mjs";
+import { shot, sideScroll, signIn, start } from "../harness.mjs";
 
 let app;
 before(async () => (app = await start()));
@@ -58,7 +58,7 @@ test("a citizen searches colloquially and reaches the right guide", async () => 
   assert.ok(names.includes("出生登记"), `theme 出生: ${names}`);
 
   await page.setViewportSize({ width: 360, height: 800 });
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  const overflow = await sideScroll(page);
   assert.ok(overflow <= 0, `no horizontal scrolling at 360 px (overflow ${overflow}px)`);
   await shot(page, "search-05-360px");
 

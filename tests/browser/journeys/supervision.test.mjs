@@ -3,7 +3,7 @@
 // screen too.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { shot, signIn, start } from "../harness.mjs";
+import { shot, sideScroll, signIn, start } from "../harness.mjs";
 
 let app;
 before(async () => (app = await start()));
@@ -44,7 +44,7 @@ test("the supervisor sees live alerts and drills down to a case", async () => {
   await page.goto(`${app.url}/supervision`);
   assert.match(await page.textContent("h1"), /Electronic supervision/);
   await page.setViewportSize({ width: 360, height: 800 });
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  const overflow = await sideScroll(page);
   assert.ok(overflow <= 0, `no horizontal scrolling at 360 px (overflow ${overflow}px)`);
   await shot(page, "supervision-03-360px-en");
   assert.deepEqual(app.external, [], "no request left the server");

@@ -4,7 +4,7 @@
 // the answer on the progress page with the number and password, on a phone-sized screen.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { shot, signIn, start } from "../harness.mjs";
+import { shot, sideScroll, signIn, start } from "../harness.mjs";
 
 let app;
 before(async () => (app = await start()));
@@ -56,7 +56,7 @@ test("a complaint from a guide page is answered by the department and read with 
   await page.fill("#password", password);
   await Promise.all([page.waitForNavigation(), page.click("form.stack button[type=submit]")]);
   assert.match(await page.textContent("[data-testid=progress-work-order-answer]"), /批评教育/);
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  const overflow = await sideScroll(page);
   assert.ok(overflow <= 0, `no horizontal scrolling at 360 px (overflow ${overflow}px)`);
   await shot(page, "work-orders-04-answer-360px");
   assert.deepEqual(app.external, [], "no request left the server");

@@ -143,14 +143,8 @@ async fn page(
                 .await
                 .map_err(store_error)?
                 .and_then(|stored| reader.case_clock(&stored.case, state.today()))
-                .and_then(|clock| match (clock.due_on, clock.remaining_days) {
-                    (Some(due_on), Some(left)) => Some(format!(
-                        "{due_on}（{} {left}）",
-                        lang.texts().case_remaining
-                    )),
-                    // e.g. the due date falls in a year whose holidays are not published yet
-                    _ => clock.unavailable,
-                })
+                .and_then(super::case_clock::ClockView::of)
+                .map(|clock| clock.summary(lang))
         } else {
             None
         };

@@ -320,11 +320,11 @@ pub async fn submit(
         Err(error) => return error.into_response(),
     };
     let names: Vec<String> = found.2.materials.iter().map(|m| m.name.clone()).collect();
-    let earlier = earlier_files(&state, &viewer).await;
-    let again = |shown: Vec<(String, String)>, message: String, has_draft: bool| {
+    // The form again after a refusal: what was typed, with the files to choose again.
+    let again = |shown: Vec<(String, String)>, message: String, earlier_files, has_draft| {
         let shown = Shown {
             form: shown,
-            earlier_files: earlier,
+            earlier_files,
             has_draft,
             error: Some(message),
             notice: None,
@@ -334,9 +334,12 @@ pub async fn submit(
     if form.field("intent") == Some("draft") {
         return match save_draft(&state, &viewer, &code, &names, form).await {
             Ok(()) => Redirect::to(&format!("{apply_path}?saved=1")).into_response(),
-            Err((error, form)) => answer(Err(error), prefs.lang, form, |shown, message| {
-                again(shown, message, true)
-            }),
+            Err((error, form)) => {
+                let earlier = earlier_files(&state, &viewer).await;
+                answer(Err(error), prefs.lang, form, |shown, message| {
+                    again(shown, message, earlier, true)
+                })
+            }
         };
     }
     let outcome = match materials_of(&state, &viewer, &names, &mut form).await {
@@ -356,23 +359,25 @@ pub async fn submit(
         }
         Err(error) => Err(error),
     };
-    // A refused application leaves its draft: the form keeps offering to discard it.
-    let has_draft = outcome.is_err()
-        && application_drafts::of_owner(&state.store, &actor.username)
-            .await
-            .is_ok_and(|drafts| drafts.iter().any(|d| d.implementation_code == code));
-    if outcome.is_ok() {
+    let (earlier, has_draft) = if outcome.is_ok() {
         // Sent: the draft has done its work. Failing to discard it loses nothing.
         if let Err(error) = application_drafts::discard(&state.store, &actor.username, &code).await
         {
             tracing::warn!(%error, "a sent application's draft was not discarded");
         }
-    }
+        (Vec::new(), false)
+    } else {
+        // Refused: the form again, still offering to discard the draft it leaves.
+        let has_draft = application_drafts::of_owner(&state.store, &actor.username)
+            .await
+            .is_ok_and(|drafts| drafts.iter().any(|d| d.implementation_code == code));
+        (earlier_files(&state, &viewer).await, has_draft)
+    };
     answer(
         outcome.map(|(id, _)| format!("/cases/{id}?done=1")),
         prefs.lang,
         form,
-        |shown, message| again(shown, message, has_draft),
+        |shown, message| again(shown, message, earlier, has_draft),
     )
 }
 

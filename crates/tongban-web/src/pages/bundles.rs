@@ -177,7 +177,6 @@ pub async fn apply(
         .flatten()
         .map(|m| m.name.clone())
         .collect();
-    let earlier = earlier_files(&state, &viewer).await;
     let outcome = match materials_of(&state, &viewer, &names, &mut form).await {
         Ok(materials) => {
             let field = |name: &str| form.field(name).unwrap_or_default().trim().to_owned();
@@ -193,6 +192,11 @@ pub async fn apply(
             submit_bundle_application(&state, actor, &key, input, sent_key(&form)).await
         }
         Err(error) => Err(error),
+    };
+    // Only a refused application shows the form again, with the files to choose again.
+    let earlier = match outcome {
+        Ok(_) => Vec::new(),
+        Err(_) => earlier_files(&state, &viewer).await,
     };
     answer(
         outcome.map(|(id, _)| format!("/bundle-applications/{id}")),

@@ -41,15 +41,23 @@ pub async fn for_act(store: &Store, act: &str) -> Result<Vec<CommonReason>, Stor
         _ if DECISION_ACTS.contains(&act) => ReferenceList::DecisionReason,
         _ => return Ok(Vec::new()),
     };
-    Ok(guides::reference_entries(store, list)
-        .await?
-        .into_iter()
-        .filter(|e| list != ReferenceList::DecisionReason || suits(e, act))
+    let entries = guides::reference_entries(store, list).await?;
+    Ok(suiting(
+        &entries,
+        (list == ReferenceList::DecisionReason).then_some(act),
+    ))
+}
+
+/// The entries as reasons, those that suit `act` when the list says which acts they suit.
+fn suiting(entries: &[ReferenceEntry], act: Option<&str>) -> Vec<CommonReason> {
+    entries
+        .iter()
+        .filter(|e| act.is_none_or(|act| suits(e, act)))
         .map(|e| CommonReason {
-            basis: detail(&e, "basis").to_owned(),
-            text: e.name,
+            text: e.name.clone(),
+            basis: detail(e, "basis").to_owned(),
         })
-        .collect())
+        .collect()
 }
 
 /// The back office's reasons by act, read once for a case page.
@@ -64,21 +72,11 @@ pub struct DecisionReasons {
 impl DecisionReasons {
     pub async fn load(store: &Store) -> Result<DecisionReasons, StoreError> {
         let entries = guides::reference_entries(store, ReferenceList::DecisionReason).await?;
-        let of = |act: &str| {
-            entries
-                .iter()
-                .filter(|e| suits(e, act))
-                .map(|e| CommonReason {
-                    text: e.name.clone(),
-                    basis: String::new(),
-                })
-                .collect()
-        };
         Ok(DecisionReasons {
-            reject: of("reject"),
-            return_to: of("return"),
-            transfer: of("transfer"),
-            extend: of("extend"),
+            reject: suiting(&entries, Some("reject")),
+            return_to: suiting(&entries, Some("return")),
+            transfer: suiting(&entries, Some("transfer")),
+            extend: suiting(&entries, Some("extend")),
         })
     }
 }

@@ -13,6 +13,7 @@ use tongban_domain::case::{
 };
 use tongban_store::{StoreError, cases, catalog};
 
+use super::case_clock::ClockView;
 use super::case_materials::{MaterialRow, compare};
 use super::case_reasons::{self, CommonReason, DecisionReasons};
 use super::supervision::event_name;
@@ -119,37 +120,6 @@ struct CasePage {
     can_deliver: bool,
     error: Option<String>,
     notice: Option<String>,
-}
-
-/// The case's time as its page shows it.
-enum ClockView {
-    Running {
-        due_on: String,
-        remaining_days: i64,
-        /// none | warning | yellow | red
-        level: String,
-    },
-    Stopped,
-    Unavailable(String),
-}
-
-impl ClockView {
-    fn of(clock: crate::api::cases::ClockDto) -> Option<ClockView> {
-        if clock.closed {
-            return None;
-        }
-        if let Some(why) = clock.unavailable {
-            return Some(ClockView::Unavailable(why));
-        }
-        if clock.suspended {
-            return Some(ClockView::Stopped);
-        }
-        Some(ClockView::Running {
-            due_on: clock.due_on?,
-            remaining_days: clock.remaining_days?,
-            level: clock.level.unwrap_or_else(|| "none".to_owned()),
-        })
-    }
 }
 
 /// The applicant's personal data, opened for one view.

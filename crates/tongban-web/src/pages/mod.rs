@@ -7,6 +7,7 @@ mod apply;
 pub(crate) mod attachments;
 mod bundles;
 mod calendar;
+mod case_clock;
 mod case_materials;
 mod case_reasons;
 mod cases;
