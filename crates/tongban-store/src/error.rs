@@ -31,6 +31,11 @@ impl StoreError {
         StoreError::NotFound { what: what.into() }
     }
 
+    /// A write met a row already there under a unique key (another server wrote it first).
+    pub fn is_unique_violation(&self) -> bool {
+        matches!(self, StoreError::Database(sqlx::Error::Database(e)) if e.is_unique_violation())
+    }
+
     pub fn conflict(zh: impl Into<String>, en: impl Into<String>) -> Self {
         StoreError::Conflict {
             field: None,

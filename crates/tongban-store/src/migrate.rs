@@ -90,6 +90,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "drafts_and_window_day",
         sql: include_str!("../migrations/0015_drafts_and_window_day.sql"),
     },
+    Migration {
+        version: 16,
+        name: "supervision_covering",
+        sql: include_str!("../migrations/0016_supervision_covering.sql"),
+    },
 ];
 
 /// An arbitrary constant: the PostgreSQL advisory lock that keeps several starting app

@@ -3,8 +3,9 @@
 //!
 //! An act on a case rewrites its watches (`rewatch`, inside the act's transaction) with the
 //! days each clock's level rises. A tick is a few set-based statements over the watches whose
-//! next rise has come: it never reads a case that did not cross a threshold. Alerts are
-//! unique per clock, level and day, so app servers ticking together raise each alert once.
+//! next rise has come: it never reads a case that did not cross a threshold. Ticks take turns
+//! on the tick row and alerts are unique per clock, level and day, so app servers ticking
+//! together raise each alert once.
 
 use jiff::civil::Date;
 use sqlx::{Any, Row};
@@ -37,21 +38,34 @@ pub fn level_of_rank(rank: i64) -> AlertLevel {
 const LEVEL_ON: &str = "CASE WHEN red_on <= $1 THEN 3 WHEN yellow_on <= $1 THEN 2 \
                         WHEN warning_on <= $1 THEN 1 ELSE 0 END";
 
-/// Raises, for the watch rows `rows` (a condition over `case_watch` that may use `$1`, the
-/// day, and `$3`), an alert at the level each reads on day `$1` where that is above the level
-/// already alerted, then [`notify`]. Returns (raised, messages).
+/// How a raise treats an alert already stored under its key (clock, level and day).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Duplicates {
+    /// skip it: another writer may have raised it at the same time
+    Skip,
+    /// fail: none is expected, and checking each row first would cost a third of a large tick
+    Fail,
+}
+
+/// Raises, for the watch rows `watches` (a row source of `case_watch` columns that may use
+/// `$1`, the day, and `$3`), an alert at the level each reads on day `$1` where that is above
+/// the level already alerted, then [`notify`]. Returns (raised, messages).
 async fn raise(
     tx: &mut WriteTx,
-    rows: &str,
+    watches: &str,
+    duplicates: Duplicates,
     day: &str,
     now_millis: i64,
     extra: &str,
 ) -> Result<(u64, u64), StoreError> {
+    let on_conflict = match duplicates {
+        Duplicates::Skip => "ON CONFLICT (case_id, step, level, raised_on) DO NOTHING",
+        Duplicates::Fail => "",
+    };
     let raised = sqlx::query::<Any>(sqlx::AssertSqlSafe(format!(
         "INSERT INTO alerts (case_id, step, step_name, level, raised_on, raised_at, department_id, responsible) \
-         SELECT case_id, step, step_name, {LEVEL_ON}, $1, $2, department_id, responsible FROM case_watch \
-         WHERE ({rows}) AND {LEVEL_ON} > level \
-         ON CONFLICT (case_id, step, level, raised_on) DO NOTHING"
+         SELECT case_id, step, step_name, {LEVEL_ON}, $1, $2, department_id, responsible \
+         FROM {watches} WHERE {LEVEL_ON} > level {on_conflict}"
     )))
     .bind(day)
     .bind(now_millis)
@@ -227,7 +241,9 @@ pub(crate) async fn rewatch(
     let day = on.to_string();
     raise(
         tx,
-        "case_id = CAST($3 AS BIGINT)",
+        "(SELECT * FROM case_watch WHERE case_id = CAST($3 AS BIGINT)) w",
+        // a tick may be raising the same clock's alert right now
+        Duplicates::Skip,
         &day,
         at_millis,
         &case_id.to_string(),
@@ -243,6 +259,14 @@ pub(crate) async fn rewatch(
     Ok(())
 }
 
+/// The watches whose level rose on a day after `$3` up to `$1`, each once: the lowest level
+/// that rose names the branch (warning ≤ yellow ≤ red, so a higher threshold in the span with
+/// the lower ones before it means the lower ones were crossed earlier). Three branches, not
+/// one `OR`, so each reads only its covering threshold index (migration 0016) and no table page.
+const CROSSED: &str = "(SELECT * FROM case_watch WHERE warning_on > $3 AND warning_on <= $1 \
+     UNION ALL SELECT * FROM case_watch WHERE yellow_on > $3 AND yellow_on <= $1 AND warning_on <= $3 \
+     UNION ALL SELECT * FROM case_watch WHERE red_on > $3 AND red_on <= $1 AND yellow_on <= $3) w";
+
 /// What one tick did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TickReport {
@@ -256,17 +280,38 @@ pub struct TickReport {
 /// Raises the alerts of the days since the last tick, up to `day`: each clock that crossed a
 /// threshold on those days gets an alert at the level it reads on `day` (see [`raise`]).
 /// Only the clocks whose threshold days fall in that span are read, through their indexes.
+///
+/// Ticks take turns on the tick row, so two servers never raise the same span. An act may
+/// still raise one of the span's alerts at the very moment (see [`rewatch`]): the tick then
+/// fails on the alert's unique key and runs again, skipping what is already there.
 pub async fn tick(store: &Store, day: Date, now_millis: i64) -> Result<TickReport, StoreError> {
+    match tick_once(store, day, now_millis, Duplicates::Fail).await {
+        Err(e) if e.is_unique_violation() => {
+            tick_once(store, day, now_millis, Duplicates::Skip).await
+        }
+        done => done,
+    }
+}
+
+async fn tick_once(
+    store: &Store,
+    day: Date,
+    now_millis: i64,
+    duplicates: Duplicates,
+) -> Result<TickReport, StoreError> {
     let day = day.to_string();
     let mut tx = store.write().await?;
+    // SQLite's write transaction already holds the whole database.
+    let mut read_last = "SELECT last_day FROM supervision_ticks WHERE id = 1";
     if store.backend() == Backend::Postgres {
         // What a tick writes is derived: were it lost in a crash, the next tick raises it again
         // (last_day would be lost with it), so it need not wait for the WAL flush.
         sqlx::query::<Any>("SET LOCAL synchronous_commit = off")
             .execute(&mut *tx)
             .await?;
+        read_last = "SELECT last_day FROM supervision_ticks WHERE id = 1 FOR UPDATE";
     }
-    let last: String = sqlx::query::<Any>("SELECT last_day FROM supervision_ticks WHERE id = 1")
+    let last: String = sqlx::query::<Any>(read_last)
         .fetch_one(&mut *tx)
         .await?
         .try_get(0)?;
@@ -276,9 +321,8 @@ pub async fn tick(store: &Store, day: Date, now_millis: i64) -> Result<TickRepor
         ..TickReport::default()
     };
     if last < day {
-        let rows = "(warning_on > $3 AND warning_on <= $1) OR (yellow_on > $3 AND yellow_on <= $1) \
-                    OR (red_on > $3 AND red_on <= $1)";
-        let (raised, messages) = raise(&mut tx, rows, &day, now_millis, &last).await?;
+        let (raised, messages) =
+            raise(&mut tx, CROSSED, duplicates, &day, now_millis, &last).await?;
         report.raised = raised;
         report.notifications = messages;
         sqlx::query::<Any>(

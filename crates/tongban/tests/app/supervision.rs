@@ -20,6 +20,7 @@ use crate::on_both;
 on_both!(
     alerts_rise_escalate_and_resolve_with_the_case,
     an_act_raises_what_its_clocks_already_reached,
+    a_tick_skips_the_alert_an_act_raised_at_the_same_moment,
     the_supervisor_sees_the_dashboard_and_the_api,
     a_refusal_without_reason_is_flagged_until_a_supervisor_resolves_it,
     past_the_correction_deadline_the_case_times_out
@@ -291,6 +292,52 @@ async fn an_act_raises_what_its_clocks_already_reached(app: TestApp) {
             .is_empty(),
         "resolved stays resolved"
     );
+}
+
+async fn a_tick_skips_the_alert_an_act_raised_at_the_same_moment(app: TestApp) {
+    let key = DataKey::from_hex(KEY).unwrap();
+    let reviewer = actor(&app, "reviewer").await;
+    let id = accepted(&app, &key).await;
+    act(&app, &key, id, "reviewer", |s| {
+        s.case
+            .claim(&acting(&reviewer, date(2026, 3, 3)), "undertake")
+    })
+    .await;
+    let stored = cases::load(&app.store, id).await.unwrap().unwrap();
+    let warning_day = stored.case.open_steps[0]
+        .clock
+        .level_dates(
+            &tongban_domain::calendar::Calendar::built_in(),
+            &Default::default(),
+        )
+        .unwrap()
+        .unwrap()
+        .warning_on;
+    // An act on another server raised the step's 预警 and committed just after the tick read
+    // the watch (which still says nothing was alerted): the tick's own insert meets it.
+    raw_execute(
+        &app.db_url,
+        &format!(
+            "INSERT INTO alerts (case_id, step, step_name, level, raised_on, raised_at, \
+             department_id, responsible) VALUES ({id}, 'undertake', '承办', 1, '{warning_day}', 7, \
+             {}, 'reviewer')",
+            stored.case.department_id
+        ),
+    )
+    .await;
+    let report = supervision::tick(&app.store, warning_day, 8).await.unwrap();
+    assert_eq!(report.to, warning_day.to_string(), "the span is covered");
+    let alerts = supervision::alerts(&app.store, false, None, Some(id), 10)
+        .await
+        .unwrap();
+    let warnings: Vec<_> = alerts
+        .iter()
+        .filter(|a| a.step == "undertake" && a.level == AlertLevel::Warning)
+        .collect();
+    assert_eq!(warnings.len(), 1, "raised once: {alerts:?}");
+    assert_eq!(warnings[0].raised_at, 7, "the act's alert stands");
+    let again = supervision::tick(&app.store, warning_day, 9).await.unwrap();
+    assert_eq!(again.raised, 0);
 }
 
 async fn a_refusal_without_reason_is_flagged_until_a_supervisor_resolves_it(app: TestApp) {
