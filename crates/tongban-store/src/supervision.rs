@@ -38,7 +38,35 @@ pub fn level_of_rank(rank: i64) -> AlertLevel {
 const LEVEL_ON: &str = "CASE WHEN red_on <= $1 THEN 3 WHEN yellow_on <= $1 THEN 2 \
                         WHEN warning_on <= $1 THEN 1 ELSE 0 END";
 
-/// How a raise treats an alert already stored under its key (clock, level and day).
+/// The level a watch row's clock stands alerted at, ticks covered up to day `{last}` (an SQL
+/// placeholder): the level of the last act, or what a tick raised since. A tick leaves the
+/// watches alone, so what it raised is read off the thresholds.
+/// `w` qualifies the watch's columns (`"w."`, or empty).
+fn alerted_level(last: &str, w: &str) -> String {
+    format!(
+        "CASE WHEN {w}red_on <= {last} AND {w}level < 3 THEN 3 \
+         WHEN {w}yellow_on <= {last} AND {w}level < 2 THEN 2 \
+         WHEN {w}warning_on <= {last} AND {w}level < 1 THEN 1 ELSE {w}level END"
+    )
+}
+
+/// The day the alert at [`alerted_level`] was raised: the act's (kept on the watch), or the
+/// first day a tick covered after the level's threshold came.
+fn alerted_day(last: &str, w: &str) -> String {
+    let ticked_from = |threshold: &str| {
+        format!("(SELECT MIN(day) FROM alert_days WHERE ticked = 1 AND day >= {w}{threshold})")
+    };
+    format!(
+        "CASE WHEN {w}red_on <= {last} AND {w}level < 3 THEN {red} \
+         WHEN {w}yellow_on <= {last} AND {w}level < 2 THEN {yellow} \
+         WHEN {w}warning_on <= {last} AND {w}level < 1 THEN {warning} ELSE {w}alerted_on END",
+        red = ticked_from("red_on"),
+        yellow = ticked_from("yellow_on"),
+        warning = ticked_from("warning_on"),
+    )
+}
+
+/// How a raise treats an alert already stored under its key (day, clock and level).
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Duplicates {
     /// skip it: another writer may have raised it at the same time
@@ -49,7 +77,7 @@ enum Duplicates {
 
 /// Raises, for the watch rows `watches` (a row source of `case_watch` columns that may use
 /// `$1`, the day, and `$3`), an alert at the level each reads on day `$1` where that is above
-/// the level already alerted, then [`notify`]. Returns (raised, messages).
+/// the level already alerted, and records the day. Returns how many it raised.
 async fn raise(
     tx: &mut WriteTx,
     watches: &str,
@@ -57,12 +85,12 @@ async fn raise(
     day: &str,
     now_millis: i64,
     extra: &str,
-) -> Result<(u64, u64), StoreError> {
+) -> Result<u64, StoreError> {
     let on_conflict = match duplicates {
-        Duplicates::Skip => "ON CONFLICT (case_id, step, level, raised_on) DO NOTHING",
+        Duplicates::Skip => "ON CONFLICT (raised_on, case_id, step, level) DO NOTHING",
         Duplicates::Fail => "",
     };
-    let raised = sqlx::query::<Any>(sqlx::AssertSqlSafe(format!(
+    Ok(sqlx::query::<Any>(sqlx::AssertSqlSafe(format!(
         "INSERT INTO alerts (case_id, step, step_name, level, raised_on, raised_at, department_id, responsible) \
          SELECT case_id, step, step_name, {LEVEL_ON}, $1, $2, department_id, responsible \
          FROM {watches} WHERE {LEVEL_ON} > level {on_conflict}"
@@ -72,38 +100,38 @@ async fn raise(
     .bind(extra)
     .execute(&mut **tx)
     .await?
-    .rows_affected();
-    if raised == 0 {
-        return Ok((0, 0));
-    }
-    Ok((raised, notify(tx, day, now_millis).await?))
+    .rows_affected())
 }
 
-/// After alerts were raised on day `day` at `now_millis`: resolves the lower alerts of those
-/// clocks as escalated, and queues one digest per person on each channel that reaches them —
-/// the clerk holding a step, for their own steps, and each head (department approver) of a
-/// department concerned, for the department's. Returns the messages queued.
+/// Records that alerts were raised on `day` (by a tick covering the days up to it, when
+/// `ticked`): a case's alerts are found day by day, and a tick's raise day from it.
+async fn record_day(tx: &mut WriteTx, day: &str, ticked: bool) -> Result<(), StoreError> {
+    let sql = if ticked {
+        "INSERT INTO alert_days (day, ticked) VALUES ($1, 1) ON CONFLICT (day) DO UPDATE SET ticked = 1"
+    } else {
+        "INSERT INTO alert_days (day, ticked) VALUES ($1, 0) ON CONFLICT (day) DO NOTHING"
+    };
+    sqlx::query::<Any>(sql).bind(day).execute(&mut **tx).await?;
+    Ok(())
+}
+
+/// After alerts were raised on day `day` at `now_millis`, queues one digest per person on
+/// each channel that reaches them — the clerk holding a step, for their own steps, and each
+/// head (department approver) of a department concerned, for the department's. Returns the
+/// messages queued.
 async fn notify(tx: &mut WriteTx, day: &str, now_millis: i64) -> Result<u64, StoreError> {
-    // A 预警 is a clock's first alert: only the higher levels have a lower one to escalate.
-    sqlx::query::<Any>(
-        "UPDATE alerts SET resolved_at = $2, resolution = 'escalated' WHERE resolved_at IS NULL \
-         AND raised_at <> $2 AND (case_id, step) IN \
-         (SELECT case_id, step FROM alerts WHERE raised_on = $1 AND raised_at = $2 AND level > 1)",
-    )
-    .bind(day)
-    .bind(now_millis)
-    .execute(&mut **tx)
-    .await?;
     Ok(sqlx::query::<Any>(sqlx::AssertSqlSafe(format!(
-        "INSERT INTO outbox (channel, recipient, subject, body, batch_on, batch_at, created_at, attempts, next_attempt_at) \
+        // the raise's alerts are read once, down to who holds them and where
+        "WITH concerned AS (SELECT DISTINCT responsible, department_id FROM alerts \
+           WHERE raised_on = $1 AND raised_at = $2) \
+         INSERT INTO outbox (channel, recipient, subject, body, batch_on, batch_at, created_at, attempts, next_attempt_at) \
          SELECT c.channel, p.recipient, p.subject, '', $1, $2, $2, 0, $2 FROM ( \
-           SELECT DISTINCT responsible AS recipient, '{DIGEST_OWN_STEPS}' AS subject FROM alerts \
-           WHERE raised_on = $1 AND raised_at = $2 AND responsible IS NOT NULL \
+           SELECT DISTINCT responsible AS recipient, '{DIGEST_OWN_STEPS}' AS subject FROM concerned \
+           WHERE responsible IS NOT NULL \
            UNION \
            SELECT u.username, '{DIGEST_DEPARTMENT}' FROM users u \
            JOIN user_roles r ON r.user_id = u.id AND r.role = 'department_approver' \
-           WHERE u.disabled = 0 AND u.department_id IN \
-           (SELECT department_id FROM alerts WHERE raised_on = $1 AND raised_at = $2) \
+           WHERE u.disabled = 0 AND u.department_id IN (SELECT department_id FROM concerned) \
          ) p LEFT JOIN users e ON e.username = p.recipient AND e.email IS NOT NULL \
          JOIN (SELECT 'log' AS channel UNION ALL SELECT 'email') c \
          ON c.channel = 'log' OR e.id IS NOT NULL"
@@ -132,7 +160,7 @@ pub(crate) async fn flag(
     for flag in flags {
         sqlx::query::<Any>(
             "INSERT INTO alerts (case_id, step, step_name, level, raised_on, raised_at, department_id, responsible) \
-             VALUES ($1, $2, '', $3, $4, $5, $6, $7) ON CONFLICT (case_id, step, level, raised_on) DO NOTHING",
+             VALUES ($1, $2, '', $3, $4, $5, $6, $7) ON CONFLICT (raised_on, case_id, step, level) DO NOTHING",
         )
         .bind(case_id)
         .bind(flag.key())
@@ -144,14 +172,23 @@ pub(crate) async fn flag(
         .execute(&mut **tx)
         .await?;
     }
+    record_day(tx, &day, false).await?;
     notify(tx, &day, at_millis).await?;
     Ok(())
+}
+
+/// A watched clock's standing alert before an act: its level and the day it was raised.
+struct Standing {
+    step: String,
+    level: i64,
+    raised_on: Option<String>,
 }
 
 /// Replaces a case's watches after an act on day `on`, and raises at once what its clocks
 /// already reached. A level already alerted stays alerted while the clock still reads it (or
 /// is stopped); alerts above what the clock now reads (an extension, a passed step, a closed
-/// case) are resolved as acted on.
+/// case) are resolved as acted on, and those a higher one replaces as escalated. The alerts
+/// are found from the watches (see [`alerted_level`]), never by case.
 pub(crate) async fn rewatch(
     tx: &mut WriteTx,
     case_id: i64,
@@ -159,87 +196,81 @@ pub(crate) async fn rewatch(
     on: Date,
     at_millis: i64,
 ) -> Result<(), StoreError> {
-    let alerted: Vec<(String, i64)> = sqlx::query::<Any>(
+    let last = "(SELECT last_day FROM supervision_ticks WHERE id = 1)";
+    let standing: Vec<Standing> = sqlx::query::<Any>(sqlx::AssertSqlSafe(format!(
         // a level a supervisor resolved counts as alerted: a later act must not raise it again
-        "SELECT step, MAX(level) FROM alerts WHERE case_id = $1 \
-         AND (resolved_at IS NULL OR resolution = 'resolved') GROUP BY step",
-    )
+        "SELECT step, {}, {} FROM case_watch WHERE case_id = $1",
+        alerted_level(last, ""),
+        alerted_day(last, ""),
+    )))
     .bind(case_id)
     .fetch_all(&mut **tx)
     .await?
     .iter()
-    .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+    .map(|r| {
+        Ok(Standing {
+            step: r.try_get(0)?,
+            level: r.try_get(1)?,
+            raised_on: r.try_get(2)?,
+        })
+    })
     .collect::<Result<_, StoreError>>()?;
     sqlx::query::<Any>("DELETE FROM case_watch WHERE case_id = $1")
         .bind(case_id)
         .execute(&mut **tx)
         .await?;
-    let mut kept_levels: Vec<(String, i64)> = Vec::new();
+    // What each new watch keeps of its clock's standing alert: the level (no higher than the
+    // clock now reads) and, when that alert still stands, the day it was raised.
+    let mut kept: Vec<(i64, Option<&str>)> = Vec::with_capacity(watches.len());
     for watch in watches {
-        let step = watch.clock.key().to_owned();
-        let before = alerted
-            .iter()
-            .find(|(s, _)| *s == step)
-            .map_or(0, |(_, level)| *level);
+        let before = standing.iter().find(|s| s.step == watch.clock.key());
+        let level = before.map_or(0, |s| s.level);
         let level = match &watch.dates {
-            Some(dates) => before.min(level_rank(dates.level_on(on))),
-            None => before,
+            Some(dates) => level.min(level_rank(dates.level_on(on))),
+            None => level,
         };
-        kept_levels.push((step, level));
+        let raised_on = before
+            .filter(|s| s.level == level && level > 0)
+            .and_then(|s| s.raised_on.as_deref());
+        kept.push((level, raised_on));
+    }
+    for old in &standing {
+        let still = watches
+            .iter()
+            .zip(&kept)
+            .any(|(w, (level, _))| w.clock.key() == old.step && old.level <= *level);
+        if let (false, Some(raised_on)) = (still, &old.raised_on) {
+            resolve_standing(tx, case_id, old, raised_on, "acted", at_millis).await?;
+        }
     }
     if !watches.is_empty() {
         // One statement for all the watches: each statement is a round trip.
         let sql = format!(
             "INSERT INTO case_watch (case_id, step, step_name, department_id, responsible, level, \
-             warning_on, yellow_on, red_on) VALUES {}",
-            crate::db::value_lists(watches.len(), 9)
+             warning_on, yellow_on, red_on, alerted_on) VALUES {}",
+            crate::db::value_lists(watches.len(), 10)
         );
         let day = |d: Option<Date>| d.map(|d| d.to_string());
         let mut insert = sqlx::query::<Any>(sqlx::AssertSqlSafe(sql));
-        for (watch, (step, level)) in watches.iter().zip(&kept_levels) {
+        for (watch, (level, raised_on)) in watches.iter().zip(&kept) {
             insert = insert
                 .bind(case_id)
-                .bind(step.as_str())
+                .bind(watch.clock.key())
                 .bind(watch.step_name.as_str())
                 .bind(watch.department_id)
                 .bind(watch.responsible.as_deref())
                 .bind(*level)
                 .bind(day(watch.dates.map(|d| d.warning_on)))
                 .bind(day(watch.dates.map(|d| d.yellow_on)))
-                .bind(day(watch.dates.map(|d| d.red_on)));
+                .bind(day(watch.dates.map(|d| d.red_on)))
+                .bind(raised_on.map(str::to_owned));
         }
         insert.execute(&mut **tx).await?;
     }
-    let open: Vec<(i64, String, i64)> = sqlx::query::<Any>(
-        "SELECT id, step, level FROM alerts WHERE case_id = $1 AND resolved_at IS NULL",
-    )
-    .bind(case_id)
-    .fetch_all(&mut **tx)
-    .await?
-    .iter()
-    .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
-    .collect::<Result<_, StoreError>>()?;
-    for (id, step, level) in open {
-        // A flag stands until a supervisor resolves it: no later act undoes the flagged one.
-        if Flag::from_key(&step).is_some() {
-            continue;
-        }
-        let still = kept_levels
-            .iter()
-            .any(|(s, kept)| *s == step && level <= *kept);
-        if !still {
-            sqlx::query::<Any>(
-                "UPDATE alerts SET resolved_at = $1, resolution = 'acted' WHERE id = $2",
-            )
-            .bind(at_millis)
-            .bind(id)
-            .execute(&mut **tx)
-            .await?;
-        }
-    }
-    // What the clocks already reached on the day of the act is raised now, not at a tick.
+    // What the clocks already reached on the day of the act is raised now, not at a tick; the
+    // alerts it replaces are escalated.
     let day = on.to_string();
-    raise(
+    let raised = raise(
         tx,
         "(SELECT * FROM case_watch WHERE case_id = CAST($3 AS BIGINT)) w",
         // a tick may be raising the same clock's alert right now
@@ -249,11 +280,50 @@ pub(crate) async fn rewatch(
         &case_id.to_string(),
     )
     .await?;
+    if raised == 0 {
+        return Ok(());
+    }
     sqlx::query::<Any>(sqlx::AssertSqlSafe(format!(
-        "UPDATE case_watch SET level = {LEVEL_ON} WHERE case_id = $2 AND {LEVEL_ON} > level"
+        "UPDATE alerts SET resolved_at = $3, resolution = 'escalated' WHERE resolved_at IS NULL \
+         AND (raised_on, case_id, step, level) IN (SELECT alerted_on, case_id, step, level \
+         FROM case_watch WHERE case_id = $2 AND alerted_on IS NOT NULL AND {LEVEL_ON} > level)"
     )))
     .bind(&day)
     .bind(case_id)
+    .bind(at_millis)
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query::<Any>(sqlx::AssertSqlSafe(format!(
+        "UPDATE case_watch SET level = {LEVEL_ON}, alerted_on = $1 WHERE case_id = $2 AND {LEVEL_ON} > level"
+    )))
+    .bind(&day)
+    .bind(case_id)
+    .execute(&mut **tx)
+    .await?;
+    record_day(tx, &day, false).await?;
+    notify(tx, &day, at_millis).await?;
+    Ok(())
+}
+
+/// Resolves a clock's standing alert, found by its key.
+async fn resolve_standing(
+    tx: &mut WriteTx,
+    case_id: i64,
+    standing: &Standing,
+    raised_on: &str,
+    resolution: &str,
+    at_millis: i64,
+) -> Result<(), StoreError> {
+    sqlx::query::<Any>(
+        "UPDATE alerts SET resolved_at = $1, resolution = $2 WHERE raised_on = $3 \
+         AND case_id = $4 AND step = $5 AND level = $6 AND resolved_at IS NULL",
+    )
+    .bind(at_millis)
+    .bind(resolution)
+    .bind(raised_on)
+    .bind(case_id)
+    .bind(&standing.step)
+    .bind(standing.level)
     .execute(&mut **tx)
     .await?;
     Ok(())
@@ -321,10 +391,12 @@ async fn tick_once(
         ..TickReport::default()
     };
     if last < day {
-        let (raised, messages) =
-            raise(&mut tx, CROSSED, duplicates, &day, now_millis, &last).await?;
-        report.raised = raised;
-        report.notifications = messages;
+        record_day(&mut tx, &day, true).await?;
+        report.raised = raise(&mut tx, CROSSED, duplicates, &day, now_millis, &last).await?;
+        if report.raised > 0 {
+            escalate(&mut tx, &day, now_millis, &last).await?;
+            report.notifications = notify(&mut tx, &day, now_millis).await?;
+        }
         sqlx::query::<Any>(
             "UPDATE supervision_ticks SET last_day = $1, last_at = $2 WHERE id = 1 AND last_day < $1",
         )
@@ -335,6 +407,32 @@ async fn tick_once(
     }
     tx.commit().await?;
     Ok(report)
+}
+
+/// Resolves as escalated the alerts that the ones a tick raised on `day` (at `now_millis`,
+/// ticks covered up to `last` before it) replace: each clock's standing alert, found from its
+/// watch. A 预警 is a clock's first alert, so only the higher levels are looked at.
+async fn escalate(
+    tx: &mut WriteTx,
+    day: &str,
+    now_millis: i64,
+    last: &str,
+) -> Result<(), StoreError> {
+    sqlx::query::<Any>(sqlx::AssertSqlSafe(format!(
+        "UPDATE alerts SET resolved_at = $2, resolution = 'escalated' WHERE resolved_at IS NULL \
+         AND (raised_on, case_id, step, level) IN (SELECT {day_then}, w.case_id, w.step, {level_then} \
+         FROM case_watch w JOIN alerts n ON n.case_id = w.case_id AND n.step = w.step \
+         WHERE n.raised_on = $1 AND n.raised_at = $2 AND n.level > 1 \
+         AND {level_then} BETWEEN 1 AND n.level - 1)",
+        day_then = alerted_day("$3", "w."),
+        level_then = alerted_level("$3", "w."),
+    )))
+    .bind(day)
+    .bind(now_millis)
+    .bind(last)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }
 
 /// One alert, for lists and the dashboard.
@@ -367,13 +465,18 @@ pub async fn alerts(
     case_id: Option<i64>,
     limit: i64,
 ) -> Result<Vec<Alert>, StoreError> {
-    let rows = sqlx::query::<Any>(
+    // Alerts are keyed by day: a case's are found day by day.
+    let of_case = match case_id {
+        Some(_) => "a.case_id = $3 AND a.raised_on IN (SELECT day FROM alert_days)",
+        None => "$3 = 0",
+    };
+    let rows = sqlx::query::<Any>(sqlx::AssertSqlSafe(format!(
         "SELECT a.id, a.case_id, c.case_number, a.step, a.level, a.raised_on, a.raised_at, \
          a.department_id, d.name, a.responsible, a.resolved_at, a.resolution, a.step_name, a.resolved_by, a.resolution_note FROM alerts a \
          JOIN cases c ON c.id = a.case_id JOIN departments d ON d.id = a.department_id \
          WHERE ($1 = 0 OR a.resolved_at IS NULL) AND ($2 = 0 OR a.department_id = $2) \
-         AND ($3 = 0 OR a.case_id = $3) ORDER BY a.raised_on DESC, a.raised_at DESC, a.id DESC LIMIT $4",
-    )
+         AND {of_case} ORDER BY a.raised_on DESC, a.raised_at DESC, a.id DESC LIMIT $4"
+    )))
     .bind(i64::from(open_only))
     .bind(department_id.unwrap_or(0))
     .bind(case_id.unwrap_or(0))

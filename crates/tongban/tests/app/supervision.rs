@@ -21,6 +21,7 @@ on_both!(
     alerts_rise_escalate_and_resolve_with_the_case,
     an_act_raises_what_its_clocks_already_reached,
     a_tick_skips_the_alert_an_act_raised_at_the_same_moment,
+    an_alert_standing_through_acts_is_escalated_by_a_later_tick,
     the_supervisor_sees_the_dashboard_and_the_api,
     a_refusal_without_reason_is_flagged_until_a_supervisor_resolves_it,
     past_the_correction_deadline_the_case_times_out
@@ -338,6 +339,62 @@ async fn a_tick_skips_the_alert_an_act_raised_at_the_same_moment(app: TestApp) {
     assert_eq!(warnings[0].raised_at, 7, "the act's alert stands");
     let again = supervision::tick(&app.store, warning_day, 9).await.unwrap();
     assert_eq!(again.raised, 0);
+}
+
+async fn an_alert_standing_through_acts_is_escalated_by_a_later_tick(app: TestApp) {
+    let key = DataKey::from_hex(KEY).unwrap();
+    let reviewer = actor(&app, "reviewer").await;
+    let id = accepted(&app, &key).await;
+    act(&app, &key, id, "reviewer", |s| {
+        s.case
+            .claim(&acting(&reviewer, date(2026, 3, 3)), "undertake")
+    })
+    .await;
+    let stored = cases::load(&app.store, id).await.unwrap().unwrap();
+    let dates = stored.case.open_steps[0]
+        .clock
+        .level_dates(
+            &tongban_domain::calendar::Calendar::built_in(),
+            &Default::default(),
+        )
+        .unwrap()
+        .unwrap();
+    assert!(dates.warning_on < dates.yellow_on, "{dates:?}");
+    // A tick raises the 预警; then two acts rewrite the step's watch while it stands, the first
+    // on the day after, the second before the 黄牌 comes.
+    let warned = supervision::tick(&app.store, dates.warning_on, 1)
+        .await
+        .unwrap();
+    assert_eq!(warned.raised, 1);
+    let next = dates.warning_on.tomorrow().unwrap();
+    act(&app, &key, id, "reviewer", |s| {
+        s.case.release(&acting(&reviewer, next), "undertake")
+    })
+    .await;
+    act(&app, &key, id, "reviewer", |s| {
+        s.case.claim(&acting(&reviewer, next), "undertake")
+    })
+    .await;
+    let open = supervision::alerts(&app.store, true, None, Some(id), 10)
+        .await
+        .unwrap();
+    assert_eq!(open.len(), 1, "the 预警 stands through the acts: {open:?}");
+    assert_eq!(open[0].raised_on, dates.warning_on.to_string());
+    // The tick that raises the 黄牌 finds the standing 预警 through the watch and escalates it.
+    let yellow = supervision::tick(&app.store, dates.yellow_on, 2)
+        .await
+        .unwrap();
+    assert_eq!(yellow.raised, 1);
+    let all = supervision::alerts(&app.store, false, None, Some(id), 10)
+        .await
+        .unwrap();
+    let level_of = |level| all.iter().find(|a| a.level == level).unwrap();
+    assert_eq!(
+        level_of(AlertLevel::Warning).resolution.as_deref(),
+        Some("escalated"),
+        "{all:?}"
+    );
+    assert!(level_of(AlertLevel::Yellow).resolved_at.is_none());
 }
 
 async fn a_refusal_without_reason_is_flagged_until_a_supervisor_resolves_it(app: TestApp) {
