@@ -49,6 +49,29 @@ async fn act(
         .unwrap_or_else(|e| panic!("{by}: {e:?}"));
 }
 
+/// The reviewer claims case `id`'s 承办 step on Tuesday 3 March 2026; the days its level rises.
+async fn claimed_step_dates(
+    app: &TestApp,
+    key: &DataKey,
+    id: i64,
+) -> tongban_domain::time_limit::LevelDates {
+    let reviewer = actor(app, "reviewer").await;
+    act(app, key, id, "reviewer", |s| {
+        s.case
+            .claim(&acting(&reviewer, date(2026, 3, 3)), "undertake")
+    })
+    .await;
+    let stored = cases::load(&app.store, id).await.unwrap().unwrap();
+    stored.case.open_steps[0]
+        .clock
+        .level_dates(
+            &tongban_domain::calendar::Calendar::built_in(),
+            &Default::default(),
+        )
+        .unwrap()
+        .unwrap()
+}
+
 async fn alerts_rise_escalate_and_resolve_with_the_case(app: TestApp) {
     let key = DataKey::from_hex(KEY).unwrap();
     let reviewer = actor(&app, "reviewer").await;
@@ -59,20 +82,7 @@ async fn alerts_rise_escalate_and_resolve_with_the_case(app: TestApp) {
         ids.push(accepted(&app, &key).await);
     }
     let (first, second) = (ids[0], ids[1]);
-    act(&app, &key, first, "reviewer", |s| {
-        s.case
-            .claim(&acting(&reviewer, date(2026, 3, 3)), "undertake")
-    })
-    .await;
-    let stored = cases::load(&app.store, first).await.unwrap().unwrap();
-    let step_clock = &stored.case.open_steps[0].clock;
-    let dates = step_clock
-        .level_dates(
-            &tongban_domain::calendar::Calendar::built_in(),
-            &Default::default(),
-        )
-        .unwrap()
-        .unwrap();
+    let dates = claimed_step_dates(&app, &key, first).await;
     // 15 working days from 2 March: due Monday 23 March.
     assert_eq!(dates.red_on, date(2026, 3, 24));
 
@@ -297,23 +307,9 @@ async fn an_act_raises_what_its_clocks_already_reached(app: TestApp) {
 
 async fn a_tick_skips_the_alert_an_act_raised_at_the_same_moment(app: TestApp) {
     let key = DataKey::from_hex(KEY).unwrap();
-    let reviewer = actor(&app, "reviewer").await;
     let id = accepted(&app, &key).await;
-    act(&app, &key, id, "reviewer", |s| {
-        s.case
-            .claim(&acting(&reviewer, date(2026, 3, 3)), "undertake")
-    })
-    .await;
+    let warning_day = claimed_step_dates(&app, &key, id).await.warning_on;
     let stored = cases::load(&app.store, id).await.unwrap().unwrap();
-    let warning_day = stored.case.open_steps[0]
-        .clock
-        .level_dates(
-            &tongban_domain::calendar::Calendar::built_in(),
-            &Default::default(),
-        )
-        .unwrap()
-        .unwrap()
-        .warning_on;
     // An act on another server raised the step's 预警 and committed just after the tick read
     // the watch (which still says nothing was alerted): the tick's own insert meets it.
     raw_execute(
@@ -345,20 +341,7 @@ async fn an_alert_standing_through_acts_is_escalated_by_a_later_tick(app: TestAp
     let key = DataKey::from_hex(KEY).unwrap();
     let reviewer = actor(&app, "reviewer").await;
     let id = accepted(&app, &key).await;
-    act(&app, &key, id, "reviewer", |s| {
-        s.case
-            .claim(&acting(&reviewer, date(2026, 3, 3)), "undertake")
-    })
-    .await;
-    let stored = cases::load(&app.store, id).await.unwrap().unwrap();
-    let dates = stored.case.open_steps[0]
-        .clock
-        .level_dates(
-            &tongban_domain::calendar::Calendar::built_in(),
-            &Default::default(),
-        )
-        .unwrap()
-        .unwrap();
+    let dates = claimed_step_dates(&app, &key, id).await;
     assert!(dates.warning_on < dates.yellow_on, "{dates:?}");
     // A tick raises the 预警; then two acts rewrite the step's watch while it stands, the first
     // on the day after, the second before the 黄牌 comes.
