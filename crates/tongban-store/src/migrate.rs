@@ -100,6 +100,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "alerts_by_day",
         sql: include_str!("../migrations/0017_alerts_by_day.sql"),
     },
+    Migration {
+        version: 18,
+        name: "alerts_keyed_by_raise",
+        sql: include_str!("../migrations/0018_alerts_keyed_by_raise.sql"),
+    },
 ];
 
 /// An arbitrary constant: the PostgreSQL advisory lock that keeps several starting app

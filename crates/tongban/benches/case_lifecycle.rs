@@ -610,8 +610,6 @@ async fn run(backend: &str) {
     if let Some(first) = failures.first() {
         println!("  first failure: {first}");
     }
-    drop(store);
-    if let Some(dir) = dir {
-        let _ = std::fs::remove_dir_all(dir);
-    }
+    store.close().await;
+    common::discard(&url, dir).await;
 }

@@ -74,9 +74,7 @@ async fn measure(backend: &str, label: &str, rows: &[RawCatalogRow]) {
         );
     }
     store.close().await;
-    if let Some(dir) = dir {
-        let _ = std::fs::remove_dir_all(dir);
-    }
+    common::discard(&url, dir).await;
 }
 
 fn main() {

@@ -115,9 +115,7 @@ fn main() {
             ms(percentile(&latencies, 1.0)),
         );
         store.close().await;
-        if let Some(dir) = dir {
-            let _ = std::fs::remove_dir_all(dir);
-        }
+        common::discard(&url, dir).await;
     });
 }
 

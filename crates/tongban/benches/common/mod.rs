@@ -34,6 +34,31 @@ pub async fn fresh(url_kind: &str) -> Option<(String, Option<std::path::PathBuf>
     }
 }
 
+/// Removes a database [`fresh`] made: its SQLite folder, or its PostgreSQL database (a
+/// million-case database left behind per run fills the disk and the OS cache of the next).
+/// The store must be closed first.
+pub async fn discard(url: &str, dir: Option<std::path::PathBuf>) {
+    if let Some(dir) = dir {
+        let _ = std::fs::remove_dir_all(dir);
+        return;
+    }
+    let Some((_, name)) = url.rsplit_once('/') else {
+        return;
+    };
+    let admin = std::env::var("TONGBAN_TEST_POSTGRES")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
+    if let Ok(mut conn) = sqlx::AnyConnection::connect(&admin).await {
+        let dropped = sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+            "DROP DATABASE IF EXISTS {name}"
+        )))
+        .execute(&mut conn)
+        .await;
+        if let Err(e) = dropped {
+            eprintln!("could not drop {name}: {e}");
+        }
+    }
+}
+
 /// The async runtime a benchmark's `main` drives the store with.
 pub fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_multi_thread()
