@@ -14,8 +14,7 @@ pub async fn fresh(url_kind: &str) -> Option<(String, Option<std::path::PathBuf>
         }
         _ => {
             sqlx::any::install_default_drivers();
-            let admin = std::env::var("TONGBAN_TEST_POSTGRES")
-                .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
+            let admin = admin_url();
             let Ok(mut conn) = sqlx::AnyConnection::connect(&admin).await else {
                 eprintln!("postgres: skipped ({admin} unreachable)");
                 return None;
@@ -45,18 +44,25 @@ pub async fn discard(url: &str, dir: Option<std::path::PathBuf>) {
     let Some((_, name)) = url.rsplit_once('/') else {
         return;
     };
-    let admin = std::env::var("TONGBAN_TEST_POSTGRES")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
-    if let Ok(mut conn) = sqlx::AnyConnection::connect(&admin).await {
-        let dropped = sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+    let dropped = match sqlx::AnyConnection::connect(&admin_url()).await {
+        Ok(mut conn) => sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
             "DROP DATABASE IF EXISTS {name}"
         )))
         .execute(&mut conn)
-        .await;
-        if let Err(e) = dropped {
-            eprintln!("could not drop {name}: {e}");
-        }
+        .await
+        .map(drop),
+        Err(e) => Err(e),
+    };
+    if let Err(e) = dropped {
+        eprintln!("could not drop {name}: {e}");
     }
+}
+
+/// The PostgreSQL server where benchmark databases are made: TONGBAN_TEST_POSTGRES, as for
+/// the tests.
+fn admin_url() -> String {
+    std::env::var("TONGBAN_TEST_POSTGRES")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
 }
 
 /// The async runtime a benchmark's `main` drives the store with.
