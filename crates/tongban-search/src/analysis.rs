@@ -41,14 +41,30 @@ impl Analyzer {
     }
 
     /// Index terms for normalised text: search-mode words, so parts of long words match.
+    /// jieba's search mode gives the known two- and three-character parts of a long word;
+    /// the longer known parts are added too, so that a phrase the dictionary keeps whole
+    /// (城乡居民基本养老保险) still holds 养老保险 and its initials `ylbx`.
     pub fn words(&self, text: &str) -> Vec<String> {
-        self.jieba
-            .cut_for_search(text, true)
-            .into_iter()
-            .map(str::trim)
-            .filter(|w| !w.is_empty())
-            .map(str::to_owned)
-            .collect()
+        let mut words = Vec::new();
+        for word in self.jieba.cut_for_search(text, true) {
+            let word = word.trim();
+            if word.is_empty() {
+                continue;
+            }
+            let chars: Vec<(usize, char)> = word.char_indices().collect();
+            for len in 4..chars.len() {
+                for start in 0..=chars.len() - len {
+                    let from = chars[start].0;
+                    let to = chars.get(start + len).map_or(word.len(), |(i, _)| *i);
+                    let part = &word[from..to];
+                    if self.jieba.has_word(part) {
+                        words.push(part.to_owned());
+                    }
+                }
+            }
+            words.push(word.to_owned());
+        }
+        words
     }
 
     /// The words of a query that say what the person wants, in order, without the ways of
@@ -148,6 +164,30 @@ pub fn sounds(text: &str) -> Vec<String> {
     out
 }
 
+/// Neighbouring syllables of a query's Han runs in every reading of each character, so a
+/// typo with a character of several readings (`报削` for `报销`) still sounds like the name.
+pub fn sounds_any_reading(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for run in runs(text) {
+        if let Run::Han(han) = run {
+            let readings: Vec<Vec<&str>> = han.chars().map(spelling::readings).collect();
+            if readings.len() == 1 {
+                out.extend(readings[0].iter().map(|r| (*r).to_owned()));
+            }
+            for pair in readings.windows(2) {
+                for first in &pair[0] {
+                    for second in &pair[1] {
+                        out.push(format!("{first}_{second}"));
+                    }
+                }
+            }
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
 /// Pairs of syllables as one term; a single syllable stands alone.
 pub fn syllable_pairs(syllables: &[&str]) -> Vec<String> {
     if syllables.len() == 1 {
@@ -176,6 +216,19 @@ mod tests {
     }
 
     #[test]
+    fn long_words_kept_whole_still_hold_their_known_parts() {
+        let a = analyzer();
+        assert!(
+            a.jieba.has_word("城乡居民基本养老保险"),
+            "the dictionary keeps it whole"
+        );
+        let words = a.words("城乡居民基本养老保险参保登记");
+        assert!(words.iter().any(|w| w == "养老保险"), "{words:?}");
+        let (_, initials) = a.spellings("城乡居民基本养老保险参保登记");
+        assert!(initials.contains(&"ylbx".to_owned()), "{initials:?}");
+    }
+
+    #[test]
     fn content_drops_the_ways_of_asking() {
         let a = analyzer();
         assert_eq!(a.content_words("我想问一下怎么办营业执照"), ["营业执照"]);
@@ -188,6 +241,7 @@ mod tests {
         let typo = pairs("营业执找");
         assert_eq!(typo.iter().filter(|p| name.contains(*p)).count(), 2);
         assert_eq!(sounds("失业保线金"), sounds("失业保险金"));
+        assert!(sounds_any_reading("报削").contains(&sounds("报销")[0]));
     }
 
     #[test]

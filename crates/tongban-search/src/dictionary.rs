@@ -116,10 +116,13 @@ impl Dictionary {
 
     /// Entries triggered by a normalised query: a phrase appears in it, or its letters
     /// spell a phrase (`sbk`, `shebaoka` → 社保卡).
+    /// A phrase of three characters or more may have up to two characters between its own
+    /// (`身份证弄丢了` says 身份证丢了, `换了地址` says 换地址).
     pub fn matching<'a>(&'a self, query: &'a str) -> impl Iterator<Item = &'a Entry> + 'a {
         let letters = letters_typed(query);
+        let query_chars: Vec<char> = query.chars().collect();
         self.entries.iter().filter(move |e| {
-            e.triggers.iter().any(|t| query.contains(t.as_str()))
+            e.triggers.iter().any(|t| said_in(query, &query_chars, t))
                 || letters.iter().any(|l| e.spellings.contains(l))
         })
     }
@@ -151,6 +154,43 @@ impl Dictionary {
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
     }
+}
+
+/// Characters a phrase of three or more may have between its own when it is said.
+const LEEWAY: usize = 2;
+
+/// Whether the query says the phrase: as written, or (three characters or more) with at most
+/// [`LEEWAY`] other characters in between, within one run of text.
+fn said_in(query: &str, query_chars: &[char], phrase: &str) -> bool {
+    let mut rest = phrase.chars();
+    // most phrases of a large dictionary fail here, before any search of the text
+    let Some(first) = rest.next().filter(|c| query_chars.contains(c)) else {
+        return false;
+    };
+    if query.contains(phrase) {
+        return true;
+    }
+    // shorter phrases only as written: 社保 is not 社区保安
+    if phrase.chars().count() < 3 {
+        return false;
+    }
+    'start: for (i, _) in query_chars.iter().enumerate().filter(|(_, c)| **c == first) {
+        let mut spare = LEEWAY;
+        let mut at = i + 1;
+        for wanted in rest.clone() {
+            loop {
+                match query_chars.get(at) {
+                    Some(&c) if c == wanted => break,
+                    Some(&c) if spare > 0 && c != ' ' => spare -= 1,
+                    _ => continue 'start,
+                }
+                at += 1;
+            }
+            at += 1;
+        }
+        return true;
+    }
+    false
 }
 
 fn parse_line(line: &str) -> Result<Entry, (&'static str, &'static str)> {
@@ -241,6 +281,24 @@ mod tests {
                 name: "出生".into()
             }]
         );
+    }
+
+    #[test]
+    fn longer_phrases_are_said_with_a_word_in_between() {
+        let d = Dictionary::parse("身份证丢了 => 补领\n社保 => 社会保险\n").unwrap();
+        assert_eq!(d.matching("身份证弄丢了").count(), 1);
+        assert_eq!(
+            d.matching("身份证不小心丢了").count(),
+            0,
+            "three in between"
+        );
+        assert_eq!(d.matching("身份证 丢了").count(), 0, "not across a break");
+        assert_eq!(
+            d.matching("社区保安").count(),
+            0,
+            "two-character phrases as written"
+        );
+        assert_eq!(d.matching("交社保").count(), 1);
     }
 
     #[test]

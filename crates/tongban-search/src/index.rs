@@ -2,6 +2,7 @@
 //! matter at a service centre (the name itself, the asker's region, popularity).
 
 use std::collections::HashSet;
+use std::sync::LazyLock;
 
 use serde::Serialize;
 use tantivy::collector::TopDocs;
@@ -23,6 +24,7 @@ use crate::text::{normalize, without_asides};
 /// Candidates taken from BM25 before the service-centre signals re-rank them.
 const CANDIDATES: usize = 200;
 const TERMS: &str = "terms";
+const LATER_STAGES: &str = include_str!("../data/later-stages.txt");
 /// Below this a hit is a coincidence (a shared character in a material's name, a syllable
 /// that sounds alike): better to say nothing was found and offer help.
 const LEAST_SCORE: f32 = 2.0;
@@ -46,6 +48,41 @@ pub struct Filters {
     pub region_code: Option<String>,
     pub online: Option<bool>,
 }
+
+/// How much each kind of match counts, chosen on the quality sets (BENCHMARKS.md, Search);
+/// no other value tried for any one of them did clearly better there.
+struct Weights {
+    /// a word of the query in the name, in the materials and FAQs, in the department
+    name_word: f32,
+    detail_word: f32,
+    department_word: f32,
+    /// neighbouring characters and neighbouring syllables shared with the name (typos)
+    name_pair: f32,
+    name_sound: f32,
+    /// a word the dictionary adds for a phrase of the query, in the name and in the details
+    expansion_name: f32,
+    expansion_detail: f32,
+    /// a name's score is multiplied by `explained_floor + explained_span × (share of its
+    /// characters the query and its dictionary words explain)`
+    explained_floor: f32,
+    explained_span: f32,
+    /// a name about a later stage of a licence's life (变更, 注销, 补办 …) when the query
+    /// names no such stage: whoever just names a service most often wants it the first time
+    later_stage: f32,
+}
+
+const WEIGHTS: Weights = Weights {
+    name_word: 3.0,
+    detail_word: 0.4,
+    department_word: 1.0,
+    name_pair: 1.0,
+    name_sound: 0.8,
+    expansion_name: 1.5,
+    expansion_detail: 0.3,
+    explained_floor: 0.75,
+    explained_span: 0.5,
+    later_stage: 0.85,
+};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Hit<'a> {
@@ -305,6 +342,7 @@ impl SearchIndex {
         expansion: &[&str],
     ) -> Box<dyn Query> {
         let f = &self.fields;
+        let w = &WEIGHTS;
         let mut should: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         let mut add = |field: Field, term: &str, boost: f32| {
             let term = Term::from_field_text(field, term);
@@ -313,15 +351,15 @@ impl SearchIndex {
             should.push((Occur::Should, Box::new(BoostQuery::new(query, boost))));
         };
         for word in self.analyzer.words(content) {
-            add(f.name_words, &word, 3.0);
-            add(f.details, &word, 0.4);
-            add(f.department, &word, 1.0);
+            add(f.name_words, &word, w.name_word);
+            add(f.details, &word, w.detail_word);
+            add(f.department, &word, w.department_word);
         }
         for pair in analysis::pairs(content) {
-            add(f.name_pairs, &pair, 1.0);
+            add(f.name_pairs, &pair, w.name_pair);
         }
-        for sound in analysis::sounds(content) {
-            add(f.name_sounds, &sound, 0.8);
+        for sound in analysis::sounds_any_reading(content) {
+            add(f.name_sounds, &sound, w.name_sound);
         }
         for letters in letters_typed(normalized) {
             add(f.spelled, &letters, 3.0);
@@ -344,8 +382,8 @@ impl SearchIndex {
         }
         for word in expansion {
             for part in self.analyzer.words(word) {
-                add(f.name_words, &part, 1.5);
-                add(f.details, &part, 0.3);
+                add(f.name_words, &part, w.expansion_name);
+                add(f.details, &part, w.expansion_detail);
             }
         }
         add(f.codes, raw.trim().to_lowercase().as_str(), 20.0);
@@ -390,18 +428,37 @@ struct Signals<'q> {
     content: String,
     /// characters of the query's content and of the dictionary's words for it
     explained: HashSet<char>,
+    /// the later stages the query does not ask for
+    unasked_stages: Vec<&'static str>,
 }
+
+/// The words naming a later stage of a licence's life, from `data/later-stages.txt`.
+static LATER_STAGE_WORDS: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
+    LATER_STAGES
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .flat_map(str::split_whitespace)
+        .collect()
+});
 
 impl<'q> Signals<'q> {
     fn new(normalized: &'q str, content: &str, expansion: &[&str]) -> Signals<'q> {
         let content: String = content.chars().filter(|c| !c.is_whitespace()).collect();
+        let explained: HashSet<char> = content
+            .chars()
+            .chain(expansion.iter().flat_map(|w| w.chars()))
+            .collect();
+        // a stage counts as asked for when any of its characters is (换 asks for 换领)
+        let unasked_stages = LATER_STAGE_WORDS
+            .iter()
+            .copied()
+            .filter(|w| !w.chars().any(|c| explained.contains(&c)))
+            .collect();
         Signals {
             normalized,
-            explained: content
-                .chars()
-                .chain(expansion.iter().flat_map(|w| w.chars()))
-                .collect(),
+            explained,
             content,
+            unasked_stages,
         }
     }
 
@@ -421,7 +478,11 @@ impl<'q> Signals<'q> {
                 .chars()
                 .filter(|c| self.explained.contains(c))
                 .count();
-            score *= 0.75 + 0.5 * explained as f32 / length as f32;
+            score *=
+                WEIGHTS.explained_floor + WEIGHTS.explained_span * explained as f32 / length as f32;
+        }
+        if self.unasked_stages.iter().any(|w| compact.contains(w)) {
+            score *= WEIGHTS.later_stage;
         }
         score * (1.0 + 0.03 * (1.0 + document.popularity as f32).ln())
     }

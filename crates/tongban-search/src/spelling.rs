@@ -4,13 +4,25 @@
 use std::collections::HashSet;
 use std::sync::LazyLock;
 
-use pinyin::ToPinyin;
+use pinyin::{ToPinyin, ToPinyinMulti};
 
 use crate::text::is_han;
 
 /// The toneless syllable of a character (`证` → `zheng`); its most common reading.
 pub fn syllable(c: char) -> Option<&'static str> {
     c.to_pinyin().map(|p| p.plain())
+}
+
+/// Every toneless reading of a character (`削` → `xiao`, `xue`), most common first: a query
+/// may mean any of them.
+pub fn readings(c: char) -> Vec<&'static str> {
+    let mut out: Vec<&'static str> = Vec::new();
+    for reading in c.to_pinyin_multi().into_iter().flatten() {
+        if !out.contains(&reading.plain()) {
+            out.push(reading.plain());
+        }
+    }
+    out
 }
 
 /// The syllables of every character of `han`, or `None` when one has no reading.
@@ -78,6 +90,13 @@ mod tests {
         assert_eq!(syllables("身份证"), Some(vec!["shen", "fen", "zheng"]));
         assert_eq!(initials("身份证").as_deref(), Some("sfz"));
         assert_eq!(syllables("身份证a"), None);
+    }
+
+    #[test]
+    fn characters_with_several_readings_have_them_all() {
+        let both = readings('削');
+        assert!(both.contains(&"xiao") && both.contains(&"xue"), "{both:?}");
+        assert_eq!(readings('证'), ["zheng"]);
     }
 
     #[test]

@@ -136,6 +136,11 @@ fn catalog() -> SearchIndex {
         ),
         item("T1", "道路货物运输经营许可", "交通运输局", CITY, &[]),
         item("T2", "营业性演出许可证注销", "文化广电旅游局", CITY, &[]),
+        // the stages of one licence, the later ones first so that a tie would favour them
+        item("Y3", "烟草专卖零售许可证注销", "烟草专卖局", CITY, &[]),
+        item("Y2", "烟草专卖零售许可证延续", "烟草专卖局", CITY, &[]),
+        item("Y1", "烟草专卖零售许可证新办", "烟草专卖局", CITY, &[]),
+        item("C3", "个体工商户变更登记", "市场监督管理局", CITY, &[]),
     ];
     SearchIndex::build(documents, Dictionary::default_entries()).unwrap()
 }
@@ -181,6 +186,22 @@ fn colloquial_phrases_reach_the_official_item() {
     assert_first(&index, "怎么证明我爸是我爸", "亲属关系证明开具");
     assert_first(&index, "没工作了能领钱吗", "失业保险金申领");
     assert_first(&index, "想开个公司", "公司设立登记");
+}
+
+#[test]
+fn a_service_named_without_a_stage_means_getting_it_the_first_time() {
+    let index = catalog();
+    assert_first(&index, "烟草专卖零售许可证", "烟草专卖零售许可证新办");
+    assert_first(&index, "烟草专卖零售许可证注销", "烟草专卖零售许可证注销");
+    assert_first(&index, "烟草专卖零售许可证快到期", "烟草专卖零售许可证延续");
+    assert_first(&index, "个体工商户", "个体工商户设立登记");
+}
+
+#[test]
+fn phrases_are_recognised_with_the_little_words_in_between() {
+    let index = catalog();
+    // the dictionary knows 换地址; people type 换了地址
+    assert_first(&index, "个体户换了地址", "个体工商户变更登记");
 }
 
 #[test]
