@@ -1,6 +1,7 @@
 //! `spawn_app()`: a fresh, migrated database (SQLite in a temporary directory, or a new
-//! PostgreSQL database) with the demo city, a fixed clock, and the whole router, plus
-//! typed helpers for requests. Every test runs on both backends through `on_both!`.
+//! PostgreSQL database; either removed when the test ends) with the demo city, a fixed
+//! clock, and the whole router, plus typed helpers for requests. Every test runs on both
+//! backends through `on_both!`.
 
 use std::sync::Arc;
 
@@ -26,7 +27,7 @@ pub struct TestApp {
     pub db_url: String,
     /// the data key the app seals with, as 64 hex digits
     pub data_key_hex: String,
-    _dir: Option<TempDir>,
+    _database: Scratch,
 }
 
 /// A temporary directory removed on drop.
@@ -47,6 +48,44 @@ impl Drop for TempDir {
     }
 }
 
+/// A test's own database, removed on drop like [`TempDir`]: the SQLite file's folder, or the
+/// PostgreSQL database (forcibly, since the store's pool may still hold connections).
+pub enum Scratch {
+    /// removed by its own drop
+    Folder {
+        _dir: TempDir,
+    },
+    Postgres {
+        admin_url: String,
+        name: String,
+    },
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let Scratch::Postgres { admin_url, name } = self else {
+            return;
+        };
+        let (admin_url, sql) = (
+            admin_url.clone(),
+            format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
+        );
+        // drop cannot wait for a future, and may run inside the test's runtime: the statement
+        // runs to its end on a thread and runtime of its own
+        let dropped = std::thread::spawn(move || {
+            tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("runtime")
+                .block_on(raw_execute(&admin_url, &sql));
+        })
+        .join();
+        if dropped.is_err() {
+            eprintln!("could not drop the test database {name}; it stays on the server");
+        }
+    }
+}
+
 fn hex(bytes: [u8; 8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
@@ -57,14 +96,15 @@ pub fn postgres_admin_url() -> String {
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_owned())
 }
 
-/// A new, empty database URL for the backend; None (with a visible message) when
-/// PostgreSQL is unreachable outside CI. Under CI a missing PostgreSQL fails the test.
-pub async fn fresh_database(db: Db) -> Option<(String, Option<TempDir>)> {
+/// A new, empty database URL for the backend, with the handle that removes it when dropped;
+/// None (with a visible message) when PostgreSQL is unreachable outside CI. Under CI a
+/// missing PostgreSQL fails the test.
+pub async fn fresh_database(db: Db) -> Option<(String, Scratch)> {
     match db {
         Db::Sqlite => {
             let dir = TempDir::new();
             let url = format!("sqlite://{}", dir.0.join("tongban.sqlite").display());
-            Some((url, Some(dir)))
+            Some((url, Scratch::Folder { _dir: dir }))
         }
         Db::Postgres => {
             let admin_url = postgres_admin_url();
@@ -89,7 +129,10 @@ pub async fn fresh_database(db: Db) -> Option<(String, Option<TempDir>)> {
                 .rsplit_once('/')
                 .map_or(admin_url.as_str(), |(base, _)| base)
                 .to_owned();
-            Some((format!("{base}/{name}"), None))
+            Some((
+                format!("{base}/{name}"),
+                Scratch::Postgres { admin_url, name },
+            ))
         }
     }
 }
@@ -114,7 +157,7 @@ pub fn router_with(store: &Store, clock: &Arc<FixedClock>, settings: WebSettings
 }
 
 pub async fn spawn_app(db: Db) -> Option<TestApp> {
-    let (db_url, dir) = fresh_database(db).await?;
+    let (db_url, database) = fresh_database(db).await?;
     let store = Store::open(&db_url).await.expect("open store");
     let clock = Arc::new(FixedClock::new(
         "2026-11-20T02:00:00Z".parse().expect("timestamp"),
@@ -130,7 +173,7 @@ pub async fn spawn_app(db: Db) -> Option<TestApp> {
         clock,
         db_url,
         data_key_hex,
-        _dir: dir,
+        _database: database,
     })
 }
 
