@@ -12,7 +12,7 @@ use jieba_rs::Jieba;
 
 use crate::dictionary::Dictionary;
 use crate::spelling;
-use crate::text::{Run, runs};
+use crate::text::{Run, runs, word_list};
 
 const STOPWORDS: &str = include_str!("../data/stopwords.txt");
 
@@ -31,12 +31,7 @@ impl Analyzer {
                 jieba.add_word(word, None, None);
             }
         }
-        let stopwords = STOPWORDS
-            .lines()
-            .filter(|l| !l.starts_with('#'))
-            .flat_map(str::split_whitespace)
-            .map(str::to_owned)
-            .collect();
+        let stopwords = word_list(STOPWORDS).map(str::to_owned).collect();
         Analyzer { jieba, stopwords }
     }
 
@@ -154,49 +149,56 @@ pub fn pairs(text: &str) -> Vec<String> {
 
 /// Neighbouring syllables of each Han run (`shi_ye ye_bao bao_xian xian_jin`).
 pub fn sounds(text: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    for run in runs(text) {
-        if let Run::Han(han) = run {
-            let syllables: Vec<&str> = han.chars().filter_map(spelling::syllable).collect();
-            out.extend(syllable_pairs(&syllables));
-        }
-    }
-    out
+    sound_terms(text, |c| spelling::syllable(c).into_iter().collect())
 }
 
 /// Neighbouring syllables of a query's Han runs in every reading of each character, so a
 /// typo with a character of several readings (`报削` for `报销`) still sounds like the name.
 pub fn sounds_any_reading(text: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    for run in runs(text) {
-        if let Run::Han(han) = run {
-            let readings: Vec<Vec<&str>> = han.chars().map(spelling::readings).collect();
-            if readings.len() == 1 {
-                out.extend(readings[0].iter().map(|r| (*r).to_owned()));
-            }
-            for pair in readings.windows(2) {
-                for first in &pair[0] {
-                    for second in &pair[1] {
-                        out.push(format!("{first}_{second}"));
-                    }
-                }
-            }
-        }
-    }
+    let mut out = sound_terms(text, spelling::readings);
     out.sort();
     out.dedup();
     out
 }
 
+/// The syllable pairs of each Han run, each character read by `readings_of`; characters
+/// without a reading are skipped.
+fn sound_terms(text: &str, readings_of: impl Fn(char) -> Vec<&'static str>) -> Vec<String> {
+    let mut out = Vec::new();
+    for run in runs(text) {
+        if let Run::Han(han) = run {
+            let readings: Vec<Vec<&str>> = han
+                .chars()
+                .map(&readings_of)
+                .filter(|r| !r.is_empty())
+                .collect();
+            out.extend(reading_pairs(&readings));
+        }
+    }
+    out
+}
+
 /// Pairs of syllables as one term; a single syllable stands alone.
 pub fn syllable_pairs(syllables: &[&str]) -> Vec<String> {
-    if syllables.len() == 1 {
-        return vec![syllables[0].to_owned()];
+    let readings: Vec<Vec<&str>> = syllables.iter().map(|s| vec![*s]).collect();
+    reading_pairs(&readings)
+}
+
+/// Pairs of neighbouring syllables, every reading of one with every reading of the next; a
+/// single character's readings stand alone.
+fn reading_pairs(readings: &[Vec<&str>]) -> Vec<String> {
+    if let [only] = readings {
+        return only.iter().map(|r| (*r).to_owned()).collect();
     }
-    syllables
-        .windows(2)
-        .map(|w| format!("{}_{}", w[0], w[1]))
-        .collect()
+    let mut out = Vec::new();
+    for pair in readings.windows(2) {
+        for first in &pair[0] {
+            for second in &pair[1] {
+                out.push(format!("{first}_{second}"));
+            }
+        }
+    }
+    out
 }
 
 #[cfg(test)]

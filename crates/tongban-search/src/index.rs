@@ -19,7 +19,7 @@ use crate::dictionary::Dictionary;
 use crate::dictionary::letters_typed;
 use crate::document::SearchDocument;
 use crate::spelling;
-use crate::text::{normalize, without_asides};
+use crate::text::{normalize, without_asides, word_list};
 
 /// Candidates taken from BM25 before the service-centre signals re-rank them.
 const CANDIDATES: usize = 200;
@@ -433,13 +433,8 @@ struct Signals<'q> {
 }
 
 /// The words naming a later stage of a licence's life, from `data/later-stages.txt`.
-static LATER_STAGE_WORDS: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
-    LATER_STAGES
-        .lines()
-        .filter(|l| !l.starts_with('#'))
-        .flat_map(str::split_whitespace)
-        .collect()
-});
+static LATER_STAGE_WORDS: LazyLock<Vec<&'static str>> =
+    LazyLock::new(|| word_list(LATER_STAGES).collect());
 
 impl<'q> Signals<'q> {
     fn new(normalized: &'q str, content: &str, expansion: &[&str]) -> Signals<'q> {

@@ -32,6 +32,14 @@ pub fn without_asides(name: &str) -> String {
     out
 }
 
+/// The words of a word list shipped as data: separated by whitespace, `#` starting a
+/// comment line.
+pub fn word_list(text: &'static str) -> impl Iterator<Item = &'static str> {
+    text.lines()
+        .filter(|l| !l.starts_with('#'))
+        .flat_map(str::split_whitespace)
+}
+
 /// Full-width ASCII forms (ＳＦＺ, １２３) as typed by Chinese input methods.
 fn half_width(c: char) -> char {
     match c {
