@@ -377,15 +377,22 @@ pub async fn actor(store: &Store, user_id: i64) -> Result<Option<Actor>, StoreEr
 
 /// The roles an account holds, in name order.
 pub(crate) async fn roles_of(store: &Store, user_id: i64) -> Result<Vec<Role>, StoreError> {
-    Ok(
-        sqlx::query::<Any>("SELECT role FROM user_roles WHERE user_id = $1 ORDER BY role")
-            .bind(user_id)
-            .fetch_all(store.pool())
-            .await?
-            .iter()
-            .filter_map(|r| r.try_get::<String, _>(0).ok().and_then(|s| Role::parse(&s)))
-            .collect(),
-    )
+    let names = sqlx::query::<Any>("SELECT role FROM user_roles WHERE user_id = $1 ORDER BY role")
+        .bind(user_id)
+        .fetch_all(store.pool())
+        .await?
+        .iter()
+        .map(|r| r.try_get::<String, _>(0))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(parse_roles(&names))
+}
+
+/// Roles as stored, in the order given; a name this version does not know is left out.
+pub(crate) fn parse_roles<'a>(names: impl IntoIterator<Item = &'a String>) -> Vec<Role> {
+    names
+        .into_iter()
+        .filter_map(|name| Role::parse(name))
+        .collect()
 }
 
 pub async fn count(store: &Store) -> Result<i64, StoreError> {

@@ -5,6 +5,7 @@
 use sha2::{Digest, Sha256};
 use sqlx::{Any, Row};
 
+use crate::batch::{Batch, Statement};
 use crate::{Store, StoreError, WriteTx};
 
 /// One thing that happened, as the caller describes it.
@@ -26,16 +27,29 @@ pub struct AuditEntry<'a> {
 /// Appends an entry inside the caller's transaction, so the record and the change it
 /// describes commit together or not at all.
 pub async fn append(tx: &mut WriteTx, entry: &AuditEntry<'_>) -> Result<i64, StoreError> {
+    append_after(tx, Batch::default(), entry).await
+}
+
+/// Runs `batch`, the change the entry describes, and appends the entry, in two round trips
+/// on SQLite (see [`Batch`]).
+pub(crate) async fn append_after(
+    tx: &mut WriteTx,
+    batch: Batch,
+    entry: &AuditEntry<'_>,
+) -> Result<i64, StoreError> {
     // Writing the head first takes its row lock (PostgreSQL) or the write lock (SQLite):
     // concurrent appenders queue here and each sees the previous one's hash.
     let head =
-        sqlx::query::<Any>("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash")
-            .fetch_one(&mut **tx)
-            .await?;
+        Statement::new("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash");
+    let head = batch
+        .run_then(tx, Some(head))
+        .await?
+        .ok_or_else(|| StoreError::corrupt("the audit log has no head row"))?;
     let seq: i64 = head.try_get(0)?;
     let prev_hash: String = head.try_get(1)?;
     let hash = link_hash(seq, entry, &prev_hash);
-    sqlx::query::<Any>(
+    let mut link = Batch::default();
+    link.statement(
         "INSERT INTO audit_log (seq, at, actor, role, action, subject, detail, prev_hash, hash) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
@@ -46,14 +60,11 @@ pub async fn append(tx: &mut WriteTx, entry: &AuditEntry<'_>) -> Result<i64, Sto
     .bind(entry.action)
     .bind(entry.subject)
     .bind(entry.detail)
-    .bind(&prev_hash)
-    .bind(&hash)
-    .execute(&mut **tx)
-    .await?;
-    sqlx::query::<Any>("UPDATE audit_head SET hash = $1 WHERE id = 1")
-        .bind(&hash)
-        .execute(&mut **tx)
-        .await?;
+    .bind(prev_hash)
+    .bind(hash.as_str());
+    link.statement("UPDATE audit_head SET hash = $1 WHERE id = 1")
+        .bind(hash);
+    link.run(tx).await?;
     Ok(seq)
 }
 

@@ -361,7 +361,16 @@ pub async fn apply(
         first_case.get_or_insert(case_id);
     }
     if let Some(case_id) = first_case {
-        cases::remember(&mut tx, actor, idempotency_key, case_id, 1, at_millis).await?;
+        // the key was looked up above, under the same write lock
+        cases::remember(
+            &mut tx,
+            actor,
+            idempotency_key,
+            (case_id, 1),
+            at_millis,
+            None,
+        )
+        .await?;
     }
     audit::append(
         &mut tx,

@@ -15,6 +15,7 @@ use tongban_domain::case::{
 };
 
 use crate::audit::{self, AuditEntry};
+use crate::batch::Batch;
 use crate::catalog::PublishedImplementation;
 use crate::sealed::DataKey;
 use crate::{Store, StoreError, WriteTx};
@@ -152,57 +153,75 @@ pub(crate) async fn remembered<'e>(
     )
 }
 
+/// Remembers what a request with this key did (nothing without a key); false when the
+/// actor already made a request with this key, which stays as it was.
 pub(crate) async fn remember(
     tx: &mut WriteTx,
     actor: &str,
     key: Option<&str>,
-    case_id: i64,
-    seq: i64,
+    (case_id, seq): (i64, i64),
     at_millis: i64,
-) -> Result<(), StoreError> {
-    if let Some(key) = key {
-        sqlx::query::<Any>(
-            "INSERT INTO idempotency_keys (actor, key, case_id, seq, created_at) VALUES ($1, $2, $3, $4, $5)",
-        )
-        .bind(actor)
-        .bind(key)
-        .bind(case_id)
-        .bind(seq)
-        .bind(at_millis)
-        .execute(&mut **tx)
-        .await?;
-    }
-    Ok(())
+    sealed_answer: Option<&str>,
+) -> Result<bool, StoreError> {
+    let Some(key) = key else { return Ok(true) };
+    let inserted = sqlx::query::<Any>(
+        "INSERT INTO idempotency_keys (actor, key, case_id, seq, created_at, sealed_answer) \
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (actor, key) DO NOTHING",
+    )
+    .bind(actor)
+    .bind(key)
+    .bind(case_id)
+    .bind(seq)
+    .bind(at_millis)
+    .bind(sealed_answer)
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
+    Ok(inserted == 1)
 }
 
-async fn insert_event(
-    tx: &mut WriteTx,
+/// Adds event `seq` of a case to `batch`; returns its JSON for [`audit_event`].
+fn insert_event(
+    batch: &mut Batch,
     case_id: i64,
     seq: i64,
     event: &CaseEvent,
-) -> Result<(), StoreError> {
+) -> Result<String, StoreError> {
     let json = serde_json::to_string(event).map_err(StoreError::corrupt)?;
-    sqlx::query::<Any>(
-        "INSERT INTO case_events (case_id, seq, at, actor, role, kind, event) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-    )
-    .bind(case_id)
-    .bind(seq)
-    .bind(event.at_millis)
-    .bind(&event.actor)
-    .bind(event.role.as_str())
-    .bind(event.change.kind())
-    .bind(&json)
-    .execute(&mut **tx)
-    .await?;
-    audit::append(
+    batch
+        .statement(
+            "INSERT INTO case_events (case_id, seq, at, actor, role, kind, event) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(case_id)
+        .bind(seq)
+        .bind(event.at_millis)
+        .bind(event.actor.as_str())
+        .bind(event.role.as_str())
+        .bind(event.change.kind())
+        .bind(json.as_str());
+    Ok(json)
+}
+
+/// Runs `batch`, the writes of a case's event (as [`insert_event`] made it), and appends the
+/// event to the audit chain. Best done last before the commit: the chain's head is one row
+/// every writer locks until it commits.
+async fn audit_event(
+    tx: &mut WriteTx,
+    batch: Batch,
+    case_id: i64,
+    event: &CaseEvent,
+    json: &str,
+) -> Result<(), StoreError> {
+    audit::append_after(
         tx,
+        batch,
         &AuditEntry {
             at_millis: event.at_millis,
             actor: &event.actor,
             role: event.role.as_str(),
             action: &format!("case.{}", event.change.kind()),
             subject: &format!("case:{case_id}"),
-            detail: &json,
+            detail: json,
         },
     )
     .await?;
@@ -236,32 +255,41 @@ pub async fn submit(
             "the submission names another implementation than the published one",
         ));
     }
-    let mut tx = store.write().await?;
-    if let Some(id) = remembered(&mut *tx, &event.actor, idempotency_key).await? {
-        return Ok((id, true));
-    }
     let sealed = key.seal(&serde_json::to_string(applicant).map_err(StoreError::corrupt)?);
-    let id = insert_case(
-        &mut tx,
-        event,
-        &sealed,
-        &applicant.masked_name(),
-        applicant_user_id,
-        None,
-    )
-    .await?
-    .ok_or_else(|| StoreError::corrupt("a case outside any bundle conflicted"))?;
-    remember(
-        &mut tx,
-        &event.actor,
-        idempotency_key,
-        id,
-        1,
-        event.at_millis,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok((id, false))
+    let (event, masked_name) = (event.clone(), applicant.masked_name());
+    let idempotency_key = idempotency_key.map(str::to_owned);
+    let writing = store.clone();
+    let job = async move {
+        let mut tx = writing.write().await?;
+        let idempotency_key = idempotency_key.as_deref();
+        if let Some(id) = remembered(&mut *tx, &event.actor, idempotency_key).await? {
+            tx.rollback().await?;
+            return Ok((id, true));
+        }
+        let id = insert_case(
+            &mut tx,
+            &event,
+            &sealed,
+            &masked_name,
+            applicant_user_id,
+            None,
+        )
+        .await?
+        .ok_or_else(|| StoreError::corrupt("a case outside any bundle conflicted"))?;
+        // the key was looked up above, under the same write lock
+        remember(
+            &mut tx,
+            &event.actor,
+            idempotency_key,
+            (id, 1),
+            event.at_millis,
+            None,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok((id, false))
+    };
+    store.on_writer(job).await
 }
 
 /// Inserts a case from its submission event, its applicant already sealed; with a bundle
@@ -305,7 +333,9 @@ pub(crate) async fn insert_case(
     .map(|row| row.try_get(0))
     .transpose()?;
     if let Some(id) = id {
-        insert_event(tx, id, 1, event).await?;
+        let mut batch = Batch::default();
+        let json = insert_event(&mut batch, id, 1, event)?;
+        audit_event(tx, batch, id, event, &json).await?;
     }
     Ok(id)
 }
@@ -393,11 +423,10 @@ pub const DELIVERY_TASK: &str = "@deliver";
 /// Rebuilds the case's inbox rows from its state: one per open, unapproved step, and the
 /// deciding department's reviewers' check of a pledge while it is owed (its key is the
 /// watch's, so the inbox shows its alert level).
-async fn write_tasks(tx: &mut WriteTx, id: i64, case: &Case) -> Result<(), StoreError> {
-    sqlx::query::<Any>("DELETE FROM case_tasks WHERE case_id = $1")
-        .bind(id)
-        .execute(&mut **tx)
-        .await?;
+fn write_tasks(batch: &mut Batch, id: i64, case: &Case) {
+    batch
+        .statement("DELETE FROM case_tasks WHERE case_id = $1")
+        .bind(id);
     let mut rows: Vec<TaskRow<'_>> = Vec::new();
     if let (Some(check), Some(clock)) = (&case.post_check, &case.clock)
         && check.outcome.is_none()
@@ -447,16 +476,16 @@ async fn write_tasks(tx: &mut WriteTx, id: i64, case: &Case) -> Result<(), Store
         });
     }
     if rows.is_empty() {
-        return Ok(());
+        return;
     }
     // One statement for all the rows: each statement is a round trip to the database.
     let sql = format!(
         "INSERT INTO case_tasks (case_id, step, department_id, role, claimed_by, opened_on, limit_days) VALUES {}",
         crate::db::value_lists(rows.len(), 7)
     );
-    let mut insert = sqlx::query::<Any>(sqlx::AssertSqlSafe(sql));
+    let insert = batch.statement(sql);
     for row in rows {
-        insert = insert
+        insert
             .bind(id)
             .bind(row.step)
             .bind(row.department_id)
@@ -465,8 +494,6 @@ async fn write_tasks(tx: &mut WriteTx, id: i64, case: &Case) -> Result<(), Store
             .bind(row.opened_on.to_string())
             .bind(i64::from(row.limit_days));
     }
-    insert.execute(&mut **tx).await?;
-    Ok(())
 }
 
 /// An open step in an inbox.
@@ -658,9 +685,13 @@ pub async fn rebuild(
     .bind(id)
     .execute(&mut *tx)
     .await?;
-    write_tasks(&mut tx, id, case).await?;
+    let mut batch = Batch::default();
+    write_tasks(&mut batch, id, case);
     let watches = case.watches(context.calendar, context.settings);
-    crate::supervision::rewatch(&mut tx, id, &watches, today, now_millis).await?;
+    let standings = crate::supervision::standings(&mut *tx, id).await?;
+    let clocks = (&standings, watches.as_slice());
+    crate::supervision::rewatch(&mut tx, &mut batch, id, clocks, today, now_millis).await?;
+    batch.run(&mut tx).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -679,26 +710,23 @@ pub async fn ids_after(store: &Store, after: i64, limit: i64) -> Result<Vec<i64>
 
 /// A case with its history, replayed.
 pub async fn load(store: &Store, id: i64) -> Result<Option<StoredCase>, StoreError> {
-    let Some(row) = sqlx::query::<Any>(
-        "SELECT applicant_name_masked, applicant_user_id, bundle_application_id FROM cases WHERE id = $1",
+    // The case's row and its events in one statement (every act and case view reads it).
+    let rows = sqlx::query::<Any>(
+        "SELECT c.applicant_name_masked, c.applicant_user_id, c.bundle_application_id, e.event \
+         FROM cases c LEFT JOIN case_events e ON e.case_id = c.id WHERE c.id = $1 ORDER BY e.seq",
     )
     .bind(id)
-    .fetch_optional(store.pool())
-    .await?
-    else {
+    .fetch_all(store.pool())
+    .await?;
+    let Some(row) = rows.first() else {
         return Ok(None);
     };
-    let rows = sqlx::query::<Any>("SELECT event FROM case_events WHERE case_id = $1 ORDER BY seq")
-        .bind(id)
-        .fetch_all(store.pool())
-        .await?;
-    let events = rows
-        .iter()
-        .map(|r| {
-            let text: String = r.try_get(0)?;
-            serde_json::from_str(&text).map_err(StoreError::corrupt)
-        })
-        .collect::<Result<Vec<CaseEvent>, StoreError>>()?;
+    let mut events = Vec::with_capacity(rows.len());
+    for r in &rows {
+        if let Some(text) = r.try_get::<Option<String>, _>(3)? {
+            events.push(serde_json::from_str(&text).map_err(StoreError::corrupt)?);
+        }
+    }
     let case = Case::replay(&events)
         .ok_or_else(|| StoreError::corrupt(format!("case {id} has no submission")))?;
     Ok(Some(StoredCase {
@@ -812,14 +840,36 @@ pub async fn append(
         }
         _ => (None, None),
     };
-    let expected = stored.case.version as i64;
-    let mut tx = store.write().await?;
-    if remembered(&mut *tx, actor, idempotency_key)
-        .await?
-        .is_some()
-    {
+    let case_label = next.case_number.clone().unwrap_or_else(|| format!("#{id}"));
+    let record = ActRecord {
+        standings: crate::supervision::standings(store.pool(), id).await?,
+        id,
+        expected: stored.case.version as i64,
+        watches: next.watches(context.calendar, context.settings),
+        flags: event.change.flags(context.settings),
+        notice: event.change.applicant_notice(&case_label),
+        applicant_user_id: stored.applicant_user_id,
+        sms: context.sms,
+        actor: actor.to_owned(),
+        idempotency_key: idempotency_key.map(str::to_owned),
+        password_hash,
+        sealed_answer: idempotency_key
+            .and(query_password.as_deref())
+            .map(|password| context.key.seal(password)),
+        next,
+        event,
+    };
+    let (record, recorded) = store
+        .on_writer({
+            let store = store.clone();
+            async move {
+                let recorded = record_act(&store, &record).await;
+                (record, recorded)
+            }
+        })
+        .await;
+    if !recorded? {
         // The same request landed while this one was deciding.
-        drop(tx);
         let stored = load(store, id)
             .await?
             .ok_or_else(|| StoreError::not_found(format!("case {id}")))?;
@@ -833,80 +883,12 @@ pub async fn append(
             query_password,
         });
     }
-    let moved = sqlx::query::<Any>(
-        "UPDATE cases SET version = $1, phase = $2, department_id = $3, \
-         case_number = COALESCE($4, case_number), \
-         query_password_hash = COALESCE($5, query_password_hash), updated_at = $6 \
-         WHERE id = $7 AND version = $8",
-    )
-    .bind(expected + 1)
-    .bind(next.phase.as_str())
-    .bind(next.department_id)
-    .bind(next.case_number.as_deref())
-    .bind(password_hash.as_deref())
-    .bind(event.at_millis)
-    .bind(id)
-    .bind(expected)
-    .execute(&mut *tx)
-    .await?
-    .rows_affected();
-    if moved == 0 {
-        return Err(ActError::Store(StoreError::conflict(
-            "办件已被他人处理，请刷新后查看最新状态",
-            "someone else acted on this case first; reload to see where it stands",
-        )));
-    }
-    insert_event(&mut tx, id, expected + 1, &event).await?;
-    write_tasks(&mut tx, id, &next).await?;
-    let watches = next.watches(context.calendar, context.settings);
-    crate::supervision::rewatch(&mut tx, id, &watches, event.on, event.at_millis).await?;
-    crate::supervision::flag(
-        &mut tx,
-        id,
-        next.department_id,
-        &event.actor,
-        &event.change.flags(context.settings),
-        event.on,
-        event.at_millis,
-    )
-    .await?;
-    let case = next.case_number.clone().unwrap_or_else(|| format!("#{id}"));
-    if let Some(notice) = event.change.applicant_notice(&case) {
-        if let Some(applicant) = stored.applicant_user_id {
-            crate::outbox::tell_applicant(&mut tx, applicant, &notice, event.at_millis).await?;
-        }
-        // A text message reaches everyone, walk-ins without an account too.
-        if context.sms {
-            crate::outbox::text_recipient(&mut tx, &format!("case:{id}"), &notice, event.at_millis)
-                .await?;
-        }
-    }
-    remember(
-        &mut tx,
-        actor,
-        idempotency_key,
-        id,
-        expected + 1,
-        event.at_millis,
-    )
-    .await?;
-    if let (Some(key), Some(password)) = (idempotency_key, &query_password) {
-        sqlx::query::<Any>(
-            "UPDATE idempotency_keys SET sealed_answer = $1 WHERE actor = $2 AND key = $3",
-        )
-        .bind(context.key.seal(password))
-        .bind(actor)
-        .bind(key)
-        .execute(&mut *tx)
-        .await?;
-    }
-    tx.commit().await?;
     let mut events = stored.events;
-    events.push(event);
+    events.push(record.event);
     Ok(Acted {
         stored: StoredCase {
             id,
-            case: next,
+            case: record.next,
             events,
             applicant_name_masked: stored.applicant_name_masked,
             applicant_user_id: stored.applicant_user_id,
@@ -915,4 +897,102 @@ pub async fn append(
         repeated: false,
         query_password,
     })
+}
+
+/// Everything an act writes, made before its write transaction begins, so that the
+/// transaction needs nothing of the request (see [`Store::on_writer`]).
+struct ActRecord {
+    id: i64,
+    /// the case's version the act was decided on
+    expected: i64,
+    /// the case with the event applied
+    next: Case,
+    event: CaseEvent,
+    /// the case's clocks' alerts as they stood when the act was decided
+    standings: crate::supervision::Standings,
+    watches: Vec<tongban_domain::case::Watch>,
+    flags: Vec<tongban_domain::case::Flag>,
+    notice: Option<tongban_domain::case::ApplicantNotice>,
+    applicant_user_id: Option<i64>,
+    sms: bool,
+    actor: String,
+    idempotency_key: Option<String>,
+    /// at acceptance: the query password's fingerprint
+    password_hash: Option<String>,
+    /// at acceptance with an idempotency key: the password sealed, for a retry's answer
+    sealed_answer: Option<String>,
+}
+
+/// Writes an act in one transaction: false when its idempotency key was used meanwhile
+/// (nothing written), a conflict when another act moved the case on first or a tick ran
+/// since its standings were read. Between begin and commit it makes three round trips to
+/// the database on SQLite, whatever the act (see [`Batch`]), and one more with a key.
+async fn record_act(store: &Store, act: &ActRecord) -> Result<bool, ActError> {
+    let (id, event, next) = (act.id, &act.event, &act.next);
+    let actor = act.actor.as_str();
+    let mut tx = store.write().await?;
+    let moved = sqlx::query::<Any>(
+        "UPDATE cases SET version = $1, phase = $2, department_id = $3, \
+         case_number = COALESCE($4, case_number), \
+         query_password_hash = COALESCE($5, query_password_hash), updated_at = $6 \
+         WHERE id = $7 AND version = $8 \
+         AND (SELECT last_day FROM supervision_ticks WHERE id = 1) = $9",
+    )
+    .bind(act.expected + 1)
+    .bind(next.phase.as_str())
+    .bind(next.department_id)
+    .bind(next.case_number.as_deref())
+    .bind(act.password_hash.as_deref())
+    .bind(event.at_millis)
+    .bind(id)
+    .bind(act.expected)
+    // a tick since the standings were read moves the alerts they stand for
+    .bind(act.standings.ticked_to.as_str())
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if moved == 0 {
+        tx.rollback().await?;
+        return Err(ActError::Store(StoreError::conflict(
+            "办件已被他人处理，请刷新后查看最新状态",
+            "someone else acted on this case first; reload to see where it stands",
+        )));
+    }
+    let seq = (id, act.expected + 1);
+    let (key, sealed_answer) = (act.idempotency_key.as_deref(), act.sealed_answer.as_deref());
+    if !remember(&mut tx, actor, key, seq, event.at_millis, sealed_answer).await? {
+        tx.rollback().await?;
+        return Ok(false);
+    }
+    let mut batch = Batch::default();
+    let json = insert_event(&mut batch, id, act.expected + 1, event)?;
+    write_tasks(&mut batch, id, next);
+    let clocks = (&act.standings, act.watches.as_slice());
+    crate::supervision::rewatch(&mut tx, &mut batch, id, clocks, event.on, event.at_millis).await?;
+    if !act.flags.is_empty() {
+        std::mem::take(&mut batch).run(&mut tx).await?;
+        crate::supervision::flag(
+            &mut tx,
+            id,
+            next.department_id,
+            &event.actor,
+            &act.flags,
+            event.on,
+            event.at_millis,
+        )
+        .await?;
+    }
+    if let Some(notice) = &act.notice {
+        if let Some(applicant) = act.applicant_user_id {
+            crate::outbox::tell_applicant(&mut batch, applicant, notice, event.at_millis);
+        }
+        // A text message reaches everyone, walk-ins without an account too.
+        if act.sms {
+            let recipient = format!("case:{id}");
+            crate::outbox::text_recipient(&mut batch, &recipient, notice, event.at_millis);
+        }
+    }
+    audit_event(&mut tx, batch, id, event, &json).await?;
+    tx.commit().await?;
+    Ok(true)
 }

@@ -18,11 +18,23 @@ pub struct WriteTx {
     tx: Transaction<'static, Any>,
     /// SQLite: this server's turn to write (see [`Store::write`]), held until the end.
     _turn: Option<tokio::sync::OwnedMutexGuard<()>>,
+    backend: Backend,
 }
 
 impl WriteTx {
+    pub(crate) fn backend(&self) -> Backend {
+        self.backend
+    }
+
     pub async fn commit(self) -> Result<(), sqlx::Error> {
         self.tx.commit().await
+    }
+
+    /// Ends the transaction having written nothing. Dropping it would too, but only queue
+    /// the rollback for the connection's next use: on SQLite the write lock would be held
+    /// until then, and the next writer would wait on the busy handler.
+    pub async fn rollback(self) -> Result<(), sqlx::Error> {
+        self.tx.rollback().await
     }
 }
 
@@ -76,6 +88,37 @@ pub struct Store {
     /// order, instead of racing for the file lock, whose busy handler sleeps up to 100 ms
     /// between tries (long tails under load). Other processes still meet the busy timeout.
     writers: Arc<tokio::sync::Mutex<()>>,
+    /// SQLite: where the hot write transactions run (see [`Store::on_writer`]).
+    writer: Option<Arc<WriterThread>>,
+}
+
+/// A thread of its own, with a single-threaded async runtime, for SQLite's write
+/// transactions. Each statement is a round trip to the connection's worker thread; the task
+/// it wakes, on a busy request runtime, waits behind the other requests' tasks in the
+/// runtime's shared queue, all while holding the one write lock. Here it is woken at once.
+/// The thread ends when the last clone of its store is dropped.
+struct WriterThread {
+    handle: tokio::runtime::Handle,
+    _stop: tokio::sync::oneshot::Sender<()>,
+}
+
+impl WriterThread {
+    fn start() -> Result<WriterThread, StoreError> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| StoreError::Configuration(format!("the SQLite writer's runtime: {e}")))?;
+        let handle = runtime.handle().clone();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        std::thread::Builder::new()
+            .name("tongban-sqlite-writer".into())
+            .spawn(move || runtime.block_on(async move { stopped.await.ok() }))
+            .map_err(|e| StoreError::Configuration(format!("the SQLite writer's thread: {e}")))?;
+        Ok(WriterThread {
+            handle,
+            _stop: stop,
+        })
+    }
 }
 
 impl Store {
@@ -93,19 +136,26 @@ impl Store {
         let options = AnyConnectOptions::from_str(&url)?;
         let pool_options = match backend {
             Backend::Sqlite => AnyPoolOptions::new()
-                .max_connections(8)
+                // Each connection works on a thread of its own, and SQLite's work is the
+                // processor's: more threads than two a core only take turns (four gave 185
+                // lifecycles a second on two cores, eight gave 163; BENCHMARKS.md).
+                .max_connections(sqlite_connections())
+                // A connection to a file cannot go stale; the check would cost each
+                // statement a second round trip to the connection's thread.
+                .test_before_acquire(false)
                 .after_connect(|conn, _| {
                     Box::pin(async move {
                         conn.execute(
                             // 64 MiB of page cache per connection (the default is 2 MiB):
                             // a tick or an inbox reads index and table pages all over a
                             // large database, and each miss is a system call. Pages are
-                            // also mapped (up to 1 GiB): every write empties the other
-                            // connections' caches, and a mapped page costs no read() copy.
+                            // not mapped into memory: a growing file is mapped again and
+                            // again by every connection, and each unmapping interrupts the
+                            // other cores (mapping 1 GiB cost a quarter of the lifecycles
+                            // per second, BENCHMARKS.md).
                             "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
                          PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; \
-                         PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY; \
-                         PRAGMA mmap_size = 1073741824;",
+                         PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;",
                         )
                         .await?;
                         Ok(())
@@ -117,10 +167,15 @@ impl Store {
             .acquire_timeout(Duration::from_secs(10))
             .connect_with(options)
             .await?;
+        let writer = match backend {
+            Backend::Sqlite => Some(Arc::new(WriterThread::start()?)),
+            Backend::Postgres => None,
+        };
         Ok(Store {
             pool,
             backend,
             writers: Arc::new(tokio::sync::Mutex::new(())),
+            writer,
         })
     }
 
@@ -147,13 +202,32 @@ impl Store {
                 WriteTx {
                     tx: self.pool.begin_with("BEGIN IMMEDIATE").await?,
                     _turn: Some(turn),
+                    backend: self.backend,
                 }
             }
             Backend::Postgres => WriteTx {
                 tx: self.pool.begin().await?,
                 _turn: None,
+                backend: self.backend,
             },
         })
+    }
+
+    /// Runs `job`, a write transaction from begin to commit, on SQLite's writer thread (see
+    /// [`WriterThread`]); on PostgreSQL, whose connections belong to the request runtime,
+    /// here. Once started the job runs to its end even if the caller goes away.
+    pub(crate) async fn on_writer<T: Send + 'static>(
+        &self,
+        job: impl std::future::Future<Output = T> + Send + 'static,
+    ) -> T {
+        let Some(writer) = &self.writer else {
+            return job.await;
+        };
+        match writer.handle.spawn(job).await {
+            Ok(done) => done,
+            Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+            Err(e) => panic!("the SQLite writer thread stopped: {e}"),
+        }
     }
 
     /// Whether the database answers (for /readyz).
@@ -165,6 +239,12 @@ impl Store {
     pub async fn close(&self) {
         self.pool.close().await;
     }
+}
+
+/// How many connections a SQLite pool holds: two per core, at least four.
+fn sqlite_connections() -> u32 {
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+    u32::try_from(cores * 2).unwrap_or(u32::MAX).max(4)
 }
 
 /// The placeholders of a multi-row `VALUES` list: `rows` tuples of `width` numbered

@@ -6,6 +6,7 @@ pub mod account_email;
 pub mod accounts;
 pub mod application_drafts;
 pub mod audit;
+mod batch;
 pub mod bundles;
 pub mod calendar;
 pub mod case_files;

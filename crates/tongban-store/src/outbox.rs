@@ -7,51 +7,48 @@ use sqlx::{Any, Row};
 use tongban_domain::case::ApplicantNotice;
 use tongban_domain::time_limit::AlertLevel;
 
+use crate::batch::Batch;
 use crate::supervision::level_of_rank;
-use crate::{Backend, Store, StoreError, WriteTx};
+use crate::{Backend, Store, StoreError};
 
-/// Queues a notice to an applicant with an account, in the act's transaction: in the portal
+/// Queues a notice to an applicant with an account, in the act's batch: in the portal
 /// (their messages), and by email when they gave an address.
-pub(crate) async fn tell_applicant(
-    tx: &mut WriteTx,
+pub(crate) fn tell_applicant(
+    batch: &mut Batch,
     user_id: i64,
     notice: &ApplicantNotice,
     at_millis: i64,
-) -> Result<(), StoreError> {
-    sqlx::query::<Any>(
-        "INSERT INTO outbox (channel, recipient, subject, body, created_at, attempts, next_attempt_at) \
-         SELECT c.channel, u.username, $2, $3, $4, 0, $4 FROM users u \
-         JOIN (SELECT 'portal' AS channel UNION ALL SELECT 'email') c \
-         ON c.channel = 'portal' OR u.email IS NOT NULL WHERE u.id = $1",
-    )
-    .bind(user_id)
-    .bind(&notice.subject)
-    .bind(&notice.body)
-    .bind(at_millis)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
+) {
+    batch
+        .statement(
+            "INSERT INTO outbox (channel, recipient, subject, body, created_at, attempts, next_attempt_at) \
+             SELECT c.channel, u.username, $2, $3, $4, 0, $4 FROM users u \
+             JOIN (SELECT 'portal' AS channel UNION ALL SELECT 'email') c \
+             ON c.channel = 'portal' OR u.email IS NOT NULL WHERE u.id = $1",
+        )
+        .bind(user_id)
+        .bind(notice.subject.as_str())
+        .bind(notice.body.as_str())
+        .bind(at_millis);
 }
 
 /// Queues a notice as a text message to the person behind a record (`case:{id}`,
 /// `work_order:{id}`): the phone stays sealed on the record and is opened only to send.
-pub(crate) async fn text_recipient(
-    tx: &mut WriteTx,
+pub(crate) fn text_recipient(
+    batch: &mut Batch,
     recipient: &str,
     notice: &ApplicantNotice,
     at_millis: i64,
-) -> Result<(), StoreError> {
-    sqlx::query::<Any>(
-        "INSERT INTO outbox (channel, recipient, subject, body, created_at, attempts, next_attempt_at) \
-         VALUES ('sms', $1, $2, $3, $4, 0, $4)",
-    )
-    .bind(recipient)
-    .bind(&notice.subject)
-    .bind(&notice.body)
-    .bind(at_millis)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
+) {
+    batch
+        .statement(
+            "INSERT INTO outbox (channel, recipient, subject, body, created_at, attempts, next_attempt_at) \
+             VALUES ('sms', $1, $2, $3, $4, 0, $4)",
+        )
+        .bind(recipient)
+        .bind(notice.subject.as_str())
+        .bind(notice.body.as_str())
+        .bind(at_millis);
 }
 
 /// The phone a text message to `case:{id}` or `work_order:{id}` goes to, opened from the

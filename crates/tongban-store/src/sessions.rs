@@ -131,24 +131,25 @@ pub async fn resolve(
         return Ok(None);
     }
     let hash = token_hash(token);
-    let Some(row) = sqlx::query::<Any>(
-        "SELECT user_id, csrf_token, last_seen_at, expires_at, scope FROM sessions \
-         WHERE token_hash = $1 AND kind = $2 AND revoked_at IS NULL",
+    // The session, its account and the account's roles in one statement (every request
+    // begins here): a row per role, or one with no role; none for a disabled account.
+    let rows = sqlx::query::<Any>(
+        "SELECT s.csrf_token, s.last_seen_at, s.expires_at, s.scope, \
+         u.id, u.username, u.display_name, u.department_id, r.role FROM sessions s \
+         JOIN users u ON u.id = s.user_id AND u.disabled = 0 \
+         LEFT JOIN user_roles r ON r.user_id = u.id \
+         WHERE s.token_hash = $1 AND s.kind = $2 AND s.revoked_at IS NULL ORDER BY r.role",
     )
     .bind(&hash)
     .bind(kind.as_str())
-    .fetch_optional(store.pool())
-    .await?
-    else {
+    .fetch_all(store.pool())
+    .await?;
+    let Some(row) = rows.first() else {
         return Ok(None);
     };
-    let (user_id, csrf_token, last_seen, expires): (i64, String, i64, i64) = (
-        row.try_get(0)?,
-        row.try_get(1)?,
-        row.try_get(2)?,
-        row.try_get(3)?,
-    );
-    let scope = Scope::parse(&row.try_get::<String, _>(4)?);
+    let (csrf_token, last_seen, expires): (String, i64, i64) =
+        (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?);
+    let scope = Scope::parse(&row.try_get::<String, _>(3)?);
     if at_millis >= expires || at_millis - last_seen > policy.idle_millis {
         return Ok(None);
     }
@@ -161,8 +162,16 @@ pub async fn resolve(
             .execute(store.pool())
             .await?;
     }
-    let Some(actor) = crate::accounts::actor(store, user_id).await? else {
-        return Ok(None);
+    let roles = rows
+        .iter()
+        .map(|r| r.try_get::<Option<String>, _>(8))
+        .collect::<Result<Vec<_>, _>>()?;
+    let actor = Actor {
+        user_id: row.try_get(4)?,
+        username: row.try_get(5)?,
+        display_name: row.try_get(6)?,
+        department_id: row.try_get(7)?,
+        roles: crate::accounts::parse_roles(roles.iter().flatten()),
     };
     Ok(Some(ActiveSession {
         actor,

@@ -13,6 +13,7 @@ use tongban_domain::case::{Flag, Watch, WatchedClock};
 use tongban_domain::message::FieldError;
 use tongban_domain::time_limit::AlertLevel;
 
+use crate::batch::Batch;
 use crate::outbox::{DIGEST_DEPARTMENT, DIGEST_OWN_STEPS};
 use crate::{Backend, Store, StoreError, WriteTx};
 
@@ -184,41 +185,63 @@ struct Standing {
     raised_on: Option<String>,
 }
 
+/// A case's clocks' standing alerts, read before an act's write transaction so that the one
+/// writer of SQLite does not wait on the read. They change only with an act on the case
+/// (which moves its version) and with a tick (which moves `ticked_to`): the act's write
+/// checks both (see [`Standings::ticked_to`]).
+pub(crate) struct Standings {
+    /// the last day a tick covered when they were read
+    pub(crate) ticked_to: String,
+    clocks: Vec<Standing>,
+}
+
+/// Reads a case's [`Standings`].
+pub(crate) async fn standings<'e>(
+    executor: impl sqlx::Executor<'e, Database = Any>,
+    case_id: i64,
+) -> Result<Standings, StoreError> {
+    let rows = sqlx::query::<Any>(sqlx::AssertSqlSafe(format!(
+        // a level a supervisor resolved counts as alerted: a later act must not raise it again
+        "SELECT t.last_day, w.step, {}, {} FROM supervision_ticks t \
+         LEFT JOIN case_watch w ON w.case_id = $1 WHERE t.id = 1",
+        alerted_level("t.last_day", "w."),
+        alerted_day("t.last_day", "w."),
+    )))
+    .bind(case_id)
+    .fetch_all(executor)
+    .await?;
+    let ticked_to = match rows.first() {
+        Some(row) => row.try_get(0)?,
+        None => return Err(StoreError::corrupt("the supervision tick row is missing")),
+    };
+    let mut clocks = Vec::with_capacity(rows.len());
+    for r in &rows {
+        if let Some(step) = r.try_get::<Option<String>, _>(1)? {
+            clocks.push(Standing {
+                step,
+                level: r.try_get(2)?,
+                raised_on: r.try_get(3)?,
+            });
+        }
+    }
+    Ok(Standings { ticked_to, clocks })
+}
+
 /// Replaces a case's watches after an act on day `on`, and raises at once what its clocks
 /// already reached. A level already alerted stays alerted while the clock still reads it (or
 /// is stopped); alerts above what the clock now reads (an extension, a passed step, a closed
 /// case) are resolved as acted on, and those a higher one replaces as escalated. The alerts
-/// are found from the watches (see [`alerted_level`]), never by case.
+/// are found from the watches (see [`alerted_level`]), never by case. The writes go into
+/// `batch`; it is run here only if something is raised.
 pub(crate) async fn rewatch(
     tx: &mut WriteTx,
+    batch: &mut Batch,
     case_id: i64,
-    watches: &[Watch],
+    (standings, watches): (&Standings, &[Watch]),
     on: Date,
     at_millis: i64,
 ) -> Result<(), StoreError> {
-    let last = "(SELECT last_day FROM supervision_ticks WHERE id = 1)";
-    let standing: Vec<Standing> = sqlx::query::<Any>(sqlx::AssertSqlSafe(format!(
-        // a level a supervisor resolved counts as alerted: a later act must not raise it again
-        "SELECT step, {}, {} FROM case_watch WHERE case_id = $1",
-        alerted_level(last, ""),
-        alerted_day(last, ""),
-    )))
-    .bind(case_id)
-    .fetch_all(&mut **tx)
-    .await?
-    .iter()
-    .map(|r| {
-        Ok(Standing {
-            step: r.try_get(0)?,
-            level: r.try_get(1)?,
-            raised_on: r.try_get(2)?,
-        })
-    })
-    .collect::<Result<_, StoreError>>()?;
-    sqlx::query::<Any>("DELETE FROM case_watch WHERE case_id = $1")
-        .bind(case_id)
-        .execute(&mut **tx)
-        .await?;
+    let standing = &standings.clocks;
     // What each new watch keeps of its clock's standing alert: the level (no higher than the
     // clock now reads) and, when that alert still stands, the day it was raised.
     let mut kept: Vec<(i64, Option<&str>)> = Vec::with_capacity(watches.len());
@@ -234,15 +257,18 @@ pub(crate) async fn rewatch(
             .and_then(|s| s.raised_on.as_deref());
         kept.push((level, raised_on));
     }
-    for old in &standing {
+    for old in standing {
         let still = watches
             .iter()
             .zip(&kept)
             .any(|(w, (level, _))| w.clock.key() == old.step && old.level <= *level);
         if let (false, Some(raised_on)) = (still, &old.raised_on) {
-            resolve_standing(tx, case_id, old, raised_on, "acted", at_millis).await?;
+            resolve_standing(batch, case_id, old, raised_on, "acted", at_millis);
         }
     }
+    batch
+        .statement("DELETE FROM case_watch WHERE case_id = $1")
+        .bind(case_id);
     if !watches.is_empty() {
         // One statement for all the watches: each statement is a round trip.
         let sql = format!(
@@ -251,9 +277,9 @@ pub(crate) async fn rewatch(
             crate::db::value_lists(watches.len(), 10)
         );
         let day = |d: Option<Date>| d.map(|d| d.to_string());
-        let mut insert = sqlx::query::<Any>(sqlx::AssertSqlSafe(sql));
+        let insert = batch.statement(sql);
         for (watch, (level, raised_on)) in watches.iter().zip(&kept) {
-            insert = insert
+            insert
                 .bind(case_id)
                 .bind(watch.clock.key())
                 .bind(watch.step_name.as_str())
@@ -263,12 +289,21 @@ pub(crate) async fn rewatch(
                 .bind(day(watch.dates.map(|d| d.warning_on)))
                 .bind(day(watch.dates.map(|d| d.yellow_on)))
                 .bind(day(watch.dates.map(|d| d.red_on)))
-                .bind(raised_on.map(str::to_owned));
+                .bind(*raised_on);
         }
-        insert.execute(&mut **tx).await?;
     }
     // What the clocks already reached on the day of the act is raised now, not at a tick; the
-    // alerts it replaces are escalated.
+    // alerts it replaces are escalated. Most acts find nothing to raise, known from the
+    // watches in hand (the rule `LEVEL_ON > level` below), without asking the database.
+    let reached = watches.iter().zip(&kept).any(|(watch, (level, _))| {
+        watch
+            .dates
+            .is_some_and(|dates| level_rank(dates.level_on(on)) > *level)
+    });
+    if !reached {
+        return Ok(());
+    }
+    std::mem::take(batch).run(tx).await?;
     let day = on.to_string();
     let raised = raise(
         tx,
@@ -306,27 +341,25 @@ pub(crate) async fn rewatch(
 }
 
 /// Resolves a clock's standing alert, found by its key.
-async fn resolve_standing(
-    tx: &mut WriteTx,
+fn resolve_standing(
+    batch: &mut Batch,
     case_id: i64,
     standing: &Standing,
     raised_on: &str,
     resolution: &str,
     at_millis: i64,
-) -> Result<(), StoreError> {
-    sqlx::query::<Any>(
-        "UPDATE alerts SET resolved_at = $1, resolution = $2 WHERE raised_on = $3 \
-         AND case_id = $4 AND step = $5 AND level = $6 AND resolved_at IS NULL",
-    )
-    .bind(at_millis)
-    .bind(resolution)
-    .bind(raised_on)
-    .bind(case_id)
-    .bind(&standing.step)
-    .bind(standing.level)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
+) {
+    batch
+        .statement(
+            "UPDATE alerts SET resolved_at = $1, resolution = $2 WHERE raised_on = $3 \
+             AND case_id = $4 AND step = $5 AND level = $6 AND resolved_at IS NULL",
+        )
+        .bind(at_millis)
+        .bind(resolution)
+        .bind(raised_on)
+        .bind(case_id)
+        .bind(standing.step.as_str())
+        .bind(standing.level);
 }
 
 /// The watches whose level rose on a day after `$3` up to `$1`, each once: the lowest level

@@ -15,6 +15,7 @@ use tongban_domain::work_order::{
     work_order_number,
 };
 
+use crate::batch::Batch;
 use crate::cases::{find_by_query_password, new_query_password, query_password_fingerprint};
 use crate::sealed::DataKey;
 use crate::{Store, StoreError, audit, outbox};
@@ -399,13 +400,15 @@ pub async fn answer(
         subject: format!("您的{}已答复 {}", order.kind.name_zh(), order.number),
         body: format!("{}：{}", order.department, text),
     };
+    let mut batch = Batch::default();
     match order.submitted_by {
-        Some(user_id) => outbox::tell_applicant(&mut tx, user_id, &notice, at_millis).await?,
+        Some(user_id) => outbox::tell_applicant(&mut batch, user_id, &notice, at_millis),
         None if sms => {
-            outbox::text_recipient(&mut tx, &format!("work_order:{id}"), &notice, at_millis).await?
+            outbox::text_recipient(&mut batch, &format!("work_order:{id}"), &notice, at_millis)
         }
         None => {}
     }
+    batch.run(&mut tx).await?;
     tx.commit().await?;
     Ok(WorkOrder {
         answer: Some(text),

@@ -845,16 +845,38 @@ pub(crate) async fn perform(
     key: Option<String>,
 ) -> Result<(StoredCase, Option<String>), ApiError> {
     let stored = visible_case(state, actor, id).await?;
-    if let Some(key) = &key
-        && cases::already_done(&state.store, &actor.username, key).await?
-    {
-        // A retry of a request that already acted: answer with the case as it is now, and
-        // an acceptance's query password again.
-        let password =
-            cases::remembered_answer(&state.store, &state.settings.data_key, &actor.username, key)
-                .await?;
+    let Some(key) = key else {
+        return act_once(state, reader, actor, stored, act, None).await;
+    };
+    // A retry of a request that already acted is found where it fails (the act no longer
+    // fits the case, or its version moved on), or where its key is claimed with the act:
+    // looking first would cost every request a read.
+    let outcome = act_once(state, reader, actor, stored, act, Some(key.clone())).await;
+    if outcome.is_err() && cases::already_done(&state.store, &actor.username, &key).await? {
+        // Answer with the case as it is now, and an acceptance's query password again.
+        let stored = visible_case(state, actor, id).await?;
+        let password = cases::remembered_answer(
+            &state.store,
+            &state.settings.data_key,
+            &actor.username,
+            &key,
+        )
+        .await?;
         return Ok((stored, password));
     }
+    outcome
+}
+
+/// [`perform`] without the look for a retried request.
+async fn act_once(
+    state: &AppState,
+    reader: &Reader,
+    actor: &Actor,
+    stored: StoredCase,
+    act: ActInput,
+    key: Option<String>,
+) -> Result<(StoredCase, Option<String>), ApiError> {
+    let id = stored.id;
     if let Some(version) = act.version()
         && version != stored.case.version
     {

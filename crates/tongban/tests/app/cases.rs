@@ -329,6 +329,28 @@ async fn a_retried_act_does_not_act_twice(app: TestApp) {
     }
     let stored = cases::load(&app.store, id).await.unwrap().unwrap();
     assert_eq!(stored.events.len(), 2);
+
+    // A key is claimed with the act it names, in the act's own write: a retry that decided an
+    // act that still fits the case as it is now (here, on the case as accepted) writes nothing.
+    let reviewer = actor(&app, "reviewer").await;
+    let claim = stored
+        .case
+        .claim(&acting(&reviewer, on), "undertake")
+        .unwrap();
+    let retried = cases::append(
+        &app.store,
+        &context(&key),
+        stored,
+        claim,
+        "clerk",
+        Some("accept-1"),
+    )
+    .await
+    .unwrap();
+    assert!(retried.repeated, "the key was used: nothing is done");
+    let stored = cases::load(&app.store, id).await.unwrap().unwrap();
+    assert_eq!(stored.events.len(), 2, "nothing was appended");
+    assert_eq!(stored.case.version, 2, "the version's move was rolled back");
 }
 
 async fn the_applicant_is_sealed_at_rest(app: TestApp) {
