@@ -356,22 +356,38 @@ pub async fn authenticate(
 
 /// The actor for an account id, with roles; None if disabled or missing.
 pub async fn actor(store: &Store, user_id: i64) -> Result<Option<Actor>, StoreError> {
-    let Some(row) = sqlx::query::<Any>(
-        "SELECT id, username, display_name, department_id FROM users WHERE id = $1 AND disabled = 0",
-    )
+    let rows = sqlx::query::<Any>(sqlx::AssertSqlSafe(format!(
+        "SELECT {ACTOR_COLUMNS} FROM users u LEFT JOIN user_roles r ON r.user_id = u.id \
+         WHERE u.id = $1 AND u.disabled = 0 ORDER BY r.role"
+    )))
     .bind(user_id)
-    .fetch_optional(store.pool())
-    .await?
-    else {
+    .fetch_all(store.pool())
+    .await?;
+    actor_of_rows(&rows, 0)
+}
+
+/// The columns [`actor_of_rows`] reads, of `users u` joined to `user_roles r`.
+pub(crate) const ACTOR_COLUMNS: &str = "u.id, u.username, u.display_name, u.department_id, r.role";
+
+/// The actor in rows of [`ACTOR_COLUMNS`] from column `first` on, one row per role (one with
+/// no role for an account without any); None without rows.
+pub(crate) fn actor_of_rows(
+    rows: &[sqlx::any::AnyRow],
+    first: usize,
+) -> Result<Option<Actor>, StoreError> {
+    let Some(row) = rows.first() else {
         return Ok(None);
     };
-    let roles = roles_of(store, user_id).await?;
+    let names = rows
+        .iter()
+        .map(|r| r.try_get::<Option<String>, _>(first + 4))
+        .collect::<Result<Vec<_>, _>>()?;
     Ok(Some(Actor {
-        user_id: row.try_get(0)?,
-        username: row.try_get(1)?,
-        display_name: row.try_get(2)?,
-        department_id: row.try_get(3)?,
-        roles,
+        user_id: row.try_get(first)?,
+        username: row.try_get(first + 1)?,
+        display_name: row.try_get(first + 2)?,
+        department_id: row.try_get(first + 3)?,
+        roles: parse_roles(names.iter().flatten()),
     }))
 }
 
@@ -388,7 +404,7 @@ pub(crate) async fn roles_of(store: &Store, user_id: i64) -> Result<Vec<Role>, S
 }
 
 /// Roles as stored, in the order given; a name this version does not know is left out.
-pub(crate) fn parse_roles<'a>(names: impl IntoIterator<Item = &'a String>) -> Vec<Role> {
+fn parse_roles<'a>(names: impl IntoIterator<Item = &'a String>) -> Vec<Role> {
     names
         .into_iter()
         .filter_map(|name| Role::parse(name))

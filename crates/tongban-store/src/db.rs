@@ -137,8 +137,9 @@ impl Store {
         let pool_options = match backend {
             Backend::Sqlite => AnyPoolOptions::new()
                 // Each connection works on a thread of its own, and SQLite's work is the
-                // processor's: more threads than two a core only take turns (four gave 185
-                // lifecycles a second on two cores, eight gave 163; BENCHMARKS.md).
+                // processor's: more threads than cores only take turns (on two cores, three
+                // connections gave about 215 lifecycles a second, two 191, four 190, eight
+                // 163; BENCHMARKS.md).
                 .max_connections(sqlite_connections())
                 // A connection to a file cannot go stale; the check would cost each
                 // statement a second round trip to the connection's thread.
@@ -241,10 +242,10 @@ impl Store {
     }
 }
 
-/// How many connections a SQLite pool holds: two per core, at least four.
+/// How many connections a SQLite pool holds: one a core for reading, and the writer's.
 fn sqlite_connections() -> u32 {
     let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
-    u32::try_from(cores * 2).unwrap_or(u32::MAX).max(4)
+    u32::try_from(cores + 1).unwrap_or(u32::MAX).max(3)
 }
 
 /// The placeholders of a multi-row `VALUES` list: `rows` tuples of `width` numbered

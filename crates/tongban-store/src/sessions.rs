@@ -133,13 +133,13 @@ pub async fn resolve(
     let hash = token_hash(token);
     // The session, its account and the account's roles in one statement (every request
     // begins here): a row per role, or one with no role; none for a disabled account.
-    let rows = sqlx::query::<Any>(
-        "SELECT s.csrf_token, s.last_seen_at, s.expires_at, s.scope, \
-         u.id, u.username, u.display_name, u.department_id, r.role FROM sessions s \
+    let rows = sqlx::query::<Any>(sqlx::AssertSqlSafe(format!(
+        "SELECT s.csrf_token, s.last_seen_at, s.expires_at, s.scope, {} FROM sessions s \
          JOIN users u ON u.id = s.user_id AND u.disabled = 0 \
          LEFT JOIN user_roles r ON r.user_id = u.id \
          WHERE s.token_hash = $1 AND s.kind = $2 AND s.revoked_at IS NULL ORDER BY r.role",
-    )
+        crate::accounts::ACTOR_COLUMNS
+    )))
     .bind(&hash)
     .bind(kind.as_str())
     .fetch_all(store.pool())
@@ -162,16 +162,8 @@ pub async fn resolve(
             .execute(store.pool())
             .await?;
     }
-    let roles = rows
-        .iter()
-        .map(|r| r.try_get::<Option<String>, _>(8))
-        .collect::<Result<Vec<_>, _>>()?;
-    let actor = Actor {
-        user_id: row.try_get(4)?,
-        username: row.try_get(5)?,
-        display_name: row.try_get(6)?,
-        department_id: row.try_get(7)?,
-        roles: crate::accounts::parse_roles(roles.iter().flatten()),
+    let Some(actor) = crate::accounts::actor_of_rows(&rows, 4)? else {
+        return Ok(None);
     };
     Ok(Some(ActiveSession {
         actor,
