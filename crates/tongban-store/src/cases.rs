@@ -926,7 +926,8 @@ struct ActRecord {
 /// Writes an act in one transaction: false when its idempotency key was used meanwhile
 /// (nothing written), a conflict when another act moved the case on first or a tick ran
 /// since its standings were read. Between begin and commit it makes three round trips to
-/// the database on SQLite, whatever the act (see [`Batch`]), and one more with a key.
+/// the database on SQLite (see [`Batch`]), one more with a key, and more only for an act
+/// that raises an alert.
 async fn record_act(store: &Store, act: &ActRecord) -> Result<bool, ActError> {
     let (id, event, next) = (act.id, &act.event, &act.next);
     let actor = act.actor.as_str();
@@ -969,19 +970,16 @@ async fn record_act(store: &Store, act: &ActRecord) -> Result<bool, ActError> {
     write_tasks(&mut batch, id, next);
     let clocks = (&act.standings, act.watches.as_slice());
     crate::supervision::rewatch(&mut tx, &mut batch, id, clocks, event.on, event.at_millis).await?;
-    if !act.flags.is_empty() {
-        std::mem::take(&mut batch).run(&mut tx).await?;
-        crate::supervision::flag(
-            &mut tx,
-            id,
-            next.department_id,
-            &event.actor,
-            &act.flags,
-            event.on,
-            event.at_millis,
-        )
-        .await?;
-    }
+    crate::supervision::flag(
+        &mut tx,
+        &mut batch,
+        id,
+        (next.department_id, &event.actor),
+        &act.flags,
+        event.on,
+        event.at_millis,
+    )
+    .await?;
     if let Some(notice) = &act.notice {
         if let Some(applicant) = act.applicant_user_id {
             crate::outbox::tell_applicant(&mut batch, applicant, notice, event.at_millis);

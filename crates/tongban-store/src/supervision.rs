@@ -144,12 +144,14 @@ async fn notify(tx: &mut WriteTx, day: &str, now_millis: i64) -> Result<u64, Sto
     .rows_affected())
 }
 
-/// Raises the flags of an act (a red card each, held by the actor) and notifies.
+/// Raises the flags of an act (a red card each, held by the actor) and notifies, after
+/// running `batch`, the act's writes so far.
 pub(crate) async fn flag(
     tx: &mut WriteTx,
+    batch: &mut Batch,
     case_id: i64,
-    department_id: i64,
-    actor: &str,
+    // the department and the person holding the red cards
+    (department_id, actor): (i64, &str),
     flags: &[Flag],
     on: Date,
     at_millis: i64,
@@ -157,6 +159,8 @@ pub(crate) async fn flag(
     if flags.is_empty() {
         return Ok(());
     }
+    // The digests read the alerts the act's earlier writes may resolve: those go first.
+    std::mem::take(batch).run(tx).await?;
     let day = on.to_string();
     for flag in flags {
         sqlx::query::<Any>(
