@@ -30,41 +30,51 @@ pub async fn append(tx: &mut WriteTx, entry: &AuditEntry<'_>) -> Result<i64, Sto
     append_after(tx, Batch::default(), entry).await
 }
 
-/// Runs `batch`, the change the entry describes, and appends the entry, in two round trips
-/// on SQLite (see [`Batch`]).
+/// Runs `batch`, the change the entry describes, and appends the entry: in two round trips
+/// on SQLite (see [`Batch`]), in one when the transaction already appended an entry (acts
+/// written in a group, see `cases::ActQueue`).
 pub(crate) async fn append_after(
     tx: &mut WriteTx,
-    batch: Batch,
+    mut batch: Batch,
     entry: &AuditEntry<'_>,
 ) -> Result<i64, StoreError> {
-    // Writing the head first takes its row lock (PostgreSQL) or the write lock (SQLite):
-    // concurrent appenders queue here and each sees the previous one's hash.
-    let head =
-        Statement::new("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash");
-    let head = batch
-        .run_then(tx, Some(head))
-        .await?
-        .ok_or_else(|| StoreError::corrupt("the audit log has no head row"))?;
-    let seq: i64 = head.try_get(0)?;
-    let prev_hash: String = head.try_get(1)?;
+    let (seq, prev_hash) = match tx.audit_head.take() {
+        // This transaction holds the head since it last moved it.
+        Some((last, hash)) => (last + 1, hash),
+        None => {
+            // Writing the head first takes its row lock (PostgreSQL) or the write lock
+            // (SQLite): concurrent appenders queue here and each sees the previous one's hash.
+            let head = Statement::new(
+                "UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash",
+            );
+            let head = std::mem::take(&mut batch)
+                .run_then(tx, Some(head))
+                .await?
+                .ok_or_else(|| StoreError::corrupt("the audit log has no head row"))?;
+            (head.try_get(0)?, head.try_get(1)?)
+        }
+    };
     let hash = link_hash(seq, entry, &prev_hash);
-    let mut link = Batch::default();
-    link.statement(
-        "INSERT INTO audit_log (seq, at, actor, role, action, subject, detail, prev_hash, hash) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-    )
-    .bind(seq)
-    .bind(entry.at_millis)
-    .bind(entry.actor)
-    .bind(entry.role)
-    .bind(entry.action)
-    .bind(entry.subject)
-    .bind(entry.detail)
-    .bind(prev_hash)
-    .bind(hash.as_str());
-    link.statement("UPDATE audit_head SET hash = $1 WHERE id = 1")
-        .bind(hash);
-    link.run(tx).await?;
+    batch
+        .statement(
+            "INSERT INTO audit_log (seq, at, actor, role, action, subject, detail, prev_hash, \
+             hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(seq)
+        .bind(entry.at_millis)
+        .bind(entry.actor)
+        .bind(entry.role)
+        .bind(entry.action)
+        .bind(entry.subject)
+        .bind(entry.detail)
+        .bind(prev_hash)
+        .bind(hash.as_str());
+    batch
+        .statement("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
+        .bind(seq)
+        .bind(hash.as_str());
+    batch.run(tx).await?;
+    tx.audit_head = Some((seq, hash));
     Ok(seq)
 }
 

@@ -14,6 +14,9 @@ use tongban_domain::case::{
     Applicant, Case, CaseError, CaseEvent, Change, StepStatus, WatchedClock,
 };
 
+mod group_commit;
+pub(crate) use group_commit::ActQueue;
+
 use crate::audit::{self, AuditEntry};
 use crate::batch::Batch;
 use crate::catalog::PublishedImplementation;
@@ -859,15 +862,13 @@ pub async fn append(
         next,
         event,
     };
-    let (record, recorded) = store
-        .on_writer({
-            let store = store.clone();
-            async move {
-                let recorded = record_act(&store, &record).await;
-                (record, recorded)
-            }
-        })
-        .await;
+    let (record, recorded) = match store.act_queue() {
+        Some(queue) => queue.record(record).await,
+        None => {
+            let recorded = record_act(store, &record).await;
+            (record, recorded)
+        }
+    };
     if !recorded? {
         // The same request landed while this one was deciding.
         let stored = load(store, id)
@@ -900,8 +901,8 @@ pub async fn append(
 }
 
 /// Everything an act writes, made before its write transaction begins, so that the
-/// transaction needs nothing of the request (see [`Store::on_writer`]).
-struct ActRecord {
+/// transaction needs nothing of the request (see [`ActQueue`]).
+pub(crate) struct ActRecord {
     id: i64,
     /// the case's version the act was decided on
     expected: i64,
@@ -923,15 +924,51 @@ struct ActRecord {
     sealed_answer: Option<String>,
 }
 
-/// Writes an act in one transaction: false when its idempotency key was used meanwhile
-/// (nothing written), a conflict when another act moved the case on first or a tick ran
-/// since its standings were read. Between begin and commit it makes three round trips to
-/// the database on SQLite (see [`Batch`]), one more with a key, and more only for an act
-/// that raises an alert.
+/// Writes an act in a transaction of its own: false when its idempotency key was used
+/// meanwhile (nothing written), a conflict when another act moved the case on first or a
+/// tick ran since its standings were read.
 async fn record_act(store: &Store, act: &ActRecord) -> Result<bool, ActError> {
+    let mut tx = store.write().await?;
+    match write_act(&mut tx, act).await? {
+        Written::Done => {
+            tx.commit().await?;
+            Ok(true)
+        }
+        Written::Conflict => {
+            tx.rollback().await?;
+            Err(act_conflict())
+        }
+        Written::KeyUsed => {
+            tx.rollback().await?;
+            Ok(false)
+        }
+    }
+}
+
+/// What writing an act into a transaction came to.
+enum Written {
+    Done,
+    /// another act moved the case on first, or a tick ran since the standings were read:
+    /// nothing was written
+    Conflict,
+    /// the idempotency key was used meanwhile: the case's row was written and must be
+    /// rolled back
+    KeyUsed,
+}
+
+fn act_conflict() -> ActError {
+    ActError::Store(StoreError::conflict(
+        "办件已被他人处理，请刷新后查看最新状态",
+        "someone else acted on this case first; reload to see where it stands",
+    ))
+}
+
+/// Writes an act into `tx`, leaving its end to the caller. It makes three round trips to the
+/// database on SQLite (see [`Batch`]), one more with a key, and more only for an act that
+/// raises an alert.
+async fn write_act(tx: &mut WriteTx, act: &ActRecord) -> Result<Written, ActError> {
     let (id, event, next) = (act.id, &act.event, &act.next);
     let actor = act.actor.as_str();
-    let mut tx = store.write().await?;
     let moved = sqlx::query::<Any>(
         "UPDATE cases SET version = $1, phase = $2, department_id = $3, \
          case_number = COALESCE($4, case_number), \
@@ -949,29 +986,24 @@ async fn record_act(store: &Store, act: &ActRecord) -> Result<bool, ActError> {
     .bind(act.expected)
     // a tick since the standings were read moves the alerts they stand for
     .bind(act.standings.ticked_to.as_str())
-    .execute(&mut *tx)
+    .execute(&mut **tx)
     .await?
     .rows_affected();
     if moved == 0 {
-        tx.rollback().await?;
-        return Err(ActError::Store(StoreError::conflict(
-            "办件已被他人处理，请刷新后查看最新状态",
-            "someone else acted on this case first; reload to see where it stands",
-        )));
+        return Ok(Written::Conflict);
     }
     let seq = (id, act.expected + 1);
     let (key, sealed_answer) = (act.idempotency_key.as_deref(), act.sealed_answer.as_deref());
-    if !remember(&mut tx, actor, key, seq, event.at_millis, sealed_answer).await? {
-        tx.rollback().await?;
-        return Ok(false);
+    if !remember(tx, actor, key, seq, event.at_millis, sealed_answer).await? {
+        return Ok(Written::KeyUsed);
     }
     let mut batch = Batch::default();
     let json = insert_event(&mut batch, id, act.expected + 1, event)?;
     write_tasks(&mut batch, id, next);
     let clocks = (&act.standings, act.watches.as_slice());
-    crate::supervision::rewatch(&mut tx, &mut batch, id, clocks, event.on, event.at_millis).await?;
+    crate::supervision::rewatch(tx, &mut batch, id, clocks, event.on, event.at_millis).await?;
     crate::supervision::flag(
-        &mut tx,
+        tx,
         &mut batch,
         id,
         (next.department_id, &event.actor),
@@ -990,7 +1022,6 @@ async fn record_act(store: &Store, act: &ActRecord) -> Result<bool, ActError> {
             crate::outbox::text_recipient(&mut batch, &recipient, notice, event.at_millis);
         }
     }
-    audit_event(&mut tx, batch, id, event, &json).await?;
-    tx.commit().await?;
-    Ok(true)
+    audit_event(tx, batch, id, event, &json).await?;
+    Ok(Written::Done)
 }

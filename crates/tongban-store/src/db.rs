@@ -10,6 +10,7 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{Any, AnyConnection, AnyPool, Executor, Transaction};
 
 use crate::StoreError;
+use crate::cases::ActQueue;
 
 /// A write transaction. On SQLite it holds the write lock from its first statement, so a
 /// read-then-write never fails half-way with SQLITE_BUSY; it derefs to the connection, so
@@ -19,6 +20,9 @@ pub struct WriteTx {
     /// SQLite: this server's turn to write (see [`Store::write`]), held until the end.
     _turn: Option<tokio::sync::OwnedMutexGuard<()>>,
     backend: Backend,
+    /// The audit chain's head (sequence and hash) as this transaction last wrote it: no
+    /// one else can move it before the commit (see `audit::append_after`).
+    pub(crate) audit_head: Option<(i64, String)>,
 }
 
 impl WriteTx {
@@ -90,6 +94,8 @@ pub struct Store {
     writers: Arc<tokio::sync::Mutex<()>>,
     /// SQLite: where the hot write transactions run (see [`Store::on_writer`]).
     writer: Option<Arc<WriterThread>>,
+    /// SQLite: acts waiting for the writer thread, written in groups (see [`ActQueue`]).
+    acts: Option<Arc<ActQueue>>,
 }
 
 /// A thread of its own, with a single-threaded async runtime, for SQLite's write
@@ -168,16 +174,21 @@ impl Store {
             .acquire_timeout(Duration::from_secs(10))
             .connect_with(options)
             .await?;
-        let writer = match backend {
-            Backend::Sqlite => Some(Arc::new(WriterThread::start()?)),
-            Backend::Postgres => None,
-        };
-        Ok(Store {
+        let mut store = Store {
             pool,
             backend,
             writers: Arc::new(tokio::sync::Mutex::new(())),
-            writer,
-        })
+            writer: None,
+            acts: None,
+        };
+        if backend == Backend::Sqlite {
+            let writer = WriterThread::start()?;
+            // The queue's own store holds neither the queue nor the thread: both end with
+            // the last store outside.
+            store.acts = Some(Arc::new(ActQueue::start(store.clone(), &writer.handle)));
+            store.writer = Some(Arc::new(writer));
+        }
+        Ok(store)
     }
 
     /// Connects and brings the schema up to date.
@@ -195,6 +206,18 @@ impl Store {
         &self.pool
     }
 
+    /// How many acts were queued for SQLite's writer since the store opened (always 0 on
+    /// PostgreSQL). Tests use it to know their acts wait behind a write they hold.
+    pub fn acts_queued(&self) -> usize {
+        self.acts.as_ref().map_or(0, |queue| queue.queued())
+    }
+
+    /// SQLite: where acts are written (see [`ActQueue`]); on PostgreSQL, whose writers work
+    /// side by side, none.
+    pub(crate) fn act_queue(&self) -> Option<&ActQueue> {
+        self.acts.as_deref()
+    }
+
     /// Begins a write transaction (see [`WriteTx`]).
     pub async fn write(&self) -> Result<WriteTx, StoreError> {
         Ok(match self.backend {
@@ -204,12 +227,14 @@ impl Store {
                     tx: self.pool.begin_with("BEGIN IMMEDIATE").await?,
                     _turn: Some(turn),
                     backend: self.backend,
+                    audit_head: None,
                 }
             }
             Backend::Postgres => WriteTx {
                 tx: self.pool.begin().await?,
                 _turn: None,
                 backend: self.backend,
+                audit_head: None,
             },
         })
     }

@@ -20,6 +20,7 @@ on_both!(
     a_case_is_its_history,
     of_two_simultaneous_acts_exactly_one_wins,
     a_retried_act_does_not_act_twice,
+    acts_at_once_are_each_written_once_on_an_intact_chain,
     the_applicant_is_sealed_at_rest,
 );
 
@@ -351,6 +352,140 @@ async fn a_retried_act_does_not_act_twice(app: TestApp) {
     let stored = cases::load(&app.store, id).await.unwrap().unwrap();
     assert_eq!(stored.events.len(), 2, "nothing was appended");
     assert_eq!(stored.case.version, 2, "the version's move was rolled back");
+}
+
+/// Acts sent at once: on SQLite those waiting for the writer share a transaction (group
+/// commit), on PostgreSQL they write side by side. Either way each lands whole or not at all,
+/// one act's trouble is not another's, and the audit chain stays intact.
+async fn acts_at_once_are_each_written_once_on_an_intact_chain(app: TestApp) {
+    let key = DataKey::from_hex(KEY).unwrap();
+    let mut ids = Vec::new();
+    for _ in 0..8 {
+        ids.push(submitted(&app, &key, None).await.0);
+    }
+    let (clerk, reviewer) = (actor(&app, "clerk").await, actor(&app, "reviewer").await);
+    let on = date(2026, 3, 2);
+
+    // Every case accepted, the first one twice at the same moment: one of those loses.
+    let mut acts = Vec::new();
+    for &id in ids.iter().chain([&ids[0]]) {
+        let stored = cases::load(&app.store, id).await.unwrap().unwrap();
+        let number = cases::case_number(id, on);
+        let accept = stored
+            .case
+            .accept(&acting(&clerk, on), &number, Acceptance::Normal);
+        acts.push((stored, accept.unwrap(), None));
+    }
+    let outcomes = all_at_once(&app, &key, acts).await;
+    assert_eq!(
+        outcomes.iter().filter(|o| acted(o)).count(),
+        8,
+        "{outcomes:?}"
+    );
+    assert!(
+        outcomes[0].is_ok() != outcomes[8].is_ok(),
+        "one of the two landed"
+    );
+    let lost = if outcomes[0].is_ok() {
+        &outcomes[8]
+    } else {
+        &outcomes[0]
+    };
+    assert!(
+        matches!(
+            lost,
+            Err(ActError::Store(tongban_store::StoreError::Conflict { .. }))
+        ),
+        "{lost:?}"
+    );
+
+    // Claims of the first step, two of them sent with the same key: the second does nothing
+    // (so its group is written again act by act) and says so, the others land.
+    let mut acts = Vec::new();
+    for (n, &id) in ids.iter().enumerate().take(4) {
+        let stored = cases::load(&app.store, id).await.unwrap().unwrap();
+        let claim = stored.case.claim(&acting(&reviewer, on), "undertake");
+        acts.push((stored, claim.unwrap(), (n < 2).then_some("claim-1")));
+    }
+    let outcomes = all_at_once(&app, &key, acts).await;
+    assert!(acted(&outcomes[2]) && acted(&outcomes[3]), "{outcomes:?}");
+    let keyed = &outcomes[..2];
+    assert_eq!(keyed.iter().filter(|o| acted(o)).count(), 1, "{keyed:?}");
+    assert!(keyed.iter().any(|o| o.as_ref().is_ok_and(|a| a.repeated)));
+
+    for (n, &id) in ids.iter().enumerate() {
+        let stored = cases::load(&app.store, id).await.unwrap().unwrap();
+        let claimed = if n < 2 { acted(&outcomes[n]) } else { n < 4 };
+        let events = 2 + usize::from(claimed);
+        assert_eq!(
+            stored.events.len(),
+            events,
+            "case {n}: each act written once"
+        );
+        assert_eq!(stored.case.version as usize, events);
+    }
+    let events = raw_count(&app.db_url, "SELECT COUNT(*) FROM case_events").await;
+    assert_eq!(events, 8 + 8 + 3, "submissions, acceptances, claims");
+    let moved_alone = raw_count(
+        &app.db_url,
+        "SELECT COUNT(*) FROM cases c WHERE c.version <> \
+         (SELECT COUNT(*) FROM case_events e WHERE e.case_id = c.id)",
+    )
+    .await;
+    assert_eq!(moved_alone, 0, "no case's row moved without its event");
+    let audited = raw_count(
+        &app.db_url,
+        "SELECT COUNT(*) FROM audit_log WHERE action IN ('case.accepted', 'case.step_claimed')",
+    )
+    .await;
+    assert_eq!(audited, 8 + 3, "each act audited once");
+    assert!(matches!(
+        tongban_store::audit::verify(&app.store).await.unwrap(),
+        tongban_store::audit::Verification::Intact { .. }
+    ));
+}
+
+type Outcome = Result<cases::Acted, ActError>;
+
+fn acted(outcome: &Outcome) -> bool {
+    outcome.as_ref().is_ok_and(|a| !a.repeated)
+}
+
+/// Appends the acts at once. On SQLite they queue behind a write held open until all of them
+/// wait, so that they are written in groups (the first taken alone or with those queued by
+/// then, the rest together).
+async fn all_at_once(
+    app: &TestApp,
+    key: &DataKey,
+    acts: Vec<(
+        cases::StoredCase,
+        tongban_domain::case::CaseEvent,
+        Option<&'static str>,
+    )>,
+) -> Vec<Outcome> {
+    let all = app.store.acts_queued() + acts.len();
+    let turn = app.store.write().await.unwrap();
+    let tasks: Vec<_> = acts
+        .into_iter()
+        .map(|(stored, event, idempotency_key)| {
+            let (store, key) = (app.store.clone(), key.clone());
+            tokio::spawn(async move {
+                let context = context(&key);
+                cases::append(&store, &context, stored, event, "clerk", idempotency_key).await
+            })
+        })
+        .collect();
+    if app.store.backend() == tongban_store::Backend::Sqlite {
+        while app.store.acts_queued() < all {
+            tokio::task::yield_now().await;
+        }
+    }
+    turn.rollback().await.unwrap();
+    let mut outcomes = Vec::new();
+    for task in tasks {
+        outcomes.push(task.await.unwrap());
+    }
+    outcomes
 }
 
 async fn the_applicant_is_sealed_at_rest(app: TestApp) {
