@@ -445,6 +445,60 @@ async fn acts_at_once_are_each_written_once_on_an_intact_chain(app: TestApp) {
     ));
 }
 
+/// A tick that lands after an act read its case's standing alerts, and before the act is
+/// written, moves those alerts: the act must not be written on them. SQLite only: there the
+/// act waits, already decided, behind a write the test holds, and the tick's move is made in
+/// that write. On PostgreSQL an act does not wait behind another transaction that has not
+/// touched its rows, so the moment cannot be held still from outside.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_act_read_before_a_tick_is_not_written_after_it() {
+    let app = crate::helpers::spawn_app(crate::helpers::Db::Sqlite)
+        .await
+        .expect("SQLite is always there");
+    let key = DataKey::from_hex(KEY).unwrap();
+    let id = accepted(&app, &key).await;
+    let reviewer = actor(&app, "reviewer").await;
+    let on = date(2026, 3, 3);
+    let stored = cases::load(&app.store, id).await.unwrap().unwrap();
+    let claim = stored
+        .case
+        .claim(&acting(&reviewer, on), "undertake")
+        .unwrap();
+
+    let all = app.store.acts_queued() + 1;
+    let mut turn = app.store.write().await.unwrap();
+    let act = tokio::spawn({
+        let (store, key) = (app.store.clone(), key.clone());
+        async move { cases::append(&store, &context(&key), stored, claim, "reviewer", None).await }
+    });
+    while app.store.acts_queued() < all {
+        tokio::task::yield_now().await;
+    }
+    // What a tick moves when it covers a day; the act has read its standings already.
+    sqlx::query("UPDATE supervision_ticks SET last_day = '2026-03-02' WHERE id = 1")
+        .execute(&mut *turn)
+        .await
+        .unwrap();
+    turn.commit().await.unwrap();
+
+    let outcome = act.await.unwrap();
+    assert!(
+        matches!(
+            outcome,
+            Err(ActError::Store(tongban_store::StoreError::Conflict { .. }))
+        ),
+        "{outcome:?}"
+    );
+    let stored = cases::load(&app.store, id).await.unwrap().unwrap();
+    assert_eq!(stored.events.len(), 2, "the claim was not written");
+    // Decided again on the case as it now stands, it is.
+    cases::act(&app.store, &context(&key), id, "reviewer", None, |s| {
+        s.case.claim(&acting(&reviewer, on), "undertake")
+    })
+    .await
+    .unwrap();
+}
+
 type Outcome = Result<cases::Acted, ActError>;
 
 fn acted(outcome: &Outcome) -> bool {
