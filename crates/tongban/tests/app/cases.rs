@@ -376,7 +376,7 @@ async fn acts_at_once_are_each_written_once_on_an_intact_chain(app: TestApp) {
             .accept(&acting(&clerk, on), &number, Acceptance::Normal);
         acts.push((stored, accept.unwrap(), None));
     }
-    let outcomes = all_at_once(&app, &key, acts).await;
+    let outcomes = behind_a_held_write(&app, &key, acts, let_go).await;
     assert_eq!(
         outcomes.iter().filter(|o| acted(o)).count(),
         8,
@@ -407,7 +407,7 @@ async fn acts_at_once_are_each_written_once_on_an_intact_chain(app: TestApp) {
         let claim = stored.case.claim(&acting(&reviewer, on), "undertake");
         acts.push((stored, claim.unwrap(), (n < 2).then_some("claim-1")));
     }
-    let outcomes = all_at_once(&app, &key, acts).await;
+    let outcomes = behind_a_held_write(&app, &key, acts, let_go).await;
     assert!(acted(&outcomes[2]) && acted(&outcomes[3]), "{outcomes:?}");
     let keyed = &outcomes[..2];
     assert_eq!(keyed.iter().filter(|o| acted(o)).count(), 1, "{keyed:?}");
@@ -465,29 +465,21 @@ async fn an_act_read_before_a_tick_is_not_written_after_it() {
         .claim(&acting(&reviewer, on), "undertake")
         .unwrap();
 
-    let all = app.store.acts_queued() + 1;
-    let mut turn = app.store.write().await.unwrap();
-    let act = tokio::spawn({
-        let (store, key) = (app.store.clone(), key.clone());
-        async move { cases::append(&store, &context(&key), stored, claim, "reviewer", None).await }
-    });
-    while app.store.acts_queued() < all {
-        tokio::task::yield_now().await;
-    }
-    // What a tick moves when it covers a day; the act has read its standings already.
-    sqlx::query("UPDATE supervision_ticks SET last_day = '2026-03-02' WHERE id = 1")
-        .execute(&mut *turn)
-        .await
-        .unwrap();
-    turn.commit().await.unwrap();
-
-    let outcome = act.await.unwrap();
+    let tick = async |mut turn: tongban_store::WriteTx| {
+        // What a tick moves when it covers a day; the act has read its standings already.
+        sqlx::query("UPDATE supervision_ticks SET last_day = '2026-03-02' WHERE id = 1")
+            .execute(&mut *turn)
+            .await
+            .unwrap();
+        turn.commit().await.unwrap();
+    };
+    let outcomes = behind_a_held_write(&app, &key, vec![(stored, claim, None)], tick).await;
     assert!(
         matches!(
-            outcome,
+            &outcomes[0],
             Err(ActError::Store(tongban_store::StoreError::Conflict { .. }))
         ),
-        "{outcome:?}"
+        "{outcomes:?}"
     );
     let stored = cases::load(&app.store, id).await.unwrap().unwrap();
     assert_eq!(stored.events.len(), 2, "the claim was not written");
@@ -505,10 +497,11 @@ fn acted(outcome: &Outcome) -> bool {
     outcome.as_ref().is_ok_and(|a| !a.repeated)
 }
 
-/// Appends the acts at once. On SQLite they queue behind a write held open until all of them
-/// wait, so that they are written in groups (the first taken alone or with those queued by
-/// then, the rest together).
-async fn all_at_once(
+/// Appends the acts at once behind a write held open, then ends that write with `end`. On
+/// SQLite the acts wait, decided, until all of them are queued for the writer, so that they
+/// are written in groups (the first taken alone or with those queued by then, the rest
+/// together); on PostgreSQL they do not wait.
+async fn behind_a_held_write(
     app: &TestApp,
     key: &DataKey,
     acts: Vec<(
@@ -516,6 +509,7 @@ async fn all_at_once(
         tongban_domain::case::CaseEvent,
         Option<&'static str>,
     )>,
+    end: impl AsyncFnOnce(tongban_store::WriteTx),
 ) -> Vec<Outcome> {
     let all = app.store.acts_queued() + acts.len();
     let turn = app.store.write().await.unwrap();
@@ -524,8 +518,8 @@ async fn all_at_once(
         .map(|(stored, event, idempotency_key)| {
             let (store, key) = (app.store.clone(), key.clone());
             tokio::spawn(async move {
-                let context = context(&key);
-                cases::append(&store, &context, stored, event, "clerk", idempotency_key).await
+                let (context, actor) = (context(&key), event.actor.clone());
+                cases::append(&store, &context, stored, event, &actor, idempotency_key).await
             })
         })
         .collect();
@@ -534,12 +528,17 @@ async fn all_at_once(
             tokio::task::yield_now().await;
         }
     }
-    turn.rollback().await.unwrap();
+    end(turn).await;
     let mut outcomes = Vec::new();
     for task in tasks {
         outcomes.push(task.await.unwrap());
     }
     outcomes
+}
+
+/// Ends a held write having written nothing.
+async fn let_go(turn: tongban_store::WriteTx) {
+    turn.rollback().await.unwrap();
 }
 
 async fn the_applicant_is_sealed_at_rest(app: TestApp) {
