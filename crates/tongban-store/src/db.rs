@@ -55,6 +55,13 @@ impl std::ops::DerefMut for WriteTx {
     }
 }
 
+/// PostgreSQL: every write transaction holds one advisory lock (its key is "tongban" in
+/// ASCII), shared, until it ends; [`Store::write_alone`] holds it alone. An advisory lock
+/// lives in the server's lock table and writes no row, so writers sharing it cost each
+/// other nothing.
+const BEGIN_BESIDE_OTHERS: &str = "BEGIN; SELECT pg_advisory_xact_lock_shared(32773617270022510)";
+const BEGIN_ALONE: &str = "BEGIN; SELECT pg_advisory_xact_lock(32773617270022510)";
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
     Sqlite,
@@ -218,8 +225,23 @@ impl Store {
         self.acts.as_deref()
     }
 
-    /// Begins a write transaction (see [`WriteTx`]).
+    /// Begins a write transaction (see [`WriteTx`]). On PostgreSQL it works beside the
+    /// others, and waits while one begun with [`Store::write_alone`] is open.
     pub async fn write(&self) -> Result<WriteTx, StoreError> {
+        self.begin_write(BEGIN_BESIDE_OTHERS).await
+    }
+
+    /// Begins a write transaction while no other is open, and keeps others from beginning
+    /// until it ends: the supervision tick, which reads every clock's watch, so that no act
+    /// decided on the alerts before it is written after it (such an act then finds the tick's
+    /// day moved, a conflict). SQLite's every write is so; on PostgreSQL it waits for the
+    /// open writes to end.
+    pub async fn write_alone(&self) -> Result<WriteTx, StoreError> {
+        self.begin_write(BEGIN_ALONE).await
+    }
+
+    /// `postgres_begin` is how a PostgreSQL write begins.
+    async fn begin_write(&self, postgres_begin: &'static str) -> Result<WriteTx, StoreError> {
         Ok(match self.backend {
             Backend::Sqlite => {
                 let turn = self.writers.clone().lock_owned().await;
@@ -230,8 +252,9 @@ impl Store {
                     audit_head: None,
                 }
             }
+            // The lock is taken in the round trip of the BEGIN (one simple query).
             Backend::Postgres => WriteTx {
-                tx: self.pool.begin().await?,
+                tx: self.pool.begin_with(postgres_begin).await?,
                 _turn: None,
                 backend: self.backend,
                 audit_head: None,

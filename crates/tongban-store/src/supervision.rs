@@ -388,9 +388,11 @@ pub struct TickReport {
 /// threshold on those days gets an alert at the level it reads on `day` (see [`raise`]).
 /// Only the clocks whose threshold days fall in that span are read, through their indexes.
 ///
-/// Ticks take turns on the tick row, so two servers never raise the same span. An act may
-/// still raise one of the span's alerts at the very moment (see [`rewatch`]): the tick then
-/// fails on the alert's unique key and runs again, skipping what is already there.
+/// A tick writes alone (see [`Store::write_alone`]), so two servers never raise the same
+/// span, and an act decided on the alerts as they stood before a tick is refused after it.
+/// An act written before it may have raised one of the span's alerts itself (see
+/// [`rewatch`]): the tick then fails on the alert's unique key and runs again, skipping what
+/// is already there.
 pub async fn tick(store: &Store, day: Date, now_millis: i64) -> Result<TickReport, StoreError> {
     match tick_once(store, day, now_millis, Duplicates::Fail).await {
         Err(e) if e.is_unique_violation() => {
@@ -407,26 +409,29 @@ async fn tick_once(
     duplicates: Duplicates,
 ) -> Result<TickReport, StoreError> {
     let day = day.to_string();
-    let mut tx = store.write().await?;
-    // SQLite's write transaction already holds the whole database.
-    let mut read_last = "SELECT last_day FROM supervision_ticks WHERE id = 1";
+    let covered = |last: String| TickReport {
+        from: last,
+        to: day.clone(),
+        ..TickReport::default()
+    };
+    // Most ticks (one a minute on every server) find the day covered; they need not hold
+    // every write still to see it.
+    let last = last_day(store.pool()).await?;
+    if last >= day {
+        return Ok(covered(last));
+    }
+    // Alone: no act is written while the tick reads the clocks, nor another tick.
+    let mut tx = store.write_alone().await?;
     if store.backend() == Backend::Postgres {
         // What a tick writes is derived: were it lost in a crash, the next tick raises it again
         // (last_day would be lost with it), so it need not wait for the WAL flush.
         sqlx::query::<Any>("SET LOCAL synchronous_commit = off")
             .execute(&mut *tx)
             .await?;
-        read_last = "SELECT last_day FROM supervision_ticks WHERE id = 1 FOR UPDATE";
     }
-    let last: String = sqlx::query::<Any>(read_last)
-        .fetch_one(&mut *tx)
-        .await?
-        .try_get(0)?;
-    let mut report = TickReport {
-        from: last.clone(),
-        to: day.clone(),
-        ..TickReport::default()
-    };
+    // Again: another server's tick may have covered the day meanwhile.
+    let last = last_day(&mut *tx).await?;
+    let mut report = covered(last.clone());
     if last < day {
         record_day(&mut tx, &day, true).await?;
         report.raised = raise(&mut tx, CROSSED, duplicates, &day, now_millis, &last).await?;
@@ -444,6 +449,18 @@ async fn tick_once(
     }
     tx.commit().await?;
     Ok(report)
+}
+
+/// The last day a tick covered.
+async fn last_day<'e>(
+    executor: impl sqlx::Executor<'e, Database = Any>,
+) -> Result<String, StoreError> {
+    Ok(
+        sqlx::query::<Any>("SELECT last_day FROM supervision_ticks WHERE id = 1")
+            .fetch_one(executor)
+            .await?
+            .try_get(0)?,
+    )
 }
 
 /// Resolves as escalated the alerts that the ones a tick raised on `day` (at `now_millis`,

@@ -21,6 +21,7 @@ on_both!(
     of_two_simultaneous_acts_exactly_one_wins,
     a_retried_act_does_not_act_twice,
     acts_at_once_are_each_written_once_on_an_intact_chain,
+    an_act_read_before_a_tick_is_not_written_after_it,
     the_applicant_is_sealed_at_rest,
 );
 
@@ -376,7 +377,8 @@ async fn acts_at_once_are_each_written_once_on_an_intact_chain(app: TestApp) {
             .accept(&acting(&clerk, on), &number, Acceptance::Normal);
         acts.push((stored, accept.unwrap(), None));
     }
-    let outcomes = behind_a_held_write(&app, &key, acts, let_go).await;
+    let turn = app.store.write().await.unwrap();
+    let outcomes = behind_a_held_write(&app, &key, turn, acts, let_go).await;
     assert_eq!(
         outcomes.iter().filter(|o| acted(o)).count(),
         8,
@@ -407,7 +409,8 @@ async fn acts_at_once_are_each_written_once_on_an_intact_chain(app: TestApp) {
         let claim = stored.case.claim(&acting(&reviewer, on), "undertake");
         acts.push((stored, claim.unwrap(), (n < 2).then_some("claim-1")));
     }
-    let outcomes = behind_a_held_write(&app, &key, acts, let_go).await;
+    let turn = app.store.write().await.unwrap();
+    let outcomes = behind_a_held_write(&app, &key, turn, acts, let_go).await;
     assert!(acted(&outcomes[2]) && acted(&outcomes[3]), "{outcomes:?}");
     let keyed = &outcomes[..2];
     assert_eq!(keyed.iter().filter(|o| acted(o)).count(), 1, "{keyed:?}");
@@ -446,15 +449,10 @@ async fn acts_at_once_are_each_written_once_on_an_intact_chain(app: TestApp) {
 }
 
 /// A tick that lands after an act read its case's standing alerts, and before the act is
-/// written, moves those alerts: the act must not be written on them. SQLite only: there the
-/// act waits, already decided, behind a write the test holds, and the tick's move is made in
-/// that write. On PostgreSQL an act does not wait behind another transaction that has not
-/// touched its rows, so the moment cannot be held still from outside.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_act_read_before_a_tick_is_not_written_after_it() {
-    let app = crate::helpers::spawn_app(crate::helpers::Db::Sqlite)
-        .await
-        .expect("SQLite is always there");
+/// written, moves those alerts: the act must not be written on them. The act waits, already
+/// decided, behind a write the test holds as a tick holds it (alone), and the tick's move is
+/// made in that write.
+async fn an_act_read_before_a_tick_is_not_written_after_it(app: TestApp) {
     let key = DataKey::from_hex(KEY).unwrap();
     let id = accepted(&app, &key).await;
     let reviewer = actor(&app, "reviewer").await;
@@ -473,7 +471,8 @@ async fn an_act_read_before_a_tick_is_not_written_after_it() {
             .unwrap();
         turn.commit().await.unwrap();
     };
-    let outcomes = behind_a_held_write(&app, &key, vec![(stored, claim, None)], tick).await;
+    let turn = app.store.write_alone().await.unwrap();
+    let outcomes = behind_a_held_write(&app, &key, turn, vec![(stored, claim, None)], tick).await;
     assert!(
         matches!(
             &outcomes[0],
@@ -497,13 +496,15 @@ fn acted(outcome: &Outcome) -> bool {
     outcome.as_ref().is_ok_and(|a| !a.repeated)
 }
 
-/// Appends the acts at once behind a write held open, then ends that write with `end`. On
+/// Appends the acts at once behind `turn`, a write held open, then ends it with `end`. On
 /// SQLite the acts wait, decided, until all of them are queued for the writer, so that they
 /// are written in groups (the first taken alone or with those queued by then, the rest
-/// together); on PostgreSQL they do not wait.
+/// together). On PostgreSQL each runs until it is written or waits for the held write (one
+/// begun with `write_alone`).
 async fn behind_a_held_write(
     app: &TestApp,
     key: &DataKey,
+    turn: tongban_store::WriteTx,
     acts: Vec<(
         cases::StoredCase,
         tongban_domain::case::CaseEvent,
@@ -512,7 +513,6 @@ async fn behind_a_held_write(
     end: impl AsyncFnOnce(tongban_store::WriteTx),
 ) -> Vec<Outcome> {
     let all = app.store.acts_queued() + acts.len();
-    let turn = app.store.write().await.unwrap();
     let tasks: Vec<_> = acts
         .into_iter()
         .map(|(stored, event, idempotency_key)| {
@@ -523,9 +523,22 @@ async fn behind_a_held_write(
             })
         })
         .collect();
-    if app.store.backend() == tongban_store::Backend::Sqlite {
-        while app.store.acts_queued() < all {
-            tokio::task::yield_now().await;
+    match app.store.backend() {
+        tongban_store::Backend::Sqlite => {
+            while app.store.acts_queued() < all {
+                tokio::task::yield_now().await;
+            }
+        }
+        tongban_store::Backend::Postgres => {
+            let waiting = "SELECT COUNT(*) FROM pg_locks l JOIN pg_database d ON d.oid = l.database \
+                           WHERE d.datname = current_database() AND l.locktype = 'advisory' \
+                           AND NOT l.granted";
+            let done = |tasks: &[tokio::task::JoinHandle<Outcome>]| {
+                tasks.iter().filter(|t| t.is_finished()).count() as i64
+            };
+            while done(&tasks) + raw_count(&app.db_url, waiting).await < tasks.len() as i64 {
+                tokio::task::yield_now().await;
+            }
         }
     }
     end(turn).await;
