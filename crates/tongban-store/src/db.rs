@@ -55,12 +55,21 @@ impl std::ops::DerefMut for WriteTx {
     }
 }
 
-/// PostgreSQL: every write transaction holds one advisory lock (its key is "tongban" in
-/// ASCII), shared, until it ends; [`Store::write_alone`] holds it alone. An advisory lock
-/// lives in the server's lock table and writes no row, so writers sharing it cost each
-/// other nothing.
-const BEGIN_BESIDE_OTHERS: &str = "BEGIN; SELECT pg_advisory_xact_lock_shared(32773617270022510)";
-const BEGIN_ALONE: &str = "BEGIN; SELECT pg_advisory_xact_lock(32773617270022510)";
+/// PostgreSQL: every write transaction holds one advisory lock, shared, until it ends;
+/// [`Store::write_alone`] holds it alone. An advisory lock lives in the server's lock table
+/// and writes no row, so writers sharing it cost each other nothing.
+macro_rules! writes_lock {
+    // "tongban" in ASCII
+    () => {
+        "32773617270022510"
+    };
+}
+const BEGIN_BESIDE_OTHERS: &str = concat!(
+    "BEGIN; SELECT pg_advisory_xact_lock_shared(",
+    writes_lock!(),
+    ")"
+);
+const BEGIN_ALONE: &str = concat!("BEGIN; SELECT pg_advisory_xact_lock(", writes_lock!(), ")");
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {

@@ -409,7 +409,7 @@ async fn tick_once(
     duplicates: Duplicates,
 ) -> Result<TickReport, StoreError> {
     let day = day.to_string();
-    let covered = |last: String| TickReport {
+    let report_from = |last: String| TickReport {
         from: last,
         to: day.clone(),
         ..TickReport::default()
@@ -418,7 +418,7 @@ async fn tick_once(
     // every write still to see it.
     let last = last_day(store.pool()).await?;
     if last >= day {
-        return Ok(covered(last));
+        return Ok(report_from(last));
     }
     // Alone: no act is written while the tick reads the clocks, nor another tick.
     let mut tx = store.write_alone().await?;
@@ -431,7 +431,7 @@ async fn tick_once(
     }
     // Again: another server's tick may have covered the day meanwhile.
     let last = last_day(&mut *tx).await?;
-    let mut report = covered(last.clone());
+    let mut report = report_from(last.clone());
     if last < day {
         record_day(&mut tx, &day, true).await?;
         report.raised = raise(&mut tx, CROSSED, duplicates, &day, now_millis, &last).await?;

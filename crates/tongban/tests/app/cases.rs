@@ -533,10 +533,8 @@ async fn behind_a_held_write(
             let waiting = "SELECT COUNT(*) FROM pg_locks l JOIN pg_database d ON d.oid = l.database \
                            WHERE d.datname = current_database() AND l.locktype = 'advisory' \
                            AND NOT l.granted";
-            let done = |tasks: &[tokio::task::JoinHandle<Outcome>]| {
-                tasks.iter().filter(|t| t.is_finished()).count() as i64
-            };
-            while done(&tasks) + raw_count(&app.db_url, waiting).await < tasks.len() as i64 {
+            let finished = || tasks.iter().filter(|t| t.is_finished()).count() as i64;
+            while finished() + raw_count(&app.db_url, waiting).await < tasks.len() as i64 {
                 tokio::task::yield_now().await;
             }
         }
