@@ -5,7 +5,7 @@
 use sha2::{Digest, Sha256};
 use sqlx::{Any, Row};
 
-use crate::batch::{Batch, Statement};
+use crate::batch::{Batch, Statement, Writes};
 use crate::{Store, StoreError, WriteTx};
 
 /// One thing that happened, as the caller describes it.
@@ -34,11 +34,11 @@ pub async fn append(tx: &mut WriteTx, entry: &AuditEntry<'_>) -> Result<i64, Sto
 /// on SQLite (see [`Batch`]), in one when the transaction already appended an entry (acts
 /// written in a group, see `cases::ActQueue`).
 pub(crate) async fn append_after(
-    tx: &mut WriteTx,
+    tx: &mut impl Writes,
     mut batch: Batch,
     entry: &AuditEntry<'_>,
 ) -> Result<i64, StoreError> {
-    let (seq, prev_hash) = match tx.audit_head.take() {
+    let (seq, prev_hash) = match tx.audit_head().take() {
         // This transaction holds the head since it last moved it.
         Some((last, hash)) => (last + 1, hash),
         None => {
@@ -47,11 +47,11 @@ pub(crate) async fn append_after(
             let head = Statement::new(
                 "UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash",
             );
-            let head = std::mem::take(&mut batch)
-                .run_then(tx, Some(head))
+            let (seq, hash) = tx
+                .run_then(std::mem::take(&mut batch), Some(head))
                 .await?
                 .ok_or_else(|| StoreError::corrupt("the audit log has no head row"))?;
-            (head.try_get(0)?, head.try_get(1)?)
+            (seq, hash)
         }
     };
     let hash = link_hash(seq, entry, &prev_hash);
@@ -74,7 +74,7 @@ pub(crate) async fn append_after(
         .bind(seq)
         .bind(hash.as_str());
     batch.run(tx).await?;
-    tx.audit_head = Some((seq, hash));
+    *tx.audit_head() = Some((seq, hash));
     Ok(seq)
 }
 

@@ -2,11 +2,109 @@
 //! every statement is a round trip to the connection's thread while the one write lock is
 //! held, so a batch goes as one multi-statement call; PostgreSQL takes bound statements one
 //! at a time, so there they run one by one. Each statement numbers its placeholders from `$1`.
+//!
+//! An act's statements go through [`Writes`], so that on SQLite they can be run on the writer
+//! thread's own connection, with no hand-off at all (see `sqlite_writer`).
 
-use sqlx::Any;
+use sqlx::{Any, Row};
 
 use crate::db::Backend;
 use crate::{StoreError, WriteTx};
+
+/// A write transaction that statements can be sent to: one through sqlx ([`WriteTx`]), or on
+/// SQLite's writer thread, its own connection (`sqlite_writer::DirectTx`).
+pub(crate) trait Writes: Send + Sized {
+    /// The audit chain's head (sequence and hash) as this transaction last wrote it: no one
+    /// else can move it before the commit (see `audit::append_after`).
+    fn audit_head(&mut self) -> &mut Option<(i64, String)>;
+
+    /// Runs one statement; how many rows it changed.
+    fn execute(
+        &mut self,
+        statement: Statement,
+    ) -> impl Future<Output = Result<u64, StoreError>> + Send;
+
+    /// Runs one statement; its first row's first column, a number (None when it gives no
+    /// row, or a null).
+    fn fetch_number(
+        &mut self,
+        statement: Statement,
+    ) -> impl Future<Output = Result<Option<i64>, StoreError>> + Send;
+
+    /// Runs `batch`, then `last`, whose first row is the answer, a number and a text (None
+    /// when it gives no row).
+    fn run_then(
+        &mut self,
+        batch: Batch,
+        last: Option<Statement>,
+    ) -> impl Future<Output = Result<Option<(i64, String)>, StoreError>> + Send;
+
+    fn commit(self) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// Ends the transaction having written nothing, at once.
+    fn rollback(self) -> impl Future<Output = Result<(), StoreError>> + Send;
+}
+
+impl Writes for WriteTx {
+    fn audit_head(&mut self) -> &mut Option<(i64, String)> {
+        &mut self.audit_head
+    }
+
+    async fn execute(&mut self, statement: Statement) -> Result<u64, StoreError> {
+        Ok(statement
+            .query()
+            .execute(&mut **self)
+            .await?
+            .rows_affected())
+    }
+
+    async fn fetch_number(&mut self, statement: Statement) -> Result<Option<i64>, StoreError> {
+        Ok(match statement.query().fetch_optional(&mut **self).await? {
+            Some(row) => row.try_get(0)?,
+            None => None,
+        })
+    }
+
+    /// On SQLite all in one call.
+    async fn run_then(
+        &mut self,
+        mut batch: Batch,
+        last: Option<Statement>,
+    ) -> Result<Option<(i64, String)>, StoreError> {
+        let answering = last.is_some();
+        batch.statements.extend(last);
+        if batch.statements.is_empty() {
+            return Ok(None);
+        }
+        let groups: Vec<Statement> = match self.backend() {
+            Backend::Sqlite => vec![batch.joined()],
+            Backend::Postgres => batch.statements,
+        };
+        let count = groups.len();
+        let mut answer = None;
+        for (i, statement) in groups.into_iter().enumerate() {
+            let query = statement.query();
+            if answering && i + 1 == count {
+                // All the rows, not the first: a first-row fetch of several statements stops
+                // at the first statement's result, and may not run the rest.
+                if let Some(row) = query.fetch_all(&mut **self).await?.into_iter().next() {
+                    answer = Some((row.try_get(0)?, row.try_get(1)?));
+                }
+            } else {
+                query.execute(&mut **self).await?;
+            }
+        }
+        Ok(answer)
+    }
+
+    async fn commit(self) -> Result<(), StoreError> {
+        Ok(WriteTx::commit(self).await?)
+    }
+
+    async fn rollback(self) -> Result<(), StoreError> {
+        Ok(WriteTx::rollback(self).await?)
+    }
+}
 
 /// A value bound to a batched statement.
 #[derive(Debug, Clone)]
@@ -30,6 +128,12 @@ impl From<Option<i64>> for Param {
 impl From<&str> for Param {
     fn from(value: &str) -> Self {
         Param::Text(Some(value.to_owned()))
+    }
+}
+
+impl From<&String> for Param {
+    fn from(value: &String) -> Self {
+        Param::Text(Some(value.clone()))
     }
 }
 
@@ -70,11 +174,51 @@ impl Statement {
         self.params.push(value.into());
         self
     }
+
+    /// The statement with one more value (see [`Statement::bind`]).
+    pub(crate) fn with(mut self, value: impl Into<Param>) -> Self {
+        self.params.push(value.into());
+        self
+    }
+
+    /// Runs the statement in `tx`; how many rows it changed.
+    pub(crate) async fn execute_in(self, tx: &mut impl Writes) -> Result<u64, StoreError> {
+        tx.execute(self).await
+    }
+
+    /// The statement as sqlx runs it.
+    pub(crate) fn query(self) -> sqlx::query::Query<'static, Any, sqlx::any::AnyArguments> {
+        let mut query = sqlx::query::<Any>(sqlx::AssertSqlSafe(self.sql));
+        for param in self.params {
+            query = match param {
+                Param::Int(value) => query.bind(value),
+                Param::Text(value) => query.bind(value),
+            };
+        }
+        query
+    }
+
+    pub(crate) fn sql(&self) -> &str {
+        &self.sql
+    }
+
+    /// The value of placeholder `$n` (from 1).
+    pub(crate) fn param(&self, n: usize) -> Option<&Param> {
+        n.checked_sub(1).and_then(|i| self.params.get(i))
+    }
 }
 
 #[derive(Debug, Default)]
 pub(crate) struct Batch {
     statements: Vec<Statement>,
+}
+
+impl IntoIterator for Batch {
+    type Item = Statement;
+    type IntoIter = std::vec::IntoIter<Statement>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.statements.into_iter()
+    }
 }
 
 impl Batch {
@@ -85,45 +229,8 @@ impl Batch {
     }
 
     /// Runs the batch's statements in order.
-    pub(crate) async fn run(self, tx: &mut WriteTx) -> Result<(), StoreError> {
-        self.run_then(tx, None).await.map(drop)
-    }
-
-    /// Runs the batch's statements, then `last`, whose first row is the answer (None when it
-    /// gives no row): on SQLite all in one call.
-    pub(crate) async fn run_then(
-        mut self,
-        tx: &mut WriteTx,
-        last: Option<Statement>,
-    ) -> Result<Option<sqlx::any::AnyRow>, StoreError> {
-        let answering = last.is_some();
-        self.statements.extend(last);
-        if self.statements.is_empty() {
-            return Ok(None);
-        }
-        let groups: Vec<Statement> = match tx.backend() {
-            Backend::Sqlite => vec![self.joined()],
-            Backend::Postgres => self.statements,
-        };
-        let count = groups.len();
-        let mut answer = None;
-        for (i, statement) in groups.into_iter().enumerate() {
-            let mut query = sqlx::query::<Any>(sqlx::AssertSqlSafe(statement.sql));
-            for param in statement.params {
-                query = match param {
-                    Param::Int(value) => query.bind(value),
-                    Param::Text(value) => query.bind(value),
-                };
-            }
-            if answering && i + 1 == count {
-                // All the rows, not the first: a first-row fetch of several statements stops
-                // at the first statement's result, and may not run the rest.
-                answer = query.fetch_all(&mut **tx).await?.into_iter().next();
-            } else {
-                query.execute(&mut **tx).await?;
-            }
-        }
-        Ok(answer)
+    pub(crate) async fn run(self, tx: &mut impl Writes) -> Result<(), StoreError> {
+        tx.run_then(self, None).await.map(drop)
     }
 
     /// The statements as one, each one's placeholders moved past the values before it.

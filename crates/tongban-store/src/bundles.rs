@@ -304,7 +304,7 @@ pub async fn apply(
     }
     let actor = &application.acting.actor.username;
     let mut tx = store.write().await?;
-    if let Some(case_id) = cases::remembered(&mut *tx, actor, idempotency_key).await? {
+    if let Some(case_id) = cases::remembered(&mut tx, actor, idempotency_key).await? {
         let id: Option<i64> =
             sqlx::query::<Any>("SELECT bundle_application_id FROM cases WHERE id = $1")
                 .bind(case_id)

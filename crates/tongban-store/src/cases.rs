@@ -18,10 +18,10 @@ mod group_commit;
 pub(crate) use group_commit::ActQueue;
 
 use crate::audit::{self, AuditEntry};
-use crate::batch::Batch;
+use crate::batch::{Batch, Statement, Writes};
 use crate::catalog::PublishedImplementation;
 use crate::sealed::DataKey;
-use crate::{Store, StoreError, WriteTx};
+use crate::{Store, StoreError};
 use tongban_domain::time_limit::{LevelDates, TimeLimitSettings};
 
 /// A case as stored: its id, derived state and history.
@@ -139,27 +139,27 @@ pub(crate) fn new_query_password() -> String {
 }
 
 /// The case a request with this idempotency key acted on, if the actor made one before.
-pub(crate) async fn remembered<'e>(
-    executor: impl sqlx::Executor<'e, Database = Any>,
+pub(crate) async fn remembered(
+    tx: &mut impl Writes,
     actor: &str,
     key: Option<&str>,
 ) -> Result<Option<i64>, StoreError> {
-    let Some(key) = key else { return Ok(None) };
-    Ok(
-        sqlx::query::<Any>("SELECT case_id FROM idempotency_keys WHERE actor = $1 AND key = $2")
-            .bind(actor)
-            .bind(key)
-            .fetch_optional(executor)
-            .await?
-            .map(|row| row.try_get(0))
-            .transpose()?,
-    )
+    match key {
+        Some(key) => tx.fetch_number(remembered_case(actor, key)).await,
+        None => Ok(None),
+    }
+}
+
+fn remembered_case(actor: &str, key: &str) -> Statement {
+    Statement::new("SELECT case_id FROM idempotency_keys WHERE actor = $1 AND key = $2")
+        .with(actor)
+        .with(key)
 }
 
 /// Remembers what a request with this key did (nothing without a key); false when the
 /// actor already made a request with this key, which stays as it was.
 pub(crate) async fn remember(
-    tx: &mut WriteTx,
+    tx: &mut impl Writes,
     actor: &str,
     key: Option<&str>,
     (case_id, seq): (i64, i64),
@@ -167,20 +167,18 @@ pub(crate) async fn remember(
     sealed_answer: Option<&str>,
 ) -> Result<bool, StoreError> {
     let Some(key) = key else { return Ok(true) };
-    let inserted = sqlx::query::<Any>(
+    let mut insert = Statement::new(
         "INSERT INTO idempotency_keys (actor, key, case_id, seq, created_at, sealed_answer) \
          VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (actor, key) DO NOTHING",
-    )
-    .bind(actor)
-    .bind(key)
-    .bind(case_id)
-    .bind(seq)
-    .bind(at_millis)
-    .bind(sealed_answer)
-    .execute(&mut **tx)
-    .await?
-    .rows_affected();
-    Ok(inserted == 1)
+    );
+    insert
+        .bind(actor)
+        .bind(key)
+        .bind(case_id)
+        .bind(seq)
+        .bind(at_millis)
+        .bind(sealed_answer);
+    Ok(tx.execute(insert).await? == 1)
 }
 
 /// Adds event `seq` of a case to `batch`; returns its JSON for [`audit_event`].
@@ -209,7 +207,7 @@ fn insert_event(
 /// event to the audit chain. Best done last before the commit: the chain's head is one row
 /// every writer locks until it commits.
 async fn audit_event(
-    tx: &mut WriteTx,
+    tx: &mut impl Writes,
     batch: Batch,
     case_id: i64,
     event: &CaseEvent,
@@ -263,42 +261,59 @@ pub async fn submit(
     let idempotency_key = idempotency_key.map(str::to_owned);
     let writing = store.clone();
     let job = async move {
-        let mut tx = writing.write().await?;
-        let idempotency_key = idempotency_key.as_deref();
-        if let Some(id) = remembered(&mut *tx, &event.actor, idempotency_key).await? {
+        let submission = NewCase {
+            event: &event,
+            sealed: &sealed,
+            masked_name: &masked_name,
+            applicant_user_id,
+            idempotency_key: idempotency_key.as_deref(),
+        };
+        match writing.write_direct().await? {
+            Some(tx) => submission.write(tx).await,
+            None => submission.write(writing.write().await?).await,
+        }
+    };
+    store.on_writer(job).await
+}
+
+/// A new case as [`submit`] writes it.
+struct NewCase<'a> {
+    event: &'a CaseEvent,
+    sealed: &'a str,
+    masked_name: &'a str,
+    applicant_user_id: Option<i64>,
+    idempotency_key: Option<&'a str>,
+}
+
+impl NewCase<'_> {
+    /// The case's id, and whether the idempotency key had made it already.
+    async fn write(&self, mut tx: impl Writes) -> Result<(i64, bool), StoreError> {
+        let (event, key) = (self.event, self.idempotency_key);
+        if let Some(id) = remembered(&mut tx, &event.actor, key).await? {
             tx.rollback().await?;
             return Ok((id, true));
         }
         let id = insert_case(
             &mut tx,
-            &event,
-            &sealed,
-            &masked_name,
-            applicant_user_id,
+            event,
+            self.sealed,
+            self.masked_name,
+            self.applicant_user_id,
             None,
         )
         .await?
         .ok_or_else(|| StoreError::corrupt("a case outside any bundle conflicted"))?;
         // the key was looked up above, under the same write lock
-        remember(
-            &mut tx,
-            &event.actor,
-            idempotency_key,
-            (id, 1),
-            event.at_millis,
-            None,
-        )
-        .await?;
+        remember(&mut tx, &event.actor, key, (id, 1), event.at_millis, None).await?;
         tx.commit().await?;
         Ok((id, false))
-    };
-    store.on_writer(job).await
+    }
 }
 
 /// Inserts a case from its submission event, its applicant already sealed; with a bundle
 /// application, as that application's member (None: that member was started already).
 pub(crate) async fn insert_case(
-    tx: &mut WriteTx,
+    tx: &mut impl Writes,
     event: &CaseEvent,
     applicant_sealed: &str,
     applicant_name_masked: &str,
@@ -315,26 +330,23 @@ pub(crate) async fn insert_case(
     else {
         return Err(StoreError::corrupt("a case starts with its submission"));
     };
-    let id: Option<i64> = sqlx::query::<Any>(
+    let insert = Statement::new(
         "INSERT INTO cases (implementation_code, department_id, applicant_user_id, applicant_sealed, \
          applicant_name_masked, channel, phase, version, submitted_at, updated_at, bundle_application_id, \
          received_at) \
          VALUES ($1, $2, $3, $4, $5, $6, 'submitted', 1, $7, $7, $8, $9) \
          ON CONFLICT (bundle_application_id, implementation_code) DO NOTHING RETURNING id",
     )
-    .bind(implementation_code)
-    .bind(*department_id)
-    .bind(applicant_user_id)
-    .bind(applicant_sealed)
-    .bind(applicant_name_masked)
-    .bind(channel.as_str())
-    .bind(event.at_millis)
-    .bind(bundle_application_id)
-    .bind(*received_at)
-    .fetch_optional(&mut **tx)
-    .await?
-    .map(|row| row.try_get(0))
-    .transpose()?;
+    .with(implementation_code.as_str())
+    .with(*department_id)
+    .with(applicant_user_id)
+    .with(applicant_sealed)
+    .with(applicant_name_masked)
+    .with(channel.as_str())
+    .with(event.at_millis)
+    .with(bundle_application_id)
+    .with(*received_at);
+    let id = tx.fetch_number(insert).await?;
     if let Some(id) = id {
         let mut batch = Batch::default();
         let json = insert_event(&mut batch, id, 1, event)?;
@@ -367,7 +379,10 @@ pub async fn remembered_answer(
 
 /// Whether this actor already made a request with this idempotency key.
 pub async fn already_done(store: &Store, actor: &str, key: &str) -> Result<bool, StoreError> {
-    Ok(remembered(store.pool(), actor, Some(key)).await?.is_some())
+    let found = remembered_case(actor, key)
+        .query()
+        .fetch_optional(store.pool());
+    Ok(found.await?.is_some())
 }
 
 /// The clock and alert settings, defaults where the database holds none (data, not code).
@@ -928,7 +943,13 @@ pub(crate) struct ActRecord {
 /// meanwhile (nothing written), a conflict when another act moved the case on first or a
 /// tick ran since its standings were read.
 async fn record_act(store: &Store, act: &ActRecord) -> Result<bool, ActError> {
-    let mut tx = store.write().await?;
+    match store.write_direct().await? {
+        Some(tx) => record_in(tx, act).await,
+        None => record_in(store.write().await?, act).await,
+    }
+}
+
+async fn record_in(mut tx: impl Writes, act: &ActRecord) -> Result<bool, ActError> {
     match write_act(&mut tx, act).await? {
         Written::Done => {
             tx.commit().await?;
@@ -966,29 +987,28 @@ fn act_conflict() -> ActError {
 /// Writes an act into `tx`, leaving its end to the caller. It makes three round trips to the
 /// database on SQLite (see [`Batch`]), one more with a key, and more only for an act that
 /// raises an alert.
-async fn write_act(tx: &mut WriteTx, act: &ActRecord) -> Result<Written, ActError> {
+async fn write_act(tx: &mut impl Writes, act: &ActRecord) -> Result<Written, ActError> {
     let (id, event, next) = (act.id, &act.event, &act.next);
     let actor = act.actor.as_str();
-    let moved = sqlx::query::<Any>(
+    let mut update = Statement::new(
         "UPDATE cases SET version = $1, phase = $2, department_id = $3, \
          case_number = COALESCE($4, case_number), \
          query_password_hash = COALESCE($5, query_password_hash), updated_at = $6 \
          WHERE id = $7 AND version = $8 \
          AND (SELECT last_day FROM supervision_ticks WHERE id = 1) = $9",
-    )
-    .bind(act.expected + 1)
-    .bind(next.phase.as_str())
-    .bind(next.department_id)
-    .bind(next.case_number.as_deref())
-    .bind(act.password_hash.as_deref())
-    .bind(event.at_millis)
-    .bind(id)
-    .bind(act.expected)
-    // a tick since the standings were read moves the alerts they stand for
-    .bind(act.standings.ticked_to.as_str())
-    .execute(&mut **tx)
-    .await?
-    .rows_affected();
+    );
+    update
+        .bind(act.expected + 1)
+        .bind(next.phase.as_str())
+        .bind(next.department_id)
+        .bind(next.case_number.as_deref())
+        .bind(act.password_hash.as_deref())
+        .bind(event.at_millis)
+        .bind(id)
+        .bind(act.expected)
+        // a tick since the standings were read moves the alerts they stand for
+        .bind(act.standings.ticked_to.as_str());
+    let moved = tx.execute(update).await?;
     if moved == 0 {
         return Ok(Written::Conflict);
     }

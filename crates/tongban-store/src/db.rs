@@ -11,6 +11,7 @@ use sqlx::{Any, AnyConnection, AnyPool, Executor, Transaction};
 
 use crate::StoreError;
 use crate::cases::ActQueue;
+use crate::sqlite_writer::{DirectTx, WriterConnection};
 
 /// A write transaction. On SQLite it holds the write lock from its first statement, so a
 /// read-then-write never fails half-way with SQLITE_BUSY; it derefs to the connection, so
@@ -112,7 +113,19 @@ pub struct Store {
     writer: Option<Arc<WriterThread>>,
     /// SQLite: acts waiting for the writer thread, written in groups (see [`ActQueue`]).
     acts: Option<Arc<ActQueue>>,
+    /// SQLite: the writer thread's own connection, where acts are written (see
+    /// `sqlite_writer`); none for a database in memory.
+    writer_connection: Option<Arc<WriterConnection>>,
 }
+
+/// Every SQLite connection's settings. 64 MiB of page cache per connection (the default is
+/// 2 MiB): a tick or an inbox reads index and table pages all over a large database, and each
+/// miss is a system call. Pages are not mapped into memory: a growing file is mapped again and
+/// again by every connection, and each unmapping interrupts the other cores (mapping 1 GiB
+/// cost a quarter of the lifecycles per second, BENCHMARKS.md).
+const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; \
+     PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;";
 
 /// A thread of its own, with a single-threaded async runtime, for SQLite's write
 /// transactions. Each statement is a round trip to the connection's worker thread; the task
@@ -168,19 +181,7 @@ impl Store {
                 .test_before_acquire(false)
                 .after_connect(|conn, _| {
                     Box::pin(async move {
-                        conn.execute(
-                            // 64 MiB of page cache per connection (the default is 2 MiB):
-                            // a tick or an inbox reads index and table pages all over a
-                            // large database, and each miss is a system call. Pages are
-                            // not mapped into memory: a growing file is mapped again and
-                            // again by every connection, and each unmapping interrupts the
-                            // other cores (mapping 1 GiB cost a quarter of the lifecycles
-                            // per second, BENCHMARKS.md).
-                            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
-                         PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; \
-                         PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;",
-                        )
-                        .await?;
+                        conn.execute(SQLITE_PRAGMAS).await?;
                         Ok(())
                     })
                 }),
@@ -196,8 +197,11 @@ impl Store {
             writers: Arc::new(tokio::sync::Mutex::new(())),
             writer: None,
             acts: None,
+            writer_connection: None,
         };
         if backend == Backend::Sqlite {
+            // opened after the pool, which created the file
+            store.writer_connection = WriterConnection::open(&url, SQLITE_PRAGMAS)?.map(Arc::new);
             let writer = WriterThread::start()?;
             // The queue's own store holds neither the queue nor the thread: both end with
             // the last store outside.
@@ -247,6 +251,18 @@ impl Store {
     /// open writes to end.
     pub async fn write_alone(&self) -> Result<WriteTx, StoreError> {
         self.begin_write(BEGIN_ALONE).await
+    }
+
+    /// SQLite: a write transaction on the writer thread's own connection (see
+    /// `sqlite_writer`), for acts; None where there is no such connection (PostgreSQL, a
+    /// database in memory), and acts are written through [`Store::write`].
+    pub(crate) async fn write_direct(&self) -> Result<Option<DirectTx>, StoreError> {
+        match &self.writer_connection {
+            Some(connection) => Ok(Some(
+                DirectTx::begin(connection.clone(), self.writers.clone()).await?,
+            )),
+            None => Ok(None),
+        }
     }
 
     /// `postgres_begin` is how a PostgreSQL write begins.

@@ -7,6 +7,9 @@ use tongban_domain::{Bilingual, FieldError};
 pub enum StoreError {
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
+    /// SQLite driven directly, on the writer thread (see `sqlite_writer`)
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
     #[error("{}", .0)]
     Invalid(FieldError),
     #[error("not found: {what}")]
@@ -33,7 +36,15 @@ impl StoreError {
 
     /// A write met a row already there under a unique key (another server wrote it first).
     pub fn is_unique_violation(&self) -> bool {
-        matches!(self, StoreError::Database(sqlx::Error::Database(e)) if e.is_unique_violation())
+        match self {
+            StoreError::Database(sqlx::Error::Database(e)) => e.is_unique_violation(),
+            StoreError::Sqlite(rusqlite::Error::SqliteFailure(e, _)) => matches!(
+                e.extended_code,
+                rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
+                    | rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY
+            ),
+            _ => false,
+        }
     }
 
     pub fn conflict(zh: impl Into<String>, en: impl Into<String>) -> Self {
@@ -71,6 +82,7 @@ impl Bilingual for StoreError {
             StoreError::NotFound { what } => format!("未找到：{what}"),
             StoreError::Conflict { zh, .. } => zh.clone(),
             StoreError::Database(_)
+            | StoreError::Sqlite(_)
             | StoreError::Configuration(_)
             | StoreError::Corrupt(_)
             | StoreError::Search(_) => "系统暂时无法处理，请稍后再试".to_owned(),
@@ -83,6 +95,7 @@ impl Bilingual for StoreError {
             StoreError::NotFound { what } => format!("not found: {what}"),
             StoreError::Conflict { en, .. } => en.clone(),
             StoreError::Database(_)
+            | StoreError::Sqlite(_)
             | StoreError::Configuration(_)
             | StoreError::Corrupt(_)
             | StoreError::Search(_) => {

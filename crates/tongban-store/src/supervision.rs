@@ -13,7 +13,7 @@ use tongban_domain::case::{Flag, Watch, WatchedClock};
 use tongban_domain::message::FieldError;
 use tongban_domain::time_limit::AlertLevel;
 
-use crate::batch::Batch;
+use crate::batch::{Batch, Statement, Writes};
 use crate::outbox::{DIGEST_DEPARTMENT, DIGEST_OWN_STEPS};
 use crate::{Backend, Store, StoreError, WriteTx};
 
@@ -80,7 +80,7 @@ enum Duplicates {
 /// `$1`, the day, and `$3`), an alert at the level each reads on day `$1` where that is above
 /// the level already alerted, and records the day. Returns how many it raised.
 async fn raise(
-    tx: &mut WriteTx,
+    tx: &mut impl Writes,
     watches: &str,
     duplicates: Duplicates,
     day: &str,
@@ -91,28 +91,27 @@ async fn raise(
         Duplicates::Skip => "ON CONFLICT (raised_on, case_id, step, level) DO NOTHING",
         Duplicates::Fail => "",
     };
-    Ok(sqlx::query::<Any>(sqlx::AssertSqlSafe(format!(
+    Statement::new(format!(
         "INSERT INTO alerts (case_id, step, step_name, level, raised_on, raised_at, department_id, responsible) \
          SELECT case_id, step, step_name, {LEVEL_ON}, $1, $2, department_id, responsible \
          FROM {watches} WHERE {LEVEL_ON} > level {on_conflict}"
-    )))
-    .bind(day)
-    .bind(now_millis)
-    .bind(extra)
-    .execute(&mut **tx)
-    .await?
-    .rows_affected())
+    ))
+    .with(day)
+    .with(now_millis)
+    .with(extra)
+    .execute_in(tx)
+    .await
 }
 
 /// Records that alerts were raised on `day` (by a tick covering the days up to it, when
 /// `ticked`): a case's alerts are found day by day, and a tick's raise day from it.
-async fn record_day(tx: &mut WriteTx, day: &str, ticked: bool) -> Result<(), StoreError> {
+async fn record_day(tx: &mut impl Writes, day: &str, ticked: bool) -> Result<(), StoreError> {
     let sql = if ticked {
         "INSERT INTO alert_days (day, ticked) VALUES ($1, 1) ON CONFLICT (day) DO UPDATE SET ticked = 1"
     } else {
         "INSERT INTO alert_days (day, ticked) VALUES ($1, 0) ON CONFLICT (day) DO NOTHING"
     };
-    sqlx::query::<Any>(sql).bind(day).execute(&mut **tx).await?;
+    Statement::new(sql).with(day).execute_in(tx).await?;
     Ok(())
 }
 
@@ -120,8 +119,8 @@ async fn record_day(tx: &mut WriteTx, day: &str, ticked: bool) -> Result<(), Sto
 /// each channel that reaches them — the clerk holding a step, for their own steps, and each
 /// head (department approver) of a department concerned, for the department's. Returns the
 /// messages queued.
-async fn notify(tx: &mut WriteTx, day: &str, now_millis: i64) -> Result<u64, StoreError> {
-    Ok(sqlx::query::<Any>(sqlx::AssertSqlSafe(format!(
+async fn notify(tx: &mut impl Writes, day: &str, now_millis: i64) -> Result<u64, StoreError> {
+    Statement::new(format!(
         // the raise's alerts are read once, down to who holds them and where
         "WITH concerned AS (SELECT DISTINCT responsible, department_id FROM alerts \
            WHERE raised_on = $1 AND raised_at = $2) \
@@ -136,18 +135,17 @@ async fn notify(tx: &mut WriteTx, day: &str, now_millis: i64) -> Result<u64, Sto
          ) p LEFT JOIN users e ON e.username = p.recipient AND e.email IS NOT NULL \
          JOIN (SELECT 'log' AS channel UNION ALL SELECT 'email') c \
          ON c.channel = 'log' OR e.id IS NOT NULL"
-    )))
-    .bind(day)
-    .bind(now_millis)
-    .execute(&mut **tx)
-    .await?
-    .rows_affected())
+    ))
+    .with(day)
+    .with(now_millis)
+    .execute_in(tx)
+    .await
 }
 
 /// Raises the flags of an act (a red card each, held by the actor) and notifies, after
 /// running `batch`, the act's writes so far.
 pub(crate) async fn flag(
-    tx: &mut WriteTx,
+    tx: &mut impl Writes,
     batch: &mut Batch,
     case_id: i64,
     // the department and the person holding the red cards
@@ -163,18 +161,18 @@ pub(crate) async fn flag(
     std::mem::take(batch).run(tx).await?;
     let day = on.to_string();
     for flag in flags {
-        sqlx::query::<Any>(
+        Statement::new(
             "INSERT INTO alerts (case_id, step, step_name, level, raised_on, raised_at, department_id, responsible) \
              VALUES ($1, $2, '', $3, $4, $5, $6, $7) ON CONFLICT (raised_on, case_id, step, level) DO NOTHING",
         )
-        .bind(case_id)
-        .bind(flag.key())
-        .bind(level_rank(AlertLevel::Red))
-        .bind(&day)
-        .bind(at_millis)
-        .bind(department_id)
-        .bind(actor)
-        .execute(&mut **tx)
+        .with(case_id)
+        .with(flag.key())
+        .with(level_rank(AlertLevel::Red))
+        .with(&day)
+        .with(at_millis)
+        .with(department_id)
+        .with(actor)
+        .execute_in(tx)
         .await?;
     }
     record_day(tx, &day, false).await?;
@@ -238,7 +236,7 @@ pub(crate) async fn standings<'e>(
 /// are found from the watches (see [`alerted_level`]), never by case. The writes go into
 /// `batch`; it is run here only if something is raised.
 pub(crate) async fn rewatch(
-    tx: &mut WriteTx,
+    tx: &mut impl Writes,
     batch: &mut Batch,
     case_id: i64,
     (standings, watches): (&Standings, &[Watch]),
@@ -322,22 +320,22 @@ pub(crate) async fn rewatch(
     if raised == 0 {
         return Ok(());
     }
-    sqlx::query::<Any>(sqlx::AssertSqlSafe(format!(
+    Statement::new(format!(
         "UPDATE alerts SET resolved_at = $3, resolution = 'escalated' WHERE resolved_at IS NULL \
          AND (raised_on, case_id, step, level) IN (SELECT alerted_on, case_id, step, level \
          FROM case_watch WHERE case_id = $2 AND alerted_on IS NOT NULL AND {LEVEL_ON} > level)"
-    )))
-    .bind(&day)
-    .bind(case_id)
-    .bind(at_millis)
-    .execute(&mut **tx)
+    ))
+    .with(&day)
+    .with(case_id)
+    .with(at_millis)
+    .execute_in(tx)
     .await?;
-    sqlx::query::<Any>(sqlx::AssertSqlSafe(format!(
+    Statement::new(format!(
         "UPDATE case_watch SET level = {LEVEL_ON}, alerted_on = $1 WHERE case_id = $2 AND {LEVEL_ON} > level"
-    )))
-    .bind(&day)
-    .bind(case_id)
-    .execute(&mut **tx)
+    ))
+    .with(&day)
+    .with(case_id)
+    .execute_in(tx)
     .await?;
     record_day(tx, &day, false).await?;
     notify(tx, &day, at_millis).await?;

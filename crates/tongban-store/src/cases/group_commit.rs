@@ -16,6 +16,7 @@ use tokio::sync::{mpsc, oneshot};
 
 use super::{ActError, ActRecord, Written, act_conflict, record_act, write_act};
 use crate::Store;
+use crate::batch::Writes;
 
 /// At most this many acts share a transaction: the first act's answer waits for the last.
 const MOST_IN_GROUP: usize = 32;
@@ -103,7 +104,13 @@ async fn write_together(store: &Store, group: &[Queued]) -> Option<Vec<Result<bo
     if group.len() == 1 {
         return None;
     }
-    let mut tx = store.write().await.ok()?;
+    match store.write_direct().await.ok()? {
+        Some(tx) => write_in(tx, group).await,
+        None => write_in(store.write().await.ok()?, group).await,
+    }
+}
+
+async fn write_in(mut tx: impl Writes, group: &[Queued]) -> Option<Vec<Result<bool, ActError>>> {
     let mut outcomes = Vec::with_capacity(group.len());
     for queued in group {
         match write_act(&mut tx, &queued.act).await {

@@ -1,0 +1,238 @@
+//! SQLite: the writer thread's own connection, driven directly (rusqlite), for acts. sqlx runs
+//! each SQLite connection on a thread of its own and hands every statement to it and back;
+//! while SQLite's one write lock is held, each hand-off waits for two threads to be scheduled
+//! on busy cores. Here the writer thread runs an act's statements itself, one after another.
+//!
+//! Only [`Writes`] goes through here: acts are written by the same code on both databases.
+
+use std::path::Path;
+use std::str::FromStr;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use rusqlite::Connection;
+
+use crate::StoreError;
+use crate::batch::{Batch, Param, Statement, Writes};
+
+/// The connection; used only on the writer thread, one transaction at a time.
+pub(crate) struct WriterConnection(Mutex<Connection>);
+
+impl WriterConnection {
+    /// Opens the database of `url` (`sqlite:` and a path, as the pool opened it) with the
+    /// pool's settings. None for a database in memory, which a second connection would not
+    /// share.
+    pub(crate) fn open(url: &str, pragmas: &str) -> Result<Option<WriterConnection>, StoreError> {
+        let options = sqlx::sqlite::SqliteConnectOptions::from_str(url)?;
+        let path: &Path = options.get_filename();
+        if path.as_os_str().is_empty() || url.contains(":memory:") || url.contains("mode=memory") {
+            return Ok(None);
+        }
+        let connection = Connection::open(path)?;
+        connection.execute_batch(pragmas)?;
+        // The act path's statements, each prepared once (a joined batch is not used here).
+        connection.set_prepared_statement_cache_capacity(256);
+        Ok(Some(WriterConnection(Mutex::new(connection))))
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Connection> {
+        // A panic while writing left the transaction to `DirectTx`'s drop, which ended it.
+        self.0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+/// A write transaction on the [`WriterConnection`]. It holds this server's turn to write, as
+/// every SQLite write does (see `Store::write`); dropped unfinished, it rolls back at once.
+pub(crate) struct DirectTx {
+    connection: Arc<WriterConnection>,
+    _turn: tokio::sync::OwnedMutexGuard<()>,
+    audit_head: Option<(i64, String)>,
+    open: bool,
+}
+
+impl DirectTx {
+    /// Begins, holding the write lock from the start (as `BEGIN IMMEDIATE` does for the pool).
+    pub(crate) async fn begin(
+        connection: Arc<WriterConnection>,
+        writers: Arc<tokio::sync::Mutex<()>>,
+    ) -> Result<DirectTx, StoreError> {
+        let turn = writers.lock_owned().await;
+        connection.lock().execute_batch("BEGIN IMMEDIATE")?;
+        Ok(DirectTx {
+            connection,
+            _turn: turn,
+            audit_head: None,
+            open: true,
+        })
+    }
+
+    fn end(&mut self, how: &str) -> Result<(), StoreError> {
+        self.connection.lock().execute_batch(how)?;
+        self.open = false;
+        Ok(())
+    }
+}
+
+impl Drop for DirectTx {
+    fn drop(&mut self) {
+        if self.open {
+            let _ = self.end("ROLLBACK");
+        }
+    }
+}
+
+/// `statement` prepared (once per connection) with its values bound.
+fn prepared<'c>(
+    connection: &'c Connection,
+    statement: &Statement,
+) -> Result<rusqlite::CachedStatement<'c>, StoreError> {
+    let mut prepared = connection.prepare_cached(statement.sql())?;
+    // SQLite numbers parameters by first appearance; the store's are named `$n`.
+    for index in 1..=prepared.parameter_count() {
+        let n = prepared
+            .parameter_name(index)
+            .and_then(|name| name.strip_prefix('$'))
+            .and_then(|n| n.parse().ok());
+        let param = n.and_then(|n| statement.param(n)).ok_or_else(|| {
+            StoreError::corrupt(format!("parameter {index} unbound in: {}", statement.sql()))
+        })?;
+        match param {
+            Param::Int(value) => prepared.raw_bind_parameter(index, value)?,
+            Param::Text(value) => prepared.raw_bind_parameter(index, value)?,
+        }
+    }
+    Ok(prepared)
+}
+
+/// Runs `statement`; how many rows it changed.
+fn execute(connection: &Connection, statement: &Statement) -> Result<u64, StoreError> {
+    Ok(prepared(connection, statement)?.raw_execute()? as u64)
+}
+
+/// Runs `statement`; its first row read by `read`.
+fn first_row<T>(
+    connection: &Connection,
+    statement: &Statement,
+    read: impl FnOnce(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+) -> Result<Option<T>, StoreError> {
+    let mut prepared = prepared(connection, statement)?;
+    let mut rows = prepared.raw_query();
+    let first = match rows.next()? {
+        Some(row) => Some(read(row)?),
+        None => None,
+    };
+    // the rest of the rows, so that the statement runs to its end
+    while rows.next()?.is_some() {}
+    Ok(first)
+}
+
+impl Writes for DirectTx {
+    fn audit_head(&mut self) -> &mut Option<(i64, String)> {
+        &mut self.audit_head
+    }
+
+    async fn execute(&mut self, statement: Statement) -> Result<u64, StoreError> {
+        execute(&self.connection.lock(), &statement)
+    }
+
+    async fn fetch_number(&mut self, statement: Statement) -> Result<Option<i64>, StoreError> {
+        Ok(first_row(&self.connection.lock(), &statement, |row| row.get(0))?.flatten())
+    }
+
+    async fn run_then(
+        &mut self,
+        batch: Batch,
+        last: Option<Statement>,
+    ) -> Result<Option<(i64, String)>, StoreError> {
+        let connection = self.connection.lock();
+        for statement in batch {
+            execute(&connection, &statement)?;
+        }
+        match last {
+            Some(last) => first_row(&connection, &last, |row| Ok((row.get(0)?, row.get(1)?))),
+            None => Ok(None),
+        }
+    }
+
+    async fn commit(mut self) -> Result<(), StoreError> {
+        self.end("COMMIT")
+    }
+
+    async fn rollback(mut self) -> Result<(), StoreError> {
+        self.end("ROLLBACK")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A connection to a new database file of its own, and a turn to write.
+    fn fresh(name: &str) -> (Arc<WriterConnection>, Arc<tokio::sync::Mutex<()>>) {
+        let path = std::env::temp_dir().join(format!(
+            "tongban-writer-{name}-{}.sqlite",
+            std::process::id()
+        ));
+        let _ = std::fs::remove_file(&path);
+        let url = format!("sqlite://{}", path.display());
+        let connection = WriterConnection::open(&url, "PRAGMA journal_mode = WAL;")
+            .expect("open")
+            .expect("a file");
+        connection
+            .lock()
+            .execute_batch("CREATE TABLE t (a BIGINT, b TEXT)")
+            .expect("table");
+        (Arc::new(connection), Arc::new(tokio::sync::Mutex::new(())))
+    }
+
+    fn count(connection: &WriterConnection) -> i64 {
+        connection
+            .lock()
+            .query_row("SELECT COUNT(*) FROM t", [], |row| row.get(0))
+            .expect("count")
+    }
+
+    #[tokio::test]
+    async fn placeholders_take_the_value_of_their_number() {
+        let (connection, writers) = fresh("placeholders");
+        let mut tx = DirectTx::begin(connection.clone(), writers).await.unwrap();
+        // SQLite numbers `$2` first here; a bind by position would swap the values
+        let insert = Statement::new("INSERT INTO t (b, a) VALUES ($2, $1), ($2, $1 + 1)")
+            .with(7)
+            .with("seven");
+        assert_eq!(tx.execute(insert).await.unwrap(), 2);
+        let sum = Statement::new("SELECT SUM(a) FROM t WHERE b = $1").with("seven");
+        assert_eq!(tx.fetch_number(sum).await.unwrap(), Some(15));
+        let none = Statement::new("SELECT a FROM t WHERE b = $1").with("eight");
+        assert_eq!(tx.fetch_number(none).await.unwrap(), None);
+        let mut batch = Batch::default();
+        batch.statement("DELETE FROM t WHERE a = $1").bind(8);
+        let last = Statement::new("UPDATE t SET a = a + $1 WHERE b = $2 RETURNING a, b")
+            .with(1)
+            .with("seven");
+        let answer = tx.run_then(batch, Some(last)).await.unwrap();
+        assert_eq!(answer, Some((8, "seven".to_owned())));
+        let unbound = Statement::new("SELECT a FROM t WHERE a = $1");
+        assert!(tx.fetch_number(unbound).await.is_err());
+        tx.commit().await.unwrap();
+        assert_eq!(count(&connection), 1);
+    }
+
+    #[tokio::test]
+    async fn a_transaction_dropped_unfinished_writes_nothing_and_frees_the_turn() {
+        let (connection, writers) = fresh("dropped");
+        let mut tx = DirectTx::begin(connection.clone(), writers.clone())
+            .await
+            .unwrap();
+        let insert = Statement::new("INSERT INTO t (a, b) VALUES ($1, $2)")
+            .with(1)
+            .with("one");
+        tx.execute(insert).await.unwrap();
+        drop(tx);
+        assert_eq!(count(&connection), 0);
+        // the next transaction begins at once: the turn is free and no transaction is open
+        let tx = DirectTx::begin(connection.clone(), writers).await.unwrap();
+        tx.rollback().await.unwrap();
+    }
+}
