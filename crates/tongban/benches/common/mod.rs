@@ -2,6 +2,11 @@
 
 use sqlx::Connection;
 
+/// The allocator the `tongban` binary runs with (see its `main.rs`), so that the benchmarks
+/// measure the server as it runs.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// A new empty database: a SQLite file in a temporary folder (returned to be removed), or a
 /// new PostgreSQL database beside TONGBAN_TEST_POSTGRES (None, with a message, when unreachable).
 pub async fn fresh(url_kind: &str) -> Option<(String, Option<std::path::PathBuf>)> {
