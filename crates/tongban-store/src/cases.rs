@@ -984,9 +984,10 @@ fn act_conflict() -> ActError {
     ))
 }
 
-/// Writes an act into `tx`, leaving its end to the caller. It makes three round trips to the
-/// database on SQLite (see [`Batch`]), one more with a key, and more only for an act that
-/// raises an alert.
+/// Writes an act into `tx`, leaving its end to the caller. Through sqlx it makes a round trip
+/// for the case's row, one for the key (with one), one a batch (see [`Batch`]; on PostgreSQL
+/// a statement each), and more only for an act that raises an alert; on SQLite's writer
+/// connection none (see `sqlite_writer`).
 async fn write_act(tx: &mut impl Writes, act: &ActRecord) -> Result<Written, ActError> {
     let (id, event, next) = (act.id, &act.event, &act.next);
     let actor = act.actor.as_str();

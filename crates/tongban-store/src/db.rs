@@ -130,8 +130,9 @@ const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NO
 /// A thread of its own, with a single-threaded async runtime, for SQLite's write
 /// transactions. Each statement is a round trip to the connection's worker thread; the task
 /// it wakes, on a busy request runtime, waits behind the other requests' tasks in the
-/// runtime's shared queue, all while holding the one write lock. Here it is woken at once.
-/// The thread ends when the last clone of its store is dropped.
+/// runtime's shared queue, all while holding the one write lock. Here it is woken at once;
+/// acts and submissions go further and run their statements on this thread itself (see
+/// `sqlite_writer`). The thread ends when the last clone of its store is dropped.
 struct WriterThread {
     handle: tokio::runtime::Handle,
     _stop: tokio::sync::oneshot::Sender<()>,
