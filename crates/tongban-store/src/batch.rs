@@ -181,11 +181,6 @@ impl Statement {
         self
     }
 
-    /// Runs the statement in `tx`; how many rows it changed.
-    pub(crate) async fn execute_in(self, tx: &mut impl Writes) -> Result<u64, StoreError> {
-        tx.execute(self).await
-    }
-
     /// The statement as sqlx runs it.
     pub(crate) fn query(self) -> sqlx::query::Query<'static, Any, sqlx::any::AnyArguments> {
         let mut query = sqlx::query::<Any>(sqlx::AssertSqlSafe(self.sql));

@@ -261,53 +261,36 @@ pub async fn submit(
     let idempotency_key = idempotency_key.map(str::to_owned);
     let writing = store.clone();
     let job = async move {
-        let submission = NewCase {
-            event: &event,
-            sealed: &sealed,
-            masked_name: &masked_name,
-            applicant_user_id,
-            idempotency_key: idempotency_key.as_deref(),
-        };
-        match writing.write_direct().await? {
-            Some(tx) => submission.write(tx).await,
-            None => submission.write(writing.write().await?).await,
-        }
-    };
-    store.on_writer(job).await
-}
-
-/// A new case as [`submit`] writes it.
-struct NewCase<'a> {
-    event: &'a CaseEvent,
-    sealed: &'a str,
-    masked_name: &'a str,
-    applicant_user_id: Option<i64>,
-    idempotency_key: Option<&'a str>,
-}
-
-impl NewCase<'_> {
-    /// The case's id, and whether the idempotency key had made it already.
-    async fn write(&self, mut tx: impl Writes) -> Result<(i64, bool), StoreError> {
-        let (event, key) = (self.event, self.idempotency_key);
-        if let Some(id) = remembered(&mut tx, &event.actor, key).await? {
+        let mut tx = writing.write_hot().await?;
+        let idempotency_key = idempotency_key.as_deref();
+        if let Some(id) = remembered(&mut tx, &event.actor, idempotency_key).await? {
             tx.rollback().await?;
             return Ok((id, true));
         }
         let id = insert_case(
             &mut tx,
-            event,
-            self.sealed,
-            self.masked_name,
-            self.applicant_user_id,
+            &event,
+            &sealed,
+            &masked_name,
+            applicant_user_id,
             None,
         )
         .await?
         .ok_or_else(|| StoreError::corrupt("a case outside any bundle conflicted"))?;
         // the key was looked up above, under the same write lock
-        remember(&mut tx, &event.actor, key, (id, 1), event.at_millis, None).await?;
+        remember(
+            &mut tx,
+            &event.actor,
+            idempotency_key,
+            (id, 1),
+            event.at_millis,
+            None,
+        )
+        .await?;
         tx.commit().await?;
         Ok((id, false))
-    }
+    };
+    store.on_writer(job).await
 }
 
 /// Inserts a case from its submission event, its applicant already sealed; with a bundle
@@ -943,13 +926,7 @@ pub(crate) struct ActRecord {
 /// meanwhile (nothing written), a conflict when another act moved the case on first or a
 /// tick ran since its standings were read.
 async fn record_act(store: &Store, act: &ActRecord) -> Result<bool, ActError> {
-    match store.write_direct().await? {
-        Some(tx) => record_in(tx, act).await,
-        None => record_in(store.write().await?, act).await,
-    }
-}
-
-async fn record_in(mut tx: impl Writes, act: &ActRecord) -> Result<bool, ActError> {
+    let mut tx = store.write_hot().await?;
     match write_act(&mut tx, act).await? {
         Written::Done => {
             tx.commit().await?;

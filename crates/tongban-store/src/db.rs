@@ -10,6 +10,7 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{Any, AnyConnection, AnyPool, Executor, Transaction};
 
 use crate::StoreError;
+use crate::batch::{Batch, Statement, Writes};
 use crate::cases::ActQueue;
 use crate::sqlite_writer::{DirectTx, WriterConnection};
 
@@ -71,6 +72,62 @@ const BEGIN_BESIDE_OTHERS: &str = concat!(
     ")"
 );
 const BEGIN_ALONE: &str = concat!("BEGIN; SELECT pg_advisory_xact_lock(", writes_lock!(), ")");
+
+/// A write transaction of acts and submissions: on SQLite, on the writer thread's own
+/// connection, driven directly (see `sqlite_writer`); elsewhere (PostgreSQL, a SQLite
+/// database in memory) a [`WriteTx`]. Its statements go through [`Writes`].
+pub(crate) enum HotTx {
+    Direct(DirectTx),
+    Pooled(WriteTx),
+}
+
+impl Writes for HotTx {
+    fn audit_head(&mut self) -> &mut Option<(i64, String)> {
+        match self {
+            HotTx::Direct(tx) => tx.audit_head(),
+            HotTx::Pooled(tx) => tx.audit_head(),
+        }
+    }
+
+    async fn execute(&mut self, statement: Statement) -> Result<u64, StoreError> {
+        match self {
+            HotTx::Direct(tx) => tx.execute(statement).await,
+            HotTx::Pooled(tx) => tx.execute(statement).await,
+        }
+    }
+
+    async fn fetch_number(&mut self, statement: Statement) -> Result<Option<i64>, StoreError> {
+        match self {
+            HotTx::Direct(tx) => tx.fetch_number(statement).await,
+            HotTx::Pooled(tx) => tx.fetch_number(statement).await,
+        }
+    }
+
+    async fn run_then(
+        &mut self,
+        batch: Batch,
+        last: Option<Statement>,
+    ) -> Result<Option<(i64, String)>, StoreError> {
+        match self {
+            HotTx::Direct(tx) => tx.run_then(batch, last).await,
+            HotTx::Pooled(tx) => tx.run_then(batch, last).await,
+        }
+    }
+
+    async fn commit(self) -> Result<(), StoreError> {
+        match self {
+            HotTx::Direct(tx) => tx.commit().await,
+            HotTx::Pooled(tx) => Writes::commit(tx).await,
+        }
+    }
+
+    async fn rollback(self) -> Result<(), StoreError> {
+        match self {
+            HotTx::Direct(tx) => tx.rollback().await,
+            HotTx::Pooled(tx) => Writes::rollback(tx).await,
+        }
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -254,16 +311,14 @@ impl Store {
         self.begin_write(BEGIN_ALONE).await
     }
 
-    /// SQLite: a write transaction on the writer thread's own connection (see
-    /// `sqlite_writer`), for acts; None where there is no such connection (PostgreSQL, a
-    /// database in memory), and acts are written through [`Store::write`].
-    pub(crate) async fn write_direct(&self) -> Result<Option<DirectTx>, StoreError> {
-        match &self.writer_connection {
-            Some(connection) => Ok(Some(
-                DirectTx::begin(connection.clone(), self.writers.clone()).await?,
-            )),
-            None => Ok(None),
-        }
+    /// Begins a write transaction for the busiest writes, acts and submissions (see [`HotTx`]).
+    pub(crate) async fn write_hot(&self) -> Result<HotTx, StoreError> {
+        Ok(match &self.writer_connection {
+            Some(connection) => {
+                HotTx::Direct(DirectTx::begin(connection.clone(), self.writers.clone()).await?)
+            }
+            None => HotTx::Pooled(self.write().await?),
+        })
     }
 
     /// `postgres_begin` is how a PostgreSQL write begins.

@@ -3,7 +3,8 @@
 //! while SQLite's one write lock is held, each hand-off waits for two threads to be scheduled
 //! on busy cores. Here the writer thread runs an act's statements itself, one after another.
 //!
-//! Only [`Writes`] goes through here: acts are written by the same code on both databases.
+//! Only [`Writes`] goes through here (`Store::write_hot` chooses it): acts and submissions are
+//! written by the same code on both databases.
 
 use std::path::Path;
 use std::str::FromStr;

@@ -91,16 +91,15 @@ async fn raise(
         Duplicates::Skip => "ON CONFLICT (raised_on, case_id, step, level) DO NOTHING",
         Duplicates::Fail => "",
     };
-    Statement::new(format!(
+    let raised = Statement::new(format!(
         "INSERT INTO alerts (case_id, step, step_name, level, raised_on, raised_at, department_id, responsible) \
          SELECT case_id, step, step_name, {LEVEL_ON}, $1, $2, department_id, responsible \
          FROM {watches} WHERE {LEVEL_ON} > level {on_conflict}"
     ))
     .with(day)
     .with(now_millis)
-    .with(extra)
-    .execute_in(tx)
-    .await
+    .with(extra);
+    tx.execute(raised).await
 }
 
 /// Records that alerts were raised on `day` (by a tick covering the days up to it, when
@@ -111,7 +110,7 @@ async fn record_day(tx: &mut impl Writes, day: &str, ticked: bool) -> Result<(),
     } else {
         "INSERT INTO alert_days (day, ticked) VALUES ($1, 0) ON CONFLICT (day) DO NOTHING"
     };
-    Statement::new(sql).with(day).execute_in(tx).await?;
+    tx.execute(Statement::new(sql).with(day)).await?;
     Ok(())
 }
 
@@ -120,7 +119,7 @@ async fn record_day(tx: &mut impl Writes, day: &str, ticked: bool) -> Result<(),
 /// head (department approver) of a department concerned, for the department's. Returns the
 /// messages queued.
 async fn notify(tx: &mut impl Writes, day: &str, now_millis: i64) -> Result<u64, StoreError> {
-    Statement::new(format!(
+    let digests = Statement::new(format!(
         // the raise's alerts are read once, down to who holds them and where
         "WITH concerned AS (SELECT DISTINCT responsible, department_id FROM alerts \
            WHERE raised_on = $1 AND raised_at = $2) \
@@ -137,9 +136,8 @@ async fn notify(tx: &mut impl Writes, day: &str, now_millis: i64) -> Result<u64,
          ON c.channel = 'log' OR e.id IS NOT NULL"
     ))
     .with(day)
-    .with(now_millis)
-    .execute_in(tx)
-    .await
+    .with(now_millis);
+    tx.execute(digests).await
 }
 
 /// Raises the flags of an act (a red card each, held by the actor) and notifies, after
@@ -161,7 +159,7 @@ pub(crate) async fn flag(
     std::mem::take(batch).run(tx).await?;
     let day = on.to_string();
     for flag in flags {
-        Statement::new(
+        let card = Statement::new(
             "INSERT INTO alerts (case_id, step, step_name, level, raised_on, raised_at, department_id, responsible) \
              VALUES ($1, $2, '', $3, $4, $5, $6, $7) ON CONFLICT (raised_on, case_id, step, level) DO NOTHING",
         )
@@ -171,9 +169,8 @@ pub(crate) async fn flag(
         .with(&day)
         .with(at_millis)
         .with(department_id)
-        .with(actor)
-        .execute_in(tx)
-        .await?;
+        .with(actor);
+        tx.execute(card).await?;
     }
     record_day(tx, &day, false).await?;
     notify(tx, &day, at_millis).await?;
@@ -320,23 +317,21 @@ pub(crate) async fn rewatch(
     if raised == 0 {
         return Ok(());
     }
-    Statement::new(format!(
+    let escalated = Statement::new(format!(
         "UPDATE alerts SET resolved_at = $3, resolution = 'escalated' WHERE resolved_at IS NULL \
          AND (raised_on, case_id, step, level) IN (SELECT alerted_on, case_id, step, level \
          FROM case_watch WHERE case_id = $2 AND alerted_on IS NOT NULL AND {LEVEL_ON} > level)"
     ))
     .with(&day)
     .with(case_id)
-    .with(at_millis)
-    .execute_in(tx)
-    .await?;
-    Statement::new(format!(
+    .with(at_millis);
+    tx.execute(escalated).await?;
+    let alerted = Statement::new(format!(
         "UPDATE case_watch SET level = {LEVEL_ON}, alerted_on = $1 WHERE case_id = $2 AND {LEVEL_ON} > level"
     ))
     .with(&day)
-    .with(case_id)
-    .execute_in(tx)
-    .await?;
+    .with(case_id);
+    tx.execute(alerted).await?;
     record_day(tx, &day, false).await?;
     notify(tx, &day, at_millis).await?;
     Ok(())

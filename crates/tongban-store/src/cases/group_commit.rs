@@ -104,13 +104,7 @@ async fn write_together(store: &Store, group: &[Queued]) -> Option<Vec<Result<bo
     if group.len() == 1 {
         return None;
     }
-    match store.write_direct().await.ok()? {
-        Some(tx) => write_in(tx, group).await,
-        None => write_in(store.write().await.ok()?, group).await,
-    }
-}
-
-async fn write_in(mut tx: impl Writes, group: &[Queued]) -> Option<Vec<Result<bool, ActError>>> {
+    let mut tx = store.write_hot().await.ok()?;
     let mut outcomes = Vec::with_capacity(group.len());
     for queued in group {
         match write_act(&mut tx, &queued.act).await {
