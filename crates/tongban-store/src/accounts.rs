@@ -4,7 +4,7 @@
 use argon2::Argon2;
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
-use sqlx::{Any, Row};
+use sqlx::{Any, Row as _};
 use tongban_domain::FieldError;
 use tongban_domain::access::{Actor, Role};
 use tongban_domain::account::{
@@ -12,6 +12,7 @@ use tongban_domain::account::{
 };
 use tongban_domain::codes::ResidentId;
 
+use crate::batch::{Row, Statement};
 use crate::sealed::DataKey;
 use crate::{Store, StoreError, WriteTx, audit};
 
@@ -356,14 +357,12 @@ pub async fn authenticate(
 
 /// The actor for an account id, with roles; None if disabled or missing.
 pub async fn actor(store: &Store, user_id: i64) -> Result<Option<Actor>, StoreError> {
-    let rows = sqlx::query::<Any>(sqlx::AssertSqlSafe(format!(
+    let statement = Statement::new(format!(
         "SELECT {ACTOR_COLUMNS} FROM users u LEFT JOIN user_roles r ON r.user_id = u.id \
          WHERE u.id = $1 AND u.disabled = 0 ORDER BY r.role"
-    )))
-    .bind(user_id)
-    .fetch_all(store.pool())
-    .await?;
-    actor_of_rows(&rows, 0)
+    ))
+    .with(user_id);
+    actor_of_rows(&store.read_now(statement).await?, 0)
 }
 
 /// The columns [`actor_of_rows`] reads, of `users u` joined to `user_roles r`.
@@ -371,22 +370,19 @@ pub(crate) const ACTOR_COLUMNS: &str = "u.id, u.username, u.display_name, u.depa
 
 /// The actor in rows of [`ACTOR_COLUMNS`] from column `first` on, one row per role (one with
 /// no role for an account without any); None without rows.
-pub(crate) fn actor_of_rows(
-    rows: &[sqlx::any::AnyRow],
-    first: usize,
-) -> Result<Option<Actor>, StoreError> {
+pub(crate) fn actor_of_rows(rows: &[Row], first: usize) -> Result<Option<Actor>, StoreError> {
     let Some(row) = rows.first() else {
         return Ok(None);
     };
     let names = rows
         .iter()
-        .map(|r| r.try_get::<Option<String>, _>(first + 4))
+        .map(|r| r.get::<Option<String>>(first + 4))
         .collect::<Result<Vec<_>, _>>()?;
     Ok(Some(Actor {
-        user_id: row.try_get(first)?,
-        username: row.try_get(first + 1)?,
-        display_name: row.try_get(first + 2)?,
-        department_id: row.try_get(first + 3)?,
+        user_id: row.get(first)?,
+        username: row.get(first + 1)?,
+        display_name: row.get(first + 2)?,
+        department_id: row.get(first + 3)?,
         roles: parse_roles(names.iter().flatten()),
     }))
 }

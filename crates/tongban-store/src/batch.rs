@@ -6,7 +6,7 @@
 //! An act's statements go through [`Writes`], so that on SQLite they can be run on the writer
 //! thread's own connection, with no hand-off at all (see `sqlite_writer`).
 
-use sqlx::{Any, Row};
+use sqlx::{Any, Row as _};
 
 use crate::db::Backend;
 use crate::{StoreError, WriteTx};
@@ -43,6 +43,14 @@ pub(crate) trait Writes: Send + Sized {
 
     /// Ends the transaction having written nothing, at once.
     fn rollback(self) -> impl Future<Output = Result<(), StoreError>> + Send;
+}
+
+impl WriteTx {
+    /// Runs `statement` in this transaction; its rows.
+    pub(crate) async fn read(&mut self, statement: Statement) -> Result<Vec<Row>, StoreError> {
+        let rows = statement.query().fetch_all(&mut **self).await?;
+        Ok(rows.into_iter().map(Row::Pooled).collect())
+    }
 }
 
 impl Writes for WriteTx {
@@ -200,6 +208,32 @@ impl Statement {
     /// The value of placeholder `$n` (from 1).
     pub(crate) fn param(&self, n: usize) -> Option<&Param> {
         n.checked_sub(1).and_then(|i| self.params.get(i))
+    }
+}
+
+/// A row of [`Store::read_now`](crate::Store::read_now): from sqlx, or a SQLite read
+/// connection's values.
+pub(crate) enum Row {
+    Pooled(sqlx::any::AnyRow),
+    Direct(Vec<rusqlite::types::Value>),
+}
+
+impl Row {
+    /// Column `index` (from 0) as a `T`, whichever way it was read.
+    pub(crate) fn get<T>(&self, index: usize) -> Result<T, StoreError>
+    where
+        T: for<'r> sqlx::Decode<'r, Any> + sqlx::Type<Any> + rusqlite::types::FromSql,
+    {
+        match self {
+            Row::Pooled(row) => Ok(row.try_get(index)?),
+            Row::Direct(values) => {
+                let value = values.get(index).ok_or_else(|| {
+                    StoreError::corrupt(format!("a row of {} has no column {index}", values.len()))
+                })?;
+                T::column_result(value.into())
+                    .map_err(|e| StoreError::corrupt(format!("column {index}: {e}")))
+            }
+        }
     }
 }
 

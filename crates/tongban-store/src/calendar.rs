@@ -5,6 +5,7 @@ use sqlx::{Any, Row};
 use tongban_domain::calendar::{Calendar, HolidayNotice, built_in_notices};
 
 use crate::audit::{self, AuditEntry};
+use crate::batch::Statement;
 use crate::catalog::ImportActor;
 use crate::{Store, StoreError};
 
@@ -23,10 +24,11 @@ pub struct LoadedNotice {
 
 /// Grows with every import; a calendar built at one revision is current until it changes.
 pub async fn revision(store: &Store) -> Result<i64, StoreError> {
-    let row = sqlx::query::<Any>("SELECT COALESCE(MAX(revision), 0) FROM calendar_notices")
-        .fetch_one(store.pool())
-        .await?;
-    Ok(row.try_get(0)?)
+    let statement = Statement::new("SELECT COALESCE(MAX(revision), 0) FROM calendar_notices");
+    match store.read_now(statement).await?.first() {
+        Some(row) => row.get(0),
+        None => Err(StoreError::corrupt("no calendar revision")),
+    }
 }
 
 /// Every loaded year's notice, in year order.

@@ -689,7 +689,7 @@ pub async fn rebuild(
     let mut batch = Batch::default();
     write_tasks(&mut batch, id, case);
     let watches = case.watches(context.calendar, context.settings);
-    let standings = crate::supervision::standings(&mut *tx, id).await?;
+    let standings = crate::supervision::standings_in(&mut tx, id).await?;
     let clocks = (&standings, watches.as_slice());
     crate::supervision::rewatch(&mut tx, &mut batch, id, clocks, today, now_millis).await?;
     batch.run(&mut tx).await?;
@@ -712,19 +712,18 @@ pub async fn ids_after(store: &Store, after: i64, limit: i64) -> Result<Vec<i64>
 /// A case with its history, replayed.
 pub async fn load(store: &Store, id: i64) -> Result<Option<StoredCase>, StoreError> {
     // The case's row and its events in one statement (every act and case view reads it).
-    let rows = sqlx::query::<Any>(
+    let statement = Statement::new(
         "SELECT c.applicant_name_masked, c.applicant_user_id, c.bundle_application_id, e.event \
          FROM cases c LEFT JOIN case_events e ON e.case_id = c.id WHERE c.id = $1 ORDER BY e.seq",
     )
-    .bind(id)
-    .fetch_all(store.pool())
-    .await?;
+    .with(id);
+    let rows = store.read_now(statement).await?;
     let Some(row) = rows.first() else {
         return Ok(None);
     };
     let mut events = Vec::with_capacity(rows.len());
     for r in &rows {
-        if let Some(text) = r.try_get::<Option<String>, _>(3)? {
+        if let Some(text) = r.get::<Option<String>>(3)? {
             events.push(serde_json::from_str(&text).map_err(StoreError::corrupt)?);
         }
     }
@@ -734,9 +733,9 @@ pub async fn load(store: &Store, id: i64) -> Result<Option<StoredCase>, StoreErr
         id,
         case,
         events,
-        applicant_name_masked: row.try_get(0)?,
-        applicant_user_id: row.try_get(1)?,
-        bundle_application_id: row.try_get(2)?,
+        applicant_name_masked: row.get(0)?,
+        applicant_user_id: row.get(1)?,
+        bundle_application_id: row.get(2)?,
     }))
 }
 
@@ -843,7 +842,7 @@ pub async fn append(
     };
     let case_label = next.case_number.clone().unwrap_or_else(|| format!("#{id}"));
     let record = ActRecord {
-        standings: crate::supervision::standings(store.pool(), id).await?,
+        standings: crate::supervision::standings(store, id).await?,
         id,
         expected: stored.case.version as i64,
         watches: next.watches(context.calendar, context.settings),

@@ -10,8 +10,9 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{Any, AnyConnection, AnyPool, Executor, Transaction};
 
 use crate::StoreError;
-use crate::batch::{Batch, Statement, Writes};
+use crate::batch::{Batch, Row, Statement, Writes};
 use crate::cases::ActQueue;
+use crate::sqlite_reader::ReadConnections;
 use crate::sqlite_writer::{DirectTx, WriterConnection};
 
 /// A write transaction. On SQLite it holds the write lock from its first statement, so a
@@ -173,6 +174,9 @@ pub struct Store {
     /// SQLite: the writer thread's own connection, where acts are written (see
     /// `sqlite_writer`); none for a database in memory.
     writer_connection: Option<Arc<WriterConnection>>,
+    /// SQLite: connections for the requests' reads by key (see [`Store::read_now`]); none
+    /// for a database in memory.
+    readers: Option<Arc<ReadConnections>>,
 }
 
 /// Every SQLite connection's settings. 64 MiB of page cache per connection (the default is
@@ -256,10 +260,15 @@ impl Store {
             writer: None,
             acts: None,
             writer_connection: None,
+            readers: None,
         };
         if backend == Backend::Sqlite {
             // opened after the pool, which created the file
-            store.writer_connection = WriterConnection::open(&url, SQLITE_PRAGMAS)?.map(Arc::new);
+            if let Some(path) = sqlite_file(&url)? {
+                store.writer_connection =
+                    Some(Arc::new(WriterConnection::open(&path, SQLITE_PRAGMAS)?));
+                store.readers = Some(Arc::new(ReadConnections::new(path, SQLITE_PRAGMAS)));
+            }
             let writer = WriterThread::start()?;
             // The queue's own store holds neither the queue nor the thread: both end with
             // the last store outside.
@@ -360,6 +369,26 @@ impl Store {
         }
     }
 
+    /// Runs `statement`, a read by key, and answers its rows. On a SQLite file it runs at once
+    /// on this thread (see `sqlite_reader`): only for reads of a few rows found by an index,
+    /// which hold the thread for microseconds; anything longer goes through the pool.
+    pub(crate) async fn read_now(&self, statement: Statement) -> Result<Vec<Row>, StoreError> {
+        Ok(match &self.readers {
+            Some(readers) => readers
+                .read(&statement)?
+                .into_iter()
+                .map(Row::Direct)
+                .collect(),
+            None => statement
+                .query()
+                .fetch_all(&self.pool)
+                .await?
+                .into_iter()
+                .map(Row::Pooled)
+                .collect(),
+        })
+    }
+
     /// Whether the database answers (for /readyz).
     pub async fn ping(&self) -> Result<(), StoreError> {
         sqlx::query("SELECT 1").execute(&self.pool).await?;
@@ -369,6 +398,17 @@ impl Store {
     pub async fn close(&self) {
         self.pool.close().await;
     }
+}
+
+/// The file of a SQLite URL; None for a database in memory, which a second connection would
+/// not share.
+fn sqlite_file(url: &str) -> Result<Option<std::path::PathBuf>, StoreError> {
+    let options = sqlx::sqlite::SqliteConnectOptions::from_str(url)?;
+    let path = options.get_filename();
+    if path.as_os_str().is_empty() || url.contains(":memory:") || url.contains("mode=memory") {
+        return Ok(None);
+    }
+    Ok(Some(path.to_owned()))
 }
 
 /// How many connections a SQLite pool holds: one a core for reading, and the writer's.

@@ -5,6 +5,7 @@ use sha2::{Digest, Sha256};
 use sqlx::{Any, Row};
 use tongban_domain::access::Actor;
 
+use crate::batch::Statement;
 use crate::{Store, StoreError, WriteTx};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -133,23 +134,22 @@ pub async fn resolve(
     let hash = token_hash(token);
     // The session, its account and the account's roles in one statement (every request
     // begins here): a row per role, or one with no role; none for a disabled account.
-    let rows = sqlx::query::<Any>(sqlx::AssertSqlSafe(format!(
+    let statement = Statement::new(format!(
         "SELECT s.csrf_token, s.last_seen_at, s.expires_at, s.scope, {} FROM sessions s \
          JOIN users u ON u.id = s.user_id AND u.disabled = 0 \
          LEFT JOIN user_roles r ON r.user_id = u.id \
          WHERE s.token_hash = $1 AND s.kind = $2 AND s.revoked_at IS NULL ORDER BY r.role",
         crate::accounts::ACTOR_COLUMNS
-    )))
-    .bind(&hash)
-    .bind(kind.as_str())
-    .fetch_all(store.pool())
-    .await?;
+    ))
+    .with(&hash)
+    .with(kind.as_str());
+    let rows = store.read_now(statement).await?;
     let Some(row) = rows.first() else {
         return Ok(None);
     };
     let (csrf_token, last_seen, expires): (String, i64, i64) =
-        (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?);
-    let scope = Scope::parse(&row.try_get::<String, _>(3)?);
+        (row.get(0)?, row.get(1)?, row.get(2)?);
+    let scope = Scope::parse(&row.get::<String>(3)?);
     if at_millis >= expires || at_millis - last_seen > policy.idle_millis {
         return Ok(None);
     }

@@ -6,6 +6,7 @@ use std::str::FromStr;
 
 use sqlx::{Any, Row};
 
+use crate::batch::Statement;
 use crate::{Store, StoreError};
 
 /// The stored settings under some prefixes.
@@ -24,13 +25,13 @@ pub async fn load(store: &Store, prefixes: &[&str]) -> Result<Stored, StoreError
         "SELECT name, value FROM settings WHERE {}",
         conditions.join(" OR ")
     );
-    let mut query = sqlx::query::<Any>(sqlx::AssertSqlSafe(sql));
+    let mut statement = Statement::new(sql);
     for prefix in prefixes {
-        query = query.bind(format!("{prefix}%"));
+        statement.bind(format!("{prefix}%"));
     }
     let mut stored = HashMap::new();
-    for row in query.fetch_all(store.pool()).await? {
-        stored.insert(row.try_get(0)?, row.try_get(1)?);
+    for row in store.read_now(statement).await? {
+        stored.insert(row.get(0)?, row.get(1)?);
     }
     Ok(Stored(stored))
 }

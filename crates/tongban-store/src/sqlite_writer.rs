@@ -7,7 +7,6 @@
 //! written by the same code on both databases.
 
 use std::path::Path;
-use std::str::FromStr;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use rusqlite::Connection;
@@ -19,20 +18,13 @@ use crate::batch::{Batch, Param, Statement, Writes};
 pub(crate) struct WriterConnection(Mutex<Connection>);
 
 impl WriterConnection {
-    /// Opens the database of `url` (`sqlite:` and a path, as the pool opened it) with the
-    /// pool's settings. None for a database in memory, which a second connection would not
-    /// share.
-    pub(crate) fn open(url: &str, pragmas: &str) -> Result<Option<WriterConnection>, StoreError> {
-        let options = sqlx::sqlite::SqliteConnectOptions::from_str(url)?;
-        let path: &Path = options.get_filename();
-        if path.as_os_str().is_empty() || url.contains(":memory:") || url.contains("mode=memory") {
-            return Ok(None);
-        }
+    /// Opens the database file at `path` with the pool's settings.
+    pub(crate) fn open(path: &Path, pragmas: &str) -> Result<WriterConnection, StoreError> {
         let connection = Connection::open(path)?;
         connection.execute_batch(pragmas)?;
         // The act path's statements, each prepared once (a joined batch is not used here).
         connection.set_prepared_statement_cache_capacity(256);
-        Ok(Some(WriterConnection(Mutex::new(connection))))
+        Ok(WriterConnection(Mutex::new(connection)))
     }
 
     fn lock(&self) -> MutexGuard<'_, Connection> {
@@ -84,7 +76,7 @@ impl Drop for DirectTx {
 }
 
 /// `statement` prepared (once per connection) with its values bound.
-fn prepared<'c>(
+pub(crate) fn prepared<'c>(
     connection: &'c Connection,
     statement: &Statement,
 ) -> Result<rusqlite::CachedStatement<'c>, StoreError> {
@@ -176,10 +168,7 @@ mod tests {
             std::process::id()
         ));
         let _ = std::fs::remove_file(&path);
-        let url = format!("sqlite://{}", path.display());
-        let connection = WriterConnection::open(&url, "PRAGMA journal_mode = WAL;")
-            .expect("open")
-            .expect("a file");
+        let connection = WriterConnection::open(&path, "PRAGMA journal_mode = WAL;").expect("open");
         connection
             .lock()
             .execute_batch("CREATE TABLE t (a BIGINT, b TEXT)")

@@ -8,12 +8,12 @@
 //! together raise each alert once.
 
 use jiff::civil::Date;
-use sqlx::{Any, Row};
+use sqlx::{Any, Row as _};
 use tongban_domain::case::{Flag, Watch, WatchedClock};
 use tongban_domain::message::FieldError;
 use tongban_domain::time_limit::AlertLevel;
 
-use crate::batch::{Batch, Statement, Writes};
+use crate::batch::{Batch, Row, Statement, Writes};
 use crate::outbox::{DIGEST_DEPARTMENT, DIGEST_OWN_STEPS};
 use crate::{Backend, Store, StoreError, WriteTx};
 
@@ -194,32 +194,39 @@ pub(crate) struct Standings {
     clocks: Vec<Standing>,
 }
 
-/// Reads a case's [`Standings`].
-pub(crate) async fn standings<'e>(
-    executor: impl sqlx::Executor<'e, Database = Any>,
-    case_id: i64,
-) -> Result<Standings, StoreError> {
-    let rows = sqlx::query::<Any>(sqlx::AssertSqlSafe(format!(
+/// Reads a case's [`Standings`] (on every act).
+pub(crate) async fn standings(store: &Store, case_id: i64) -> Result<Standings, StoreError> {
+    standings_of(&store.read_now(standings_statement(case_id)).await?)
+}
+
+/// [`standings`] inside a write transaction.
+pub(crate) async fn standings_in(tx: &mut WriteTx, case_id: i64) -> Result<Standings, StoreError> {
+    standings_of(&tx.read(standings_statement(case_id)).await?)
+}
+
+fn standings_statement(case_id: i64) -> Statement {
+    Statement::new(format!(
         // a level a supervisor resolved counts as alerted: a later act must not raise it again
         "SELECT t.last_day, w.step, {}, {} FROM supervision_ticks t \
          LEFT JOIN case_watch w ON w.case_id = $1 WHERE t.id = 1",
         alerted_level("t.last_day", "w."),
         alerted_day("t.last_day", "w."),
-    )))
-    .bind(case_id)
-    .fetch_all(executor)
-    .await?;
+    ))
+    .with(case_id)
+}
+
+fn standings_of(rows: &[Row]) -> Result<Standings, StoreError> {
     let ticked_to = match rows.first() {
-        Some(row) => row.try_get(0)?,
+        Some(row) => row.get(0)?,
         None => return Err(StoreError::corrupt("the supervision tick row is missing")),
     };
     let mut clocks = Vec::with_capacity(rows.len());
-    for r in &rows {
-        if let Some(step) = r.try_get::<Option<String>, _>(1)? {
+    for r in rows {
+        if let Some(step) = r.get::<Option<String>>(1)? {
             clocks.push(Standing {
                 step,
-                level: r.try_get(2)?,
-                raised_on: r.try_get(3)?,
+                level: r.get(2)?,
+                raised_on: r.get(3)?,
             });
         }
     }

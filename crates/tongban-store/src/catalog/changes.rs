@@ -83,7 +83,7 @@ pub async fn propose(
         (ChangeKind::Add, Some(proposed)) => proposed.code.clone(),
         _ => proposal.implementation_code.clone(),
     };
-    let current = current_in(&mut *tx, &lookup).await?;
+    let current = current_in(&mut tx, &lookup).await?;
     plan_change(
         proposal.kind,
         staff.department_id,
@@ -156,7 +156,7 @@ pub async fn review(
     }
     let mut change_set_id = None;
     if let ChangeDecision::Approve { comment } = decision {
-        let current = current_in(&mut *tx, &request.implementation_code).await?;
+        let current = current_in(&mut tx, &request.implementation_code).await?;
         if current.as_ref().map(|v| v.version) != request.base_version {
             return Err(StoreError::conflict(
                 "提出申请后该事项已有新版本，请部门据新版本重新提出",
@@ -189,7 +189,7 @@ pub async fn review(
             let previous = if snapshot.code == request.implementation_code {
                 current.as_ref().map(|v| v.version)
             } else {
-                current_in(&mut *tx, &snapshot.code)
+                current_in(&mut tx, &snapshot.code)
                     .await?
                     .map(|v| v.version)
             };

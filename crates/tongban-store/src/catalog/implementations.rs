@@ -1,13 +1,14 @@
 //! Implementations and their versions. Publishing appends a version and refreshes the
 //! derived current row; nothing else writes them.
 
-use sqlx::{Any, AssertSqlSafe, Row};
+use sqlx::{Any, AssertSqlSafe, Row as _};
 use tongban_domain::catalog::{ImplementationSnapshot, ImplementationStatus};
 use tongban_domain::codes::ItemCode;
 use tongban_domain::guide::CaseKind;
 
 use super::Page;
 use super::query::{Filter, Value, contains_pattern};
+use crate::batch::{Row, Statement};
 use crate::{Store, StoreError, WriteTx};
 
 /// One row of a catalog listing (the current version).
@@ -210,53 +211,54 @@ pub async fn facets(store: &Store) -> Result<Facets, StoreError> {
 
 const VERSION_COLUMNS: &str = "version, snapshot, published_at, change_set_id, change_request_id";
 
-fn version_from(row: &sqlx::any::AnyRow) -> Result<ImplementationVersion, StoreError> {
-    let snapshot: String = row.try_get(1)?;
+fn version_from(row: &Row) -> Result<ImplementationVersion, StoreError> {
+    let snapshot: String = row.get(1)?;
     Ok(ImplementationVersion {
-        version: row.try_get(0)?,
+        version: row.get(0)?,
         snapshot: serde_json::from_str(&snapshot).map_err(StoreError::corrupt)?,
-        published_at: row.try_get(2)?,
-        change_set_id: row.try_get(3)?,
-        change_request_id: row.try_get(4)?,
+        published_at: row.get(2)?,
+        change_set_id: row.get(3)?,
+        change_request_id: row.get(4)?,
     })
 }
 
-/// The latest version of a code.
+/// The statement that reads the latest version of `code`.
+fn current_statement(code: &str) -> Statement {
+    Statement::new(format!(
+        "SELECT {VERSION_COLUMNS} FROM implementation_versions WHERE code = $1 ORDER BY version DESC LIMIT 1"
+    ))
+    .with(code)
+}
+
+/// The latest version of a code (read by every application).
 pub async fn current(
     store: &Store,
     code: &str,
 ) -> Result<Option<ImplementationVersion>, StoreError> {
-    current_in(store.pool(), code).await
+    let rows = store.read_now(current_statement(code)).await?;
+    rows.first().map(version_from).transpose()
 }
 
-pub(crate) async fn current_in<'e, E>(
-    executor: E,
+/// [`current`] inside a write transaction.
+pub(crate) async fn current_in(
+    tx: &mut WriteTx,
     code: &str,
-) -> Result<Option<ImplementationVersion>, StoreError>
-where
-    E: sqlx::Executor<'e, Database = Any>,
-{
-    sqlx::query::<Any>(AssertSqlSafe(format!(
-        "SELECT {VERSION_COLUMNS} FROM implementation_versions WHERE code = $1 ORDER BY version DESC LIMIT 1"
-    )))
-    .bind(code)
-    .fetch_optional(executor)
-    .await?
-    .as_ref()
-    .map(version_from)
-    .transpose()
+) -> Result<Option<ImplementationVersion>, StoreError> {
+    let rows = tx.read(current_statement(code)).await?;
+    rows.first().map(version_from).transpose()
 }
 
 pub async fn versions(store: &Store, code: &str) -> Result<Vec<ImplementationVersion>, StoreError> {
-    sqlx::query::<Any>(AssertSqlSafe(format!(
+    let statement = Statement::new(format!(
         "SELECT {VERSION_COLUMNS} FROM implementation_versions WHERE code = $1 ORDER BY version"
-    )))
-    .bind(code)
-    .fetch_all(store.pool())
-    .await?
-    .iter()
-    .map(version_from)
-    .collect()
+    ))
+    .with(code);
+    store
+        .read_now(statement)
+        .await?
+        .iter()
+        .map(version_from)
+        .collect()
 }
 
 pub async fn version(
@@ -264,16 +266,13 @@ pub async fn version(
     code: &str,
     version: i64,
 ) -> Result<Option<ImplementationVersion>, StoreError> {
-    sqlx::query::<Any>(AssertSqlSafe(format!(
+    let statement = Statement::new(format!(
         "SELECT {VERSION_COLUMNS} FROM implementation_versions WHERE code = $1 AND version = $2"
-    )))
-    .bind(code)
-    .bind(version)
-    .fetch_optional(store.pool())
-    .await?
-    .as_ref()
-    .map(version_from)
-    .transpose()
+    ))
+    .with(code)
+    .with(version);
+    let rows = store.read_now(statement).await?;
+    rows.first().map(version_from).transpose()
 }
 
 /// The published implementation, or an error a citizen can read (清单之外无权力).
