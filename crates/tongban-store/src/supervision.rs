@@ -116,13 +116,24 @@ async fn record_day(tx: &mut impl Writes, day: &str, ticked: bool) -> Result<(),
 
 /// After alerts were raised on day `day` at `now_millis`, queues one digest per person on
 /// each channel that reaches them — the clerk holding a step, for their own steps, and each
-/// head (department approver) of a department concerned, for the department's. Returns the
-/// messages queued.
-async fn notify(tx: &mut impl Writes, day: &str, now_millis: i64) -> Result<u64, StoreError> {
+/// head (department approver) of a department concerned, for the department's. An act's
+/// raise names its case: its alerts are then found through the key by day and case, not
+/// among every alert of the day (thousands after a tick; the digest took 5.6 ms an act).
+/// Returns the messages queued.
+async fn notify(
+    tx: &mut impl Writes,
+    day: &str,
+    now_millis: i64,
+    case_id: Option<i64>,
+) -> Result<u64, StoreError> {
+    let of_case = match case_id {
+        Some(_) => "AND case_id = $3",
+        None => "",
+    };
     let digests = Statement::new(format!(
         // the raise's alerts are read once, down to who holds them and where
         "WITH concerned AS (SELECT DISTINCT responsible, department_id FROM alerts \
-           WHERE raised_on = $1 AND raised_at = $2) \
+           WHERE raised_on = $1 {of_case} AND raised_at = $2) \
          INSERT INTO outbox (channel, recipient, subject, body, batch_on, batch_at, created_at, attempts, next_attempt_at) \
          SELECT c.channel, p.recipient, p.subject, '', $1, $2, $2, 0, $2 FROM ( \
            SELECT DISTINCT responsible AS recipient, '{DIGEST_OWN_STEPS}' AS subject FROM concerned \
@@ -137,6 +148,10 @@ async fn notify(tx: &mut impl Writes, day: &str, now_millis: i64) -> Result<u64,
     ))
     .with(day)
     .with(now_millis);
+    let digests = match case_id {
+        Some(case_id) => digests.with(case_id),
+        None => digests,
+    };
     tx.execute(digests).await
 }
 
@@ -173,7 +188,7 @@ pub(crate) async fn flag(
         tx.execute(card).await?;
     }
     record_day(tx, &day, false).await?;
-    notify(tx, &day, at_millis).await?;
+    notify(tx, &day, at_millis, Some(case_id)).await?;
     Ok(())
 }
 
@@ -340,7 +355,7 @@ pub(crate) async fn rewatch(
     .with(case_id);
     tx.execute(alerted).await?;
     record_day(tx, &day, false).await?;
-    notify(tx, &day, at_millis).await?;
+    notify(tx, &day, at_millis, Some(case_id)).await?;
     Ok(())
 }
 
@@ -437,7 +452,7 @@ async fn tick_once(
         report.raised = raise(&mut tx, CROSSED, duplicates, &day, now_millis, &last).await?;
         if report.raised > 0 {
             escalate(&mut tx, &day, now_millis, &last).await?;
-            report.notifications = notify(&mut tx, &day, now_millis).await?;
+            report.notifications = notify(&mut tx, &day, now_millis, None).await?;
         }
         sqlx::query::<Any>(
             "UPDATE supervision_ticks SET last_day = $1, last_at = $2 WHERE id = 1 AND last_day < $1",

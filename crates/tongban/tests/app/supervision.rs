@@ -293,6 +293,11 @@ async fn an_act_raises_what_its_clocks_already_reached(app: TestApp) {
     assert_eq!(open[0].level, AlertLevel::Red);
     assert_eq!(open[0].raised_on, "2026-03-25");
     assert_eq!(open[0].responsible.as_deref(), Some("reviewer"));
+    // The act's digests, found through its case: the clerk holding the step and the head.
+    assert_eq!(
+        open[0].notified,
+        vec!["approver".to_owned(), "reviewer".to_owned()]
+    );
     // The first tick covers every day up to its own, and raises nothing twice.
     let report = supervision::tick(&app.store, date(2026, 3, 26), 5)
         .await
