@@ -17,9 +17,13 @@ pub async fn load(store: &Store, prefixes: &[&str]) -> Result<Stored, StoreError
     if prefixes.is_empty() {
         return Ok(Stored(HashMap::new()));
     }
-    // Filtered by the database: cases read their settings on every request.
-    let conditions: Vec<String> = (1..=prefixes.len())
-        .map(|n| format!("name LIKE ${n}"))
+    // Filtered by the database: cases read their settings on every request. A prefix is
+    // compared whole, not matched by LIKE: SQLite plans a LIKE by its pattern's value, so
+    // it prepared the statement again on every read, and `_` in a name is a wildcard there.
+    let conditions: Vec<String> = prefixes
+        .iter()
+        .enumerate()
+        .map(|(i, prefix)| format!("substr(name, 1, {}) = ${}", prefix.chars().count(), i + 1))
         .collect();
     let sql = format!(
         "SELECT name, value FROM settings WHERE {}",
@@ -27,7 +31,7 @@ pub async fn load(store: &Store, prefixes: &[&str]) -> Result<Stored, StoreError
     );
     let mut statement = Statement::new(sql);
     for prefix in prefixes {
-        statement.bind(format!("{prefix}%"));
+        statement.bind(*prefix);
     }
     let mut stored = HashMap::new();
     for row in store.read_now(statement).await? {
