@@ -462,6 +462,25 @@ mod tests {
         assert_eq!(redact("postgres://u:secret@h/db"), "postgres://u@h/db");
     }
 
+    #[tokio::test]
+    async fn reads_by_key_run_on_the_read_connections_of_a_file_only() {
+        let path =
+            std::env::temp_dir().join(format!("tongban-read-now-{}.sqlite", std::process::id()));
+        let _ = std::fs::remove_file(&path);
+        let file = Store::connect(&format!("sqlite://{}", path.display()))
+            .await
+            .unwrap();
+        let in_memory = Store::connect("sqlite::memory:").await.unwrap();
+        for (store, direct) in [(&file, true), (&in_memory, false)] {
+            let rows = store
+                .read_now(Statement::new("SELECT $1 + 1").with(41))
+                .await
+                .unwrap();
+            assert_eq!(matches!(rows[0], Row::Direct(_)), direct);
+            assert_eq!(rows[0].get::<i64>(0).unwrap(), 42);
+        }
+    }
+
     #[test]
     fn value_lists_number_every_parameter_once() {
         assert_eq!(value_lists(1, 2), "($1, $2)");
