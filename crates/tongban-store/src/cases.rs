@@ -362,10 +362,8 @@ pub async fn remembered_answer(
 
 /// Whether this actor already made a request with this idempotency key.
 pub async fn already_done(store: &Store, actor: &str, key: &str) -> Result<bool, StoreError> {
-    let found = remembered_case(actor, key)
-        .query()
-        .fetch_optional(store.pool());
-    Ok(found.await?.is_some())
+    let found = store.read_now(remembered_case(actor, key)).await?;
+    Ok(!found.is_empty())
 }
 
 /// The clock and alert settings, defaults where the database holds none (data, not code).

@@ -7,7 +7,8 @@ use tongban_domain::{Bilingual, FieldError};
 pub enum StoreError {
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
-    /// SQLite driven directly, on the writer thread (see `sqlite_writer`)
+    /// SQLite driven directly: the writer's connection and the read connections (see
+    /// `sqlite_writer`, `sqlite_reader`)
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
     #[error("{}", .0)]

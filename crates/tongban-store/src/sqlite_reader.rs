@@ -13,7 +13,7 @@ use rusqlite::types::Value;
 
 use crate::StoreError;
 use crate::batch::Statement;
-use crate::sqlite_writer::prepared;
+use crate::sqlite_writer::all_rows;
 
 /// The idle connections, taken one a read and given back after it. A read holds its thread
 /// while it runs, so no more are open at once than threads reading.
@@ -60,21 +60,6 @@ impl ReadConnections {
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
-}
-
-fn all_rows(connection: &Connection, statement: &Statement) -> Result<Vec<Vec<Value>>, StoreError> {
-    let mut prepared = prepared(connection, statement)?;
-    let width = prepared.column_count();
-    let mut rows = prepared.raw_query();
-    let mut read = Vec::new();
-    while let Some(row) = rows.next()? {
-        read.push(
-            (0..width)
-                .map(|index| row.get::<_, Value>(index))
-                .collect::<Result<_, _>>()?,
-        );
-    }
-    Ok(read)
 }
 
 #[cfg(test)]

@@ -10,9 +10,10 @@ use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use rusqlite::Connection;
+use rusqlite::types::Value;
 
 use crate::StoreError;
-use crate::batch::{Batch, Param, Statement, Writes};
+use crate::batch::{Batch, Param, Row, Statement, Writes};
 
 /// The connection; used only on the writer thread, one transaction at a time.
 pub(crate) struct WriterConnection(Mutex<Connection>);
@@ -103,21 +104,31 @@ fn execute(connection: &Connection, statement: &Statement) -> Result<u64, StoreE
     Ok(prepared(connection, statement)?.raw_execute()? as u64)
 }
 
-/// Runs `statement`; its first row read by `read`.
-fn first_row<T>(
+/// Runs `statement` to its end; its rows, each as its columns' values.
+pub(crate) fn all_rows(
     connection: &Connection,
     statement: &Statement,
-    read: impl FnOnce(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
-) -> Result<Option<T>, StoreError> {
+) -> Result<Vec<Vec<Value>>, StoreError> {
     let mut prepared = prepared(connection, statement)?;
+    let width = prepared.column_count();
     let mut rows = prepared.raw_query();
-    let first = match rows.next()? {
-        Some(row) => Some(read(row)?),
-        None => None,
-    };
-    // the rest of the rows, so that the statement runs to its end
-    while rows.next()?.is_some() {}
-    Ok(first)
+    let mut read = Vec::new();
+    while let Some(row) = rows.next()? {
+        read.push(
+            (0..width)
+                .map(|index| row.get::<_, Value>(index))
+                .collect::<Result<_, _>>()?,
+        );
+    }
+    Ok(read)
+}
+
+/// Runs `statement`; its first row.
+fn first_row(connection: &Connection, statement: &Statement) -> Result<Option<Row>, StoreError> {
+    Ok(all_rows(connection, statement)?
+        .into_iter()
+        .next()
+        .map(Row::Direct))
 }
 
 impl Writes for DirectTx {
@@ -130,7 +141,10 @@ impl Writes for DirectTx {
     }
 
     async fn fetch_number(&mut self, statement: Statement) -> Result<Option<i64>, StoreError> {
-        Ok(first_row(&self.connection.lock(), &statement, |row| row.get(0))?.flatten())
+        match first_row(&self.connection.lock(), &statement)? {
+            Some(row) => row.get(0),
+            None => Ok(None),
+        }
     }
 
     async fn run_then(
@@ -143,7 +157,10 @@ impl Writes for DirectTx {
             execute(&connection, &statement)?;
         }
         match last {
-            Some(last) => first_row(&connection, &last, |row| Ok((row.get(0)?, row.get(1)?))),
+            Some(last) => match first_row(&connection, &last)? {
+                Some(row) => Ok(Some((row.get(0)?, row.get(1)?))),
+                None => Ok(None),
+            },
             None => Ok(None),
         }
     }
