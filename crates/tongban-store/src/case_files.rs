@@ -8,6 +8,7 @@ use tongban_domain::FieldError;
 use tongban_domain::guide::attachment::{AttachmentSettings, check_attachment};
 
 use crate::audit::{self, AuditEntry};
+use crate::batch::Statement;
 use crate::guides::setting;
 use crate::sealed::DataKey;
 use crate::{Store, StoreError};
@@ -122,24 +123,39 @@ pub async fn record_read(
     Ok(())
 }
 
-/// Of the given hashes, those `owner` has not uploaded.
+/// Of the given hashes, those `owner` has not uploaded. One read by key for them all: every
+/// application comes here with each of its materials.
 pub async fn not_uploaded(
     store: &Store,
     owner: &str,
     hashes: &[&str],
 ) -> Result<Vec<String>, StoreError> {
-    let mut missing = Vec::new();
-    for sha256 in hashes {
-        let found = sqlx::query::<Any>("SELECT 1 FROM case_files WHERE owner = $1 AND sha256 = $2")
-            .bind(owner)
-            .bind(*sha256)
-            .fetch_optional(store.pool())
-            .await?;
-        if found.is_none() {
-            missing.push((*sha256).to_owned());
-        }
+    let mut distinct = hashes.to_vec();
+    distinct.sort_unstable();
+    distinct.dedup();
+    if distinct.is_empty() {
+        return Ok(Vec::new());
     }
-    Ok(missing)
+    let placeholders: Vec<String> = (2..distinct.len() + 2).map(|n| format!("${n}")).collect();
+    let mut statement = Statement::new(format!(
+        "SELECT sha256 FROM case_files WHERE owner = $1 AND sha256 IN ({})",
+        placeholders.join(", ")
+    ));
+    statement.bind(owner);
+    for sha256 in &distinct {
+        statement.bind(*sha256);
+    }
+    let found = store
+        .read_now(statement)
+        .await?
+        .iter()
+        .map(|row| row.get::<String>(0))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(distinct
+        .into_iter()
+        .filter(|sha256| !found.iter().any(|f| f == sha256))
+        .map(str::to_owned)
+        .collect())
 }
 
 /// The files `owner` has uploaded, the latest first, at most `limit`: what an applicant may

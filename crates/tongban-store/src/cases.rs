@@ -15,7 +15,10 @@ use tongban_domain::case::{
 };
 
 mod group_commit;
+mod turns;
 pub(crate) use group_commit::ActQueue;
+pub use turns::CaseTurn;
+pub(crate) use turns::CaseTurns;
 
 use crate::audit::{self, AuditEntry};
 use crate::batch::{Batch, Statement, Writes};
@@ -358,6 +361,12 @@ pub async fn remembered_answer(
         Some(sealed) => Ok(Some(key.open(&sealed?)?)),
         None => Ok(None),
     }
+}
+
+/// Waits for this server's turn to act on case `id`: take it before loading the case to act
+/// on, and keep it until the act is written (see [`CaseTurn`]).
+pub async fn turn(store: &Store, id: i64) -> CaseTurn {
+    CaseTurns::take(store.case_turns(), id).await
 }
 
 /// Whether this actor already made a request with this idempotency key.

@@ -11,7 +11,7 @@ use sqlx::{Any, AnyConnection, AnyPool, Executor, Transaction};
 
 use crate::StoreError;
 use crate::batch::{Batch, Row, Statement, Writes};
-use crate::cases::ActQueue;
+use crate::cases::{ActQueue, CaseTurns};
 use crate::sqlite_reader::ReadConnections;
 use crate::sqlite_writer::{DirectTx, WriterConnection};
 
@@ -171,6 +171,8 @@ pub struct Store {
     writer: Option<Arc<WriterThread>>,
     /// SQLite: acts waiting for the writer thread, written in groups (see [`ActQueue`]).
     acts: Option<Arc<ActQueue>>,
+    /// Acts on one case, one at a time on this server (see [`CaseTurns`]).
+    case_turns: Arc<CaseTurns>,
     /// SQLite: the writer thread's own connection, where acts are written (see
     /// `sqlite_writer`); none for a database in memory.
     writer_connection: Option<Arc<WriterConnection>>,
@@ -259,6 +261,7 @@ impl Store {
             writers: Arc::new(tokio::sync::Mutex::new(())),
             writer: None,
             acts: None,
+            case_turns: Arc::default(),
             writer_connection: None,
             readers: None,
         };
@@ -303,6 +306,10 @@ impl Store {
     /// side by side, none.
     pub(crate) fn act_queue(&self) -> Option<&ActQueue> {
         self.acts.as_deref()
+    }
+
+    pub(crate) fn case_turns(&self) -> &Arc<CaseTurns> {
+        &self.case_turns
     }
 
     /// Begins a write transaction (see [`WriteTx`]). On PostgreSQL it works beside the

@@ -844,14 +844,16 @@ pub(crate) async fn perform(
     act: ActInput,
     key: Option<String>,
 ) -> Result<(StoredCase, Option<String>), ApiError> {
+    // Held until the act is written; a bundle's next members start after it (`act_once`).
+    let turn = cases::turn(&state.store, id).await;
     let stored = visible_case(state, actor, id).await?;
     let Some(key) = key else {
-        return act_once(state, reader, actor, stored, act, None).await;
+        return act_once(state, reader, actor, stored, act, None, turn).await;
     };
     // A retry of a request that already acted is found where it fails (the act no longer
     // fits the case, or its version moved on), or where its key is claimed with the act:
     // looking first would cost every request a read.
-    let outcome = act_once(state, reader, actor, stored, act, Some(key.clone())).await;
+    let outcome = act_once(state, reader, actor, stored, act, Some(key.clone()), turn).await;
     if outcome.is_err() && cases::already_done(&state.store, &actor.username, &key).await? {
         // Answer with the case as it is now, and an acceptance's query password again.
         let stored = visible_case(state, actor, id).await?;
@@ -867,7 +869,8 @@ pub(crate) async fn perform(
     outcome
 }
 
-/// [`perform`] without the look for a retried request.
+/// [`perform`] without the look for a retried request; `turn` is the case's, given up once
+/// the act is written.
 async fn act_once(
     state: &AppState,
     reader: &Reader,
@@ -875,6 +878,7 @@ async fn act_once(
     stored: StoredCase,
     act: ActInput,
     key: Option<String>,
+    turn: cases::CaseTurn,
 ) -> Result<(StoredCase, Option<String>), ApiError> {
     let id = stored.id;
     if let Some(version) = act.version()
@@ -936,6 +940,7 @@ async fn act_once(
             outcome => break outcome?,
         }
     };
+    drop(turn);
     if !acted.repeated
         && let Some(application) = acted.stored.bundle_application_id
     {

@@ -637,11 +637,17 @@ async fn a_case_runs_through_the_api_from_application_to_delivery(app: TestApp) 
     .await
     .json()["sha256"]
         .clone();
+    // The last material cites it; the others cite the company's own scan, found uploaded.
     let mut foreign = materials.clone();
-    foreign[0]["sha256"] = citizens;
+    let last = foreign.len() - 1;
+    assert!(last > 0, "the guide asks for more than one material");
+    foreign[last]["sha256"] = citizens;
     let foreign = apply(enterprise.clone(), application(&foreign), "k4").await;
     assert_eq!(foreign.status, StatusCode::BAD_REQUEST, "{}", foreign.body);
-    assert_eq!(foreign.json()["error"]["field"], "materials[0].sha256");
+    assert_eq!(
+        foreign.json()["error"]["field"],
+        format!("materials[{last}].sha256")
+    );
     let mut unknown = application(&materials);
     unknown["implementation_code"] = "11511301008778220W4510100100199".into();
     assert_eq!(

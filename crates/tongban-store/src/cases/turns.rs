@@ -1,0 +1,106 @@
+//! Acts on one case take turns on this server. Two acts decided on the same version of a case
+//! meet at the write: one lands, the other is refused as a conflict, and (with no version
+//! given by the clerk) the request loads the case again and decides again. Three parallel
+//! approvals sent at the same moment cost six decisions and writes that way. With a turn
+//! taken before the case is loaded, the second waits for the first to be written and decides
+//! once, on the case as it then stands.
+//!
+//! Only a saving, never what keeps acts apart: the version check at the write still does
+//! that, across app servers and for writers that take no turn (the supervision tick, bundles).
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use tokio::sync::OwnedMutexGuard;
+
+/// The cases being acted on, each with its turn; a case leaves when its last turn ends.
+#[derive(Default)]
+pub(crate) struct CaseTurns {
+    held: Mutex<HashMap<i64, Arc<tokio::sync::Mutex<()>>>>,
+}
+
+/// This request's turn at one case; the next waiting request's begins when it is dropped.
+pub struct CaseTurn {
+    case_id: i64,
+    turns: Arc<CaseTurns>,
+    /// taken before the drop removes the case's entry
+    guard: Option<OwnedMutexGuard<()>>,
+}
+
+impl CaseTurns {
+    /// Waits for the turn at case `case_id`.
+    pub(crate) async fn take(turns: &Arc<CaseTurns>, case_id: i64) -> CaseTurn {
+        let turn = turns
+            .lock()
+            .entry(case_id)
+            .or_insert_with(|| Arc::new(tokio::sync::Mutex::new(())))
+            .clone();
+        CaseTurn {
+            case_id,
+            turns: turns.clone(),
+            guard: Some(turn.lock_owned().await),
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<i64, Arc<tokio::sync::Mutex<()>>>> {
+        // The map is whole after any panic: each change is one call.
+        self.held
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    #[cfg(test)]
+    fn cases_held(&self) -> usize {
+        self.lock().len()
+    }
+}
+
+impl Drop for CaseTurn {
+    fn drop(&mut self) {
+        let mut held = self.turns.lock();
+        // The entry is shared by the map, this turn and each request waiting; waiting ones
+        // clone it under the map's lock, so none can appear while it is held here.
+        if held
+            .get(&self.case_id)
+            .is_some_and(|turn| Arc::strong_count(turn) == 2)
+        {
+            held.remove(&self.case_id);
+        }
+        self.guard.take();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_second_act_on_a_case_waits_for_the_first_and_other_cases_do_not() {
+        let turns = Arc::new(CaseTurns::default());
+        let first = CaseTurns::take(&turns, 7).await;
+        let other = tokio::time::timeout(
+            std::time::Duration::from_secs(5),
+            CaseTurns::take(&turns, 8),
+        )
+        .await
+        .expect("another case's turn is free");
+        let mut second = Box::pin(CaseTurns::take(&turns, 7));
+        assert!(futures_poll_once(second.as_mut()).await.is_none());
+        drop(first);
+        let second = second.await;
+        drop((second, other));
+        assert_eq!(turns.cases_held(), 0, "every case left with its last turn");
+    }
+
+    /// Polls `future` once: its output if it was ready.
+    async fn futures_poll_once<F: std::future::Future + Unpin>(future: F) -> Option<F::Output> {
+        let mut future = future;
+        std::future::poll_fn(|context| {
+            std::task::Poll::Ready(match std::pin::Pin::new(&mut future).poll(context) {
+                std::task::Poll::Ready(output) => Some(output),
+                std::task::Poll::Pending => None,
+            })
+        })
+        .await
+    }
+}
