@@ -339,7 +339,7 @@ impl Api {
 
 /// What a lifecycle reads of an answer. The rest of the case is checked to be JSON and
 /// skipped, as a client that shows only the progress would: building the whole document as
-/// a `Value` cost the benchmark's clients a tenth of the machine, beside the server.
+/// a `Value` cost the benchmark's clients 7% of the machine's time, beside the server's.
 #[derive(serde::Deserialize)]
 struct Answer {
     id: Option<i64>,

@@ -59,7 +59,8 @@ impl Drop for CaseTurn {
     fn drop(&mut self) {
         let mut held = self.turns.lock();
         // The entry is shared by the map, this turn and each request waiting; waiting ones
-        // clone it under the map's lock, so none can appear while it is held here.
+        // clone it under the map's lock, so none can appear while it is held here. (A request
+        // gone away while waiting may leave the entry behind; the case's next turn removes it.)
         if held
             .get(&self.case_id)
             .is_some_and(|turn| Arc::strong_count(turn) == 2)
@@ -85,7 +86,7 @@ mod tests {
         .await
         .expect("another case's turn is free");
         let mut second = Box::pin(CaseTurns::take(&turns, 7));
-        assert!(futures_poll_once(second.as_mut()).await.is_none());
+        assert!(poll_once(second.as_mut()).await.is_none());
         drop(first);
         let second = second.await;
         drop((second, other));
@@ -93,7 +94,7 @@ mod tests {
     }
 
     /// Polls `future` once: its output if it was ready.
-    async fn futures_poll_once<F: std::future::Future + Unpin>(future: F) -> Option<F::Output> {
+    async fn poll_once<F: std::future::Future + Unpin>(future: F) -> Option<F::Output> {
         let mut future = future;
         std::future::poll_fn(|context| {
             std::task::Poll::Ready(match std::pin::Pin::new(&mut future).poll(context) {
