@@ -287,14 +287,11 @@ pub async fn access_log(
     };
     let actions: Vec<&str> = kinds.iter().flat_map(|k| k.actions()).copied().collect();
     // The action list is ours (constants above), so it is bound, never spliced.
-    let placeholders = (1..=actions.len())
-        .map(|n| format!("${n}"))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let placeholders = crate::db::value_lists(1, actions.len());
     let n = actions.len();
     let sql = format!(
         "SELECT seq, at, actor, role, action, subject, detail FROM audit_log \
-         WHERE action IN ({placeholders}) ORDER BY seq DESC LIMIT ${} OFFSET ${}",
+         WHERE action IN {placeholders} ORDER BY seq DESC LIMIT ${} OFFSET ${}",
         n + 1,
         n + 2
     );
@@ -322,7 +319,7 @@ pub async fn access_log(
         })
         .collect::<Result<Vec<_>, StoreError>>()?;
     let sql = format!(
-        "SELECT action, COUNT(*) FROM audit_log WHERE action IN ({placeholders}) AND at >= ${} \
+        "SELECT action, COUNT(*) FROM audit_log WHERE action IN {placeholders} AND at >= ${} \
          GROUP BY action ORDER BY action",
         n + 1
     );

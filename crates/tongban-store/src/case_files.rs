@@ -136,15 +136,15 @@ pub async fn not_uploaded(
     if distinct.is_empty() {
         return Ok(Vec::new());
     }
-    let placeholders: Vec<String> = (2..distinct.len() + 2).map(|n| format!("${n}")).collect();
     let mut statement = Statement::new(format!(
-        "SELECT sha256 FROM case_files WHERE owner = $1 AND sha256 IN ({})",
-        placeholders.join(", ")
+        "SELECT sha256 FROM case_files WHERE sha256 IN {} AND owner = ${}",
+        crate::db::value_lists(1, distinct.len()),
+        distinct.len() + 1
     ));
-    statement.bind(owner);
     for sha256 in &distinct {
         statement.bind(*sha256);
     }
+    statement.bind(owner);
     let found = store
         .read_now(statement)
         .await?

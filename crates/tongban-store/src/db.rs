@@ -425,7 +425,8 @@ fn sqlite_connections() -> u32 {
 }
 
 /// The placeholders of a multi-row `VALUES` list: `rows` tuples of `width` numbered
-/// parameters, `($1, $2), ($3, $4)`. Only numbers go into the SQL text; values are bound.
+/// parameters, `($1, $2), ($3, $4)`; one row is an `IN` list. Only numbers go into the SQL
+/// text; values are bound.
 pub(crate) fn value_lists(rows: usize, width: usize) -> String {
     (0..rows)
         .map(|row| {

@@ -356,7 +356,7 @@ pub(crate) async fn publish_batch(
         let mut sql = String::from(
             "INSERT INTO implementation_versions (code, version, change_set_id, change_request_id, snapshot, published_at) VALUES ",
         );
-        sql.push_str(&placeholders(chunk.len(), 6));
+        sql.push_str(&crate::db::value_lists(chunk.len(), 6));
         let mut query = sqlx::query::<Any>(AssertSqlSafe(sql));
         for (snapshot, version) in chunk {
             let json = serde_json::to_string(snapshot).map_err(StoreError::corrupt)?;
@@ -374,7 +374,7 @@ pub(crate) async fn publish_batch(
             "INSERT INTO implementations (code, basic_code, name, item_type, department_id, region_code, exercise_level, \
              case_kind, status, standard_code, version, updated_at) VALUES ",
         );
-        sql.push_str(&placeholders(chunk.len(), 12));
+        sql.push_str(&crate::db::value_lists(chunk.len(), 12));
         sql.push_str(
             " ON CONFLICT (code) DO UPDATE SET basic_code = excluded.basic_code, name = excluded.name, \
              item_type = excluded.item_type, department_id = excluded.department_id, region_code = excluded.region_code, \
@@ -410,7 +410,7 @@ pub(crate) async fn publish_batch(
         let mut sql = String::from(
             "INSERT INTO catalog_items (basic_code, name, item_type, power_source, legal_basis, standard_code) VALUES ",
         );
-        sql.push_str(&placeholders(items.len(), 6));
+        sql.push_str(&crate::db::value_lists(items.len(), 6));
         sql.push_str(
             " ON CONFLICT (basic_code) DO UPDATE SET name = excluded.name, item_type = excluded.item_type, \
              power_source = excluded.power_source, legal_basis = excluded.legal_basis",
@@ -432,19 +432,6 @@ pub(crate) async fn publish_batch(
 
 fn is_standard(code: &str) -> bool {
     ItemCode::parse(code).is_ok_and(|c| c.is_standard())
-}
-
-/// `($1, $2, …), ($n, …)` for `rows` rows of `columns` values.
-fn placeholders(rows: usize, columns: usize) -> String {
-    (0..rows)
-        .map(|row| {
-            let values: Vec<String> = (1..=columns)
-                .map(|column| format!("${}", row * columns + column))
-                .collect();
-            format!("({})", values.join(", "))
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 /// A catalog item (目录清单 entry) with how many implementations it has.
