@@ -15,8 +15,10 @@ use tongban_domain::case::{
 };
 
 mod group_commit;
+mod memory;
 mod turns;
 pub(crate) use group_commit::ActQueue;
+pub(crate) use memory::CaseMemory;
 pub use turns::CaseTurn;
 pub(crate) use turns::CaseTurns;
 
@@ -260,7 +262,11 @@ pub async fn submit(
         ));
     }
     let sealed = key.seal(&serde_json::to_string(applicant).map_err(StoreError::corrupt)?);
-    let (event, masked_name) = (event.clone(), applicant.masked_name());
+    let submitted = Case::submitted(event)
+        .ok_or_else(|| StoreError::corrupt("a case starts with its submission"))?;
+    let masked_name = applicant.masked_name();
+    let to_remember = (event.clone(), masked_name.clone());
+    let event = event.clone();
     let idempotency_key = idempotency_key.map(str::to_owned);
     let writing = store.clone();
     let job = async move {
@@ -291,9 +297,21 @@ pub async fn submit(
         )
         .await?;
         tx.commit().await?;
-        Ok((id, false))
+        Ok::<_, StoreError>((id, false))
     };
-    store.on_writer(job).await
+    let (id, repeated) = store.on_writer(job).await?;
+    if !repeated {
+        // the answer to the application reads it at once, as does its acceptance
+        store.case_memory().remember(StoredCase {
+            id,
+            case: submitted,
+            events: vec![to_remember.0],
+            applicant_name_masked: to_remember.1,
+            applicant_user_id,
+            bundle_application_id: None,
+        });
+    }
+    Ok((id, repeated))
 }
 
 /// Inserts a case from its submission event, its applicant already sealed; with a bundle
@@ -718,6 +736,26 @@ pub async fn ids_after(store: &Store, after: i64, limit: i64) -> Result<Vec<i64>
 
 /// A case with its history, replayed.
 pub async fn load(store: &Store, id: i64) -> Result<Option<StoredCase>, StoreError> {
+    let memory = store.case_memory();
+    if memory.holds(id) {
+        let version = Statement::new("SELECT version FROM cases WHERE id = $1").with(id);
+        let rows = store.read_now(version).await?;
+        let Some(row) = rows.first() else {
+            return Ok(None);
+        };
+        if let Some(remembered) = memory.recall(id, row.get::<i64>(0)? as u64) {
+            return Ok(Some(remembered));
+        }
+    }
+    let stored = load_events(store, id).await?;
+    if let Some(stored) = &stored {
+        memory.remember(stored.clone());
+    }
+    Ok(stored)
+}
+
+/// A case with its history, read and replayed.
+async fn load_events(store: &Store, id: i64) -> Result<Option<StoredCase>, StoreError> {
     // The case's row and its events in one statement (every act and case view reads it).
     let statement = Statement::new(
         "SELECT c.applicant_name_masked, c.applicant_user_id, c.bundle_application_id, e.event \
@@ -890,15 +928,18 @@ pub async fn append(
     }
     let mut events = stored.events;
     events.push(record.event);
+    let stored = StoredCase {
+        id,
+        case: record.next,
+        events,
+        applicant_name_masked: stored.applicant_name_masked,
+        applicant_user_id: stored.applicant_user_id,
+        bundle_application_id: stored.bundle_application_id,
+    };
+    // the case's next act, most often soon (the next step), need not read it again
+    store.case_memory().remember(stored.clone());
     Ok(Acted {
-        stored: StoredCase {
-            id,
-            case: record.next,
-            events,
-            applicant_name_masked: stored.applicant_name_masked,
-            applicant_user_id: stored.applicant_user_id,
-            bundle_application_id: stored.bundle_application_id,
-        },
+        stored,
         repeated: false,
         query_password,
     })

@@ -11,7 +11,7 @@ use sqlx::{Any, AnyConnection, AnyPool, Executor, Transaction};
 
 use crate::StoreError;
 use crate::batch::{Batch, Row, Statement, Writes};
-use crate::cases::{ActQueue, CaseTurns};
+use crate::cases::{ActQueue, CaseMemory, CaseTurns};
 use crate::sqlite_reader::ReadConnections;
 use crate::sqlite_writer::{DirectTx, WriterConnection};
 
@@ -173,6 +173,8 @@ pub struct Store {
     acts: Option<Arc<ActQueue>>,
     /// Acts on one case, one at a time on this server (see [`CaseTurns`]).
     case_turns: Arc<CaseTurns>,
+    /// Cases loaded or acted on lately, kept replayed (see [`CaseMemory`]).
+    case_memory: Arc<CaseMemory>,
     /// SQLite: the writer thread's own connection, where acts are written (see
     /// `sqlite_writer`); none for a database in memory.
     writer_connection: Option<Arc<WriterConnection>>,
@@ -262,6 +264,7 @@ impl Store {
             writer: None,
             acts: None,
             case_turns: Arc::default(),
+            case_memory: Arc::default(),
             writer_connection: None,
             readers: None,
         };
@@ -310,6 +313,10 @@ impl Store {
 
     pub(crate) fn case_turns(&self) -> &Arc<CaseTurns> {
         &self.case_turns
+    }
+
+    pub(crate) fn case_memory(&self) -> &CaseMemory {
+        &self.case_memory
     }
 
     /// Begins a write transaction (see [`WriteTx`]). On PostgreSQL it works beside the

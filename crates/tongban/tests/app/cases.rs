@@ -18,6 +18,7 @@ use crate::on_both;
 
 on_both!(
     a_case_is_its_history,
+    a_case_moved_on_by_another_server_is_read_afresh,
     of_two_simultaneous_acts_exactly_one_wins,
     a_retried_act_does_not_act_twice,
     acts_at_once_are_each_written_once_on_an_intact_chain,
@@ -139,6 +140,29 @@ pub async fn claimed(app: &TestApp, key: &DataKey) -> i64 {
     .await
     .unwrap();
     id
+}
+
+/// Each server remembers the cases it loaded and acted on; one moved on elsewhere is not
+/// answered as remembered.
+async fn a_case_moved_on_by_another_server_is_read_afresh(app: TestApp) {
+    let key = DataKey::from_hex(KEY).unwrap();
+    let id = accepted(&app, &key).await;
+    let remembered = cases::load(&app.store, id).await.unwrap().unwrap();
+    assert_eq!(remembered.case.version, 2);
+    let other_server = tongban_store::Store::connect(&app.db_url).await.unwrap();
+    let reviewer = actor(&app, "reviewer").await;
+    cases::act(&other_server, &context(&key), id, "reviewer", None, |s| {
+        s.case
+            .claim(&acting(&reviewer, date(2026, 3, 3)), "undertake")
+    })
+    .await
+    .unwrap();
+    for _ in 0..2 {
+        let stored = cases::load(&app.store, id).await.unwrap().unwrap();
+        assert_eq!(stored.case.version, 3, "the other server's act is seen");
+        assert_eq!(stored.events.len(), 3);
+        assert_eq!(stored.events[2].change.kind(), "step_claimed");
+    }
 }
 
 async fn a_case_is_its_history(app: TestApp) {
