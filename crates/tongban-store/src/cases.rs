@@ -737,14 +737,14 @@ pub async fn ids_after(store: &Store, after: i64, limit: i64) -> Result<Vec<i64>
 /// A case with its history, replayed.
 pub async fn load(store: &Store, id: i64) -> Result<Option<StoredCase>, StoreError> {
     let memory = store.case_memory();
-    if memory.holds(id) {
+    if let Some(remembered) = memory.recall(id) {
         let version = Statement::new("SELECT version FROM cases WHERE id = $1").with(id);
         let rows = store.read_now(version).await?;
         let Some(row) = rows.first() else {
             return Ok(None);
         };
-        if let Some(remembered) = memory.recall(id, row.get::<i64>(0)? as u64) {
-            return Ok(Some(remembered));
+        if row.get::<i64>(0)? as u64 == remembered.case.version {
+            return Ok(Some(StoredCase::clone(&remembered)));
         }
     }
     let stored = load_events(store, id).await?;

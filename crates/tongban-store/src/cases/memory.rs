@@ -1,6 +1,7 @@
-//! Cases this server loaded or acted on lately, kept replayed. A case is its events, parsed
-//! from JSON and replayed on every load; a lifecycle loads its case seven times, and parsing
-//! the events (the submission alone is about 1.5 KB) was most of each load's work.
+//! Cases this server loaded or acted on lately, kept replayed. A case is its events: each load
+//! read every event row, parsed its JSON (the submission alone is about 1.5 KB) and replayed
+//! it, 13% of the processor's samples in the lifecycle benchmark, which loads each case seven
+//! times (BENCHMARKS.md).
 //!
 //! Only a saving: a remembered case is used only while the database's row still has the
 //! version it was remembered at (one read of one column), so a case moved on by another
@@ -13,8 +14,9 @@ use lru::LruCache;
 
 use super::StoredCase;
 
-/// At most this many cases are kept; the least recently used leaves first. About the open
-/// cases a busy hall's clerks touch in an hour, at a few kilobytes each.
+/// At most this many cases are kept; the least recently used leaves first. A server has far
+/// fewer in hand at once (the benchmark, sixteen); a case leaving only costs its next load a
+/// full read.
 const MOST_REMEMBERED: NonZeroUsize = NonZeroUsize::new(4096).unwrap();
 
 /// The remembered cases by id (see the module's comment).
@@ -31,17 +33,10 @@ impl Default for CaseMemory {
 }
 
 impl CaseMemory {
-    /// Whether case `id` is remembered at any version: if not, its version is not worth
-    /// reading.
-    pub(crate) fn holds(&self, id: i64) -> bool {
-        self.lock().contains(&id)
-    }
-
-    /// Case `id` as remembered, if remembered at `version`.
-    pub(crate) fn recall(&self, id: i64, version: u64) -> Option<StoredCase> {
-        let remembered = self.lock().get(&id).cloned()?;
-        // cloned outside the lock: the other requests' look-ups need not wait for it
-        (remembered.case.version == version).then(|| StoredCase::clone(&remembered))
+    /// Case `id` as remembered, at whatever version: the caller compares it with the
+    /// database's.
+    pub(crate) fn recall(&self, id: i64) -> Option<Arc<StoredCase>> {
+        self.lock().get(&id).cloned()
     }
 
     /// Remembers `stored` as its case stands. A request that read an older version and
