@@ -262,23 +262,19 @@ pub async fn submit(
         ));
     }
     let sealed = key.seal(&serde_json::to_string(applicant).map_err(StoreError::corrupt)?);
-    let submitted = Case::submitted(event)
-        .ok_or_else(|| StoreError::corrupt("a case starts with its submission"))?;
-    let masked_name = applicant.masked_name();
-    let to_remember = (event.clone(), masked_name.clone());
-    let event = event.clone();
+    let (written, masked_name) = (event.clone(), applicant.masked_name());
     let idempotency_key = idempotency_key.map(str::to_owned);
     let writing = store.clone();
     let job = async move {
         let mut tx = writing.write_hot().await?;
         let idempotency_key = idempotency_key.as_deref();
-        if let Some(id) = remembered(&mut tx, &event.actor, idempotency_key).await? {
+        if let Some(id) = remembered(&mut tx, &written.actor, idempotency_key).await? {
             tx.rollback().await?;
             return Ok((id, true));
         }
         let id = insert_case(
             &mut tx,
-            &event,
+            &written,
             &sealed,
             &masked_name,
             applicant_user_id,
@@ -289,10 +285,10 @@ pub async fn submit(
         // the key was looked up above, under the same write lock
         remember(
             &mut tx,
-            &event.actor,
+            &written.actor,
             idempotency_key,
             (id, 1),
-            event.at_millis,
+            written.at_millis,
             None,
         )
         .await?;
@@ -300,13 +296,13 @@ pub async fn submit(
         Ok::<_, StoreError>((id, false))
     };
     let (id, repeated) = store.on_writer(job).await?;
-    if !repeated {
-        // the answer to the application reads it at once, as does its acceptance
+    // the answer to the application reads it at once, as does its acceptance
+    if !repeated && let Some(case) = Case::submitted(event) {
         store.case_memory().remember(StoredCase {
             id,
-            case: submitted,
-            events: vec![to_remember.0],
-            applicant_name_masked: to_remember.1,
+            case,
+            events: vec![event.clone()],
+            applicant_name_masked: applicant.masked_name(),
             applicant_user_id,
             bundle_application_id: None,
         });
