@@ -25,6 +25,7 @@ pub mod sealed;
 pub mod search;
 pub mod sessions;
 pub mod settings;
+mod sqlite_checkpointer;
 mod sqlite_reader;
 mod sqlite_writer;
 pub mod supervision;

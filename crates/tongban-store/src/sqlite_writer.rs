@@ -14,9 +14,14 @@ use rusqlite::types::Value;
 
 use crate::StoreError;
 use crate::batch::{Batch, Param, Row, Statement, Writes};
+use crate::sqlite_checkpointer::Checkpointer;
 
-/// The connection; used only on the writer thread, one transaction at a time.
-pub(crate) struct WriterConnection(Mutex<Connection>);
+/// The connection, used only on the writer thread, one transaction at a time, and the thread
+/// that copies what it commits back into the database file.
+pub(crate) struct WriterConnection {
+    connection: Mutex<Connection>,
+    checkpointer: Checkpointer,
+}
 
 impl WriterConnection {
     /// Opens the database file at `path` with the pool's settings.
@@ -25,12 +30,15 @@ impl WriterConnection {
         connection.execute_batch(pragmas)?;
         // The act path's statements, each prepared once (a joined batch is not used here).
         connection.set_prepared_statement_cache_capacity(256);
-        Ok(WriterConnection(Mutex::new(connection)))
+        Ok(WriterConnection {
+            connection: Mutex::new(connection),
+            checkpointer: Checkpointer::start(path, pragmas)?,
+        })
     }
 
     fn lock(&self) -> MutexGuard<'_, Connection> {
         // A panic while writing left the transaction to `DirectTx`'s drop, which ended it.
-        self.0
+        self.connection
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
@@ -166,7 +174,9 @@ impl Writes for DirectTx {
     }
 
     async fn commit(mut self) -> Result<(), StoreError> {
-        self.end("COMMIT")
+        self.end("COMMIT")?;
+        self.connection.checkpointer.committed();
+        Ok(())
     }
 
     async fn rollback(mut self) -> Result<(), StoreError> {
@@ -198,6 +208,30 @@ mod tests {
             .lock()
             .query_row("SELECT COUNT(*) FROM t", [], |row| row.get(0))
             .expect("count")
+    }
+
+    /// `.cargo/config.toml` compiles SQLite without the shared page cache and allocation
+    /// counts, whose locks every connection took (BENCHMARKS.md): a build that misses it
+    /// (another directory's configuration) is slower, not wrong, so this test says so.
+    #[test]
+    fn sqlite_is_compiled_without_process_wide_locks() {
+        let connection = Connection::open_in_memory().expect("open");
+        let mut statement = connection
+            .prepare("PRAGMA compile_options")
+            .expect("prepare");
+        let options: Vec<String> = statement
+            .query_map([], |row| row.get(0))
+            .expect("query")
+            .collect::<Result<_, _>>()
+            .expect("rows");
+        assert!(
+            options.iter().any(|o| o == "DEFAULT_MEMSTATUS=0"),
+            "{options:?}"
+        );
+        assert!(
+            !options.iter().any(|o| o == "ENABLE_MEMORY_MANAGEMENT"),
+            "{options:?}"
+        );
     }
 
     #[tokio::test]
