@@ -8,9 +8,7 @@
 //! again from its beginning (SQLite restarts the log only once every page of it is copied).
 
 use std::path::Path;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{Receiver, RecvTimeoutError, SyncSender};
+use std::sync::mpsc::{Receiver, SyncSender};
 use std::time::Duration;
 
 use rusqlite::Connection;
@@ -21,11 +19,10 @@ use crate::StoreError;
 /// `fsync`s; shorter waits leave the writer less to copy itself.
 const EVERY: Duration = Duration::from_millis(10);
 
-/// The thread's handle: told of each commit, and stopped when dropped (with the last clone
-/// of its store).
+/// The thread's handle: told of each commit; the thread ends when it is dropped (with the
+/// last clone of its store).
 pub(crate) struct Checkpointer {
-    written: Arc<AtomicBool>,
-    _stop: SyncSender<()>,
+    wake: SyncSender<()>,
 }
 
 impl Checkpointer {
@@ -35,32 +32,31 @@ impl Checkpointer {
         connection.execute_batch(pragmas)?;
         // a checkpoint by this connection is never automatic: it writes nothing else
         connection.execute_batch("PRAGMA wal_autocheckpoint = 0")?;
-        let written = Arc::new(AtomicBool::new(false));
-        let (stop, stopped) = std::sync::mpsc::sync_channel(0);
-        let told = written.clone();
+        // one waiting wake is enough: commits since the last copy are copied together
+        let (wake, woken) = std::sync::mpsc::sync_channel(1);
         std::thread::Builder::new()
             .name("tongban-checkpoint".into())
-            .spawn(move || copy_while_written(&connection, &told, &stopped))
+            .spawn(move || copy_after_commits(&connection, &woken))
             .map_err(|e| {
                 StoreError::Configuration(format!("the SQLite checkpointer's thread: {e}"))
             })?;
-        Ok(Checkpointer {
-            written,
-            _stop: stop,
-        })
+        Ok(Checkpointer { wake })
     }
 
-    /// Tells the thread that a transaction committed.
+    /// Tells the thread that a transaction committed; never waits. Full: a copy is due
+    /// already. Were the thread gone (only a panic ends it early), the writer's own
+    /// checkpoint would copy the whole log, as before there was this thread.
     pub(crate) fn committed(&self) {
-        self.written.store(true, Ordering::Release);
+        let _ = self.wake.try_send(());
     }
 }
 
-fn copy_while_written(connection: &Connection, written: &AtomicBool, stopped: &Receiver<()>) {
-    while let Err(RecvTimeoutError::Timeout) = stopped.recv_timeout(EVERY) {
-        if !written.swap(false, Ordering::AcqRel) {
-            continue;
-        }
+/// Asleep until a commit; then, after [`EVERY`], copies what was committed meanwhile.
+fn copy_after_commits(connection: &Connection, woken: &Receiver<()>) {
+    while woken.recv().is_ok() {
+        std::thread::sleep(EVERY);
+        // the commits during the wait are in this copy
+        while woken.try_recv().is_ok() {}
         // A failure (the disk full) is the writer's to meet too.
         if let Err(error) = copy_back(connection) {
             tracing::warn!(%error, "copying SQLite's write-ahead log");
