@@ -14,6 +14,7 @@ use std::time::Duration;
 use rusqlite::Connection;
 
 use crate::StoreError;
+use crate::sqlite_writer::open_direct;
 
 /// How long the log waits at most to be copied while acts are written. Each copy costs two
 /// `fsync`s; shorter waits leave the writer less to copy itself.
@@ -28,8 +29,7 @@ pub(crate) struct Checkpointer {
 impl Checkpointer {
     /// Starts copying the log of the database at `path`, opened with `pragmas`.
     pub(crate) fn start(path: &Path, pragmas: &str) -> Result<Checkpointer, StoreError> {
-        let connection = Connection::open(path)?;
-        connection.execute_batch(pragmas)?;
+        let connection = open_direct(path, pragmas)?;
         // a checkpoint by this connection is never automatic: it writes nothing else
         connection.execute_batch("PRAGMA wal_autocheckpoint = 0")?;
         // one waiting wake is enough: commits since the last copy are copied together

@@ -13,7 +13,7 @@ use rusqlite::types::Value;
 
 use crate::StoreError;
 use crate::batch::Statement;
-use crate::sqlite_writer::all_rows;
+use crate::sqlite_writer::{all_rows, open_direct};
 
 /// The idle connections, taken one a read and given back after it. A read holds its thread
 /// while it runs, so no more are open at once than threads reading.
@@ -46,9 +46,8 @@ impl ReadConnections {
     }
 
     fn open(&self) -> Result<Connection, StoreError> {
-        let connection = Connection::open(&self.path)?;
+        let connection = open_direct(&self.path, self.pragmas)?;
         // no write can come through here by mistake
-        connection.execute_batch(self.pragmas)?;
         connection.execute_batch("PRAGMA query_only = ON")?;
         connection.set_prepared_statement_cache_capacity(64);
         Ok(connection)

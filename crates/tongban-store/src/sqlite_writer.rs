@@ -26,8 +26,7 @@ pub(crate) struct WriterConnection {
 impl WriterConnection {
     /// Opens the database file at `path` with the pool's settings.
     pub(crate) fn open(path: &Path, pragmas: &str) -> Result<WriterConnection, StoreError> {
-        let connection = Connection::open(path)?;
-        connection.execute_batch(pragmas)?;
+        let connection = open_direct(path, pragmas)?;
         // The act path's statements, each prepared once (a joined batch is not used here).
         connection.set_prepared_statement_cache_capacity(256);
         Ok(WriterConnection {
@@ -42,6 +41,14 @@ impl WriterConnection {
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
+}
+
+/// A connection of our own to the database file at `path`, with the pool's settings
+/// (`pragmas`): the writer's, the reads' by key and the checkpointing thread's.
+pub(crate) fn open_direct(path: &Path, pragmas: &str) -> Result<Connection, StoreError> {
+    let connection = Connection::open(path)?;
+    connection.execute_batch(pragmas)?;
+    Ok(connection)
 }
 
 /// A write transaction on the [`WriterConnection`]. It holds this server's turn to write, as
