@@ -8,15 +8,15 @@
 
 use sqlx::{Any, Row as _};
 
+use crate::audit::AuditChain;
 use crate::db::Backend;
 use crate::{StoreError, WriteTx};
 
 /// A write transaction that statements can be sent to: one through sqlx ([`WriteTx`]), or on
 /// SQLite's writer thread, its own connection (`sqlite_writer::DirectTx`).
 pub(crate) trait Writes: Send + Sized {
-    /// The audit chain's head (sequence and hash) as this transaction last wrote it: no one
-    /// else can move it before the commit (see `audit::append_after`).
-    fn audit_head(&mut self) -> &mut Option<(i64, String)>;
+    /// How this transaction appends to the audit chain (see `audit::append_after`).
+    fn audit_chain(&mut self) -> AuditChain<'_>;
 
     /// Runs one statement; how many rows it changed.
     fn execute(
@@ -54,8 +54,8 @@ impl WriteTx {
 }
 
 impl Writes for WriteTx {
-    fn audit_head(&mut self) -> &mut Option<(i64, String)> {
-        &mut self.audit_head
+    fn audit_chain(&mut self) -> AuditChain<'_> {
+        WriteTx::audit_chain(self)
     }
 
     async fn execute(&mut self, statement: Statement) -> Result<u64, StoreError> {

@@ -10,6 +10,7 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{Any, AnyConnection, AnyPool, Executor, Transaction};
 
 use crate::StoreError;
+use crate::audit::{AuditChain, AuditLinker};
 use crate::batch::{Batch, Row, Statement, Writes};
 use crate::cases::{ActQueue, CaseMemory, CaseTurns};
 use crate::sqlite_reader::ReadConnections;
@@ -23,9 +24,13 @@ pub struct WriteTx {
     /// SQLite: this server's turn to write (see [`Store::write`]), held until the end.
     _turn: Option<tokio::sync::OwnedMutexGuard<()>>,
     backend: Backend,
-    /// The audit chain's head (sequence and hash) as this transaction last wrote it: no
-    /// one else can move it before the commit (see `audit::append_after`).
-    pub(crate) audit_head: Option<(i64, String)>,
+    /// SQLite: the audit chain's head (sequence and hash) as this transaction last wrote it:
+    /// no one else can move it before the commit (see `audit::append_after`).
+    audit_head: Option<(i64, String)>,
+    /// PostgreSQL: where the audit rows this transaction wrote are linked after its commit.
+    linker: Option<Arc<AuditLinker>>,
+    /// PostgreSQL: whether this transaction wrote an audit row.
+    audit_pending: bool,
 }
 
 impl WriteTx {
@@ -33,8 +38,22 @@ impl WriteTx {
         self.backend
     }
 
+    /// Commits; on PostgreSQL returns once the audit rows written are linked into the chain.
     pub async fn commit(self) -> Result<(), sqlx::Error> {
-        self.tx.commit().await
+        self.tx.commit().await?;
+        if self.audit_pending
+            && let Some(linker) = &self.linker
+        {
+            linker.link_committed().await;
+        }
+        Ok(())
+    }
+
+    pub(crate) fn audit_chain(&mut self) -> AuditChain<'_> {
+        match self.linker {
+            Some(_) => AuditChain::LinkedAfterCommit(&mut self.audit_pending),
+            None => AuditChain::LinkedNow(&mut self.audit_head),
+        }
     }
 
     /// Ends the transaction having written nothing. Dropping it would too, but only queue
@@ -83,10 +102,10 @@ pub(crate) enum HotTx {
 }
 
 impl Writes for HotTx {
-    fn audit_head(&mut self) -> &mut Option<(i64, String)> {
+    fn audit_chain(&mut self) -> AuditChain<'_> {
         match self {
-            HotTx::Direct(tx) => tx.audit_head(),
-            HotTx::Pooled(tx) => tx.audit_head(),
+            HotTx::Direct(tx) => tx.audit_chain(),
+            HotTx::Pooled(tx) => Writes::audit_chain(tx),
         }
     }
 
@@ -181,6 +200,8 @@ pub struct Store {
     /// SQLite: connections for the requests' reads by key (see [`Store::read_now`]); none
     /// for a database in memory.
     readers: Option<Arc<ReadConnections>>,
+    /// PostgreSQL: where audit rows are linked after their commits (see [`AuditLinker`]).
+    audit_linker: Option<Arc<AuditLinker>>,
 }
 
 /// Every SQLite connection's settings. 64 MiB of page cache per connection (the default is
@@ -267,7 +288,11 @@ impl Store {
             case_memory: Arc::default(),
             writer_connection: None,
             readers: None,
+            audit_linker: None,
         };
+        if backend == Backend::Postgres {
+            store.audit_linker = Some(Arc::new(AuditLinker::new(store.pool.clone())));
+        }
         if backend == Backend::Sqlite {
             // opened after the pool, which created the file
             if let Some(path) = sqlite_file(&url)? {
@@ -354,6 +379,8 @@ impl Store {
                     _turn: Some(turn),
                     backend: self.backend,
                     audit_head: None,
+                    linker: None,
+                    audit_pending: false,
                 }
             }
             // The lock is taken in the round trip of the BEGIN (one simple query).
@@ -362,6 +389,8 @@ impl Store {
                 _turn: None,
                 backend: self.backend,
                 audit_head: None,
+                linker: self.audit_linker.clone(),
+                audit_pending: false,
             },
         })
     }

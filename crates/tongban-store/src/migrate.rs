@@ -105,6 +105,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "alerts_keyed_by_raise",
         sql: include_str!("../migrations/0018_alerts_keyed_by_raise.sql"),
     },
+    Migration {
+        version: 19,
+        name: "audit_linked_after_commit",
+        sql: include_str!("../migrations/0019_audit_linked_after_commit.sql"),
+    },
 ];
 
 /// An arbitrary constant: the PostgreSQL advisory lock that keeps several starting app

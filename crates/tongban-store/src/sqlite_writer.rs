@@ -13,6 +13,7 @@ use rusqlite::Connection;
 use rusqlite::types::Value;
 
 use crate::StoreError;
+use crate::audit::AuditChain;
 use crate::batch::{Batch, Param, Row, Statement, Writes};
 use crate::sqlite_checkpointer::Checkpointer;
 
@@ -147,8 +148,8 @@ fn first_row(connection: &Connection, statement: &Statement) -> Result<Option<Ro
 }
 
 impl Writes for DirectTx {
-    fn audit_head(&mut self) -> &mut Option<(i64, String)> {
-        &mut self.audit_head
+    fn audit_chain(&mut self) -> AuditChain<'_> {
+        AuditChain::LinkedNow(&mut self.audit_head)
     }
 
     async fn execute(&mut self, statement: Statement) -> Result<u64, StoreError> {

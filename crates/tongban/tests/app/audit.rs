@@ -3,7 +3,7 @@
 
 use tongban_store::audit::{Verification, verify};
 
-use crate::helpers::{TestApp, raw_execute};
+use crate::helpers::{Db, TestApp, raw_count, raw_execute, spawn_app};
 use crate::on_both;
 
 on_both!(tampering_is_detected);
@@ -42,4 +42,34 @@ async fn removing_the_last_row_is_detected(app: TestApp) {
     assert!(
         matches!(verify(&app.store).await.unwrap(), Verification::Broken { seq, .. } if seq == rows)
     );
+}
+
+/// PostgreSQL links audit rows after their commit. A row left pending (its server stopped
+/// between the commit and the linking) is linked by the next round, here `verify`'s.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_row_left_pending_is_linked_before_the_chain_is_walked() {
+    let Some(app) = spawn_app(Db::Postgres).await else {
+        return;
+    };
+    let Verification::Intact { rows } = verify(&app.store).await.unwrap() else {
+        panic!("fresh chain broken")
+    };
+    raw_execute(
+        &app.db_url,
+        "INSERT INTO audit_log (at, actor, role, action, subject, detail, prev_hash, hash, seq) \
+         VALUES (1, 'clerk', 'window_clerk', 'test.left_pending', 'case:1', '{}', '', '', \
+         -nextval('audit_pending'))",
+    )
+    .await;
+    assert_eq!(
+        verify(&app.store).await.unwrap(),
+        Verification::Intact { rows: rows + 1 }
+    );
+    let linked = format!(
+        "SELECT COUNT(*) FROM audit_log WHERE seq = {} AND action = 'test.left_pending'",
+        rows + 1
+    );
+    assert_eq!(raw_count(&app.db_url, &linked).await, 1);
+    let pending = "SELECT COUNT(*) FROM audit_log WHERE seq < 0";
+    assert_eq!(raw_count(&app.db_url, pending).await, 0);
 }

@@ -466,6 +466,11 @@ async fn acts_at_once_are_each_written_once_on_an_intact_chain(app: TestApp) {
     )
     .await;
     assert_eq!(audited, 8 + 3, "each act audited once");
+    let pending = raw_count(&app.db_url, "SELECT COUNT(*) FROM audit_log WHERE seq < 0").await;
+    assert_eq!(
+        pending, 0,
+        "every act's audit row linked by the time it was answered"
+    );
     assert!(matches!(
         tongban_store::audit::verify(&app.store).await.unwrap(),
         tongban_store::audit::Verification::Intact { .. }

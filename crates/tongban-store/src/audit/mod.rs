@@ -6,6 +6,20 @@ use sha2::{Digest, Sha256};
 use sqlx::{Any, Row};
 
 use crate::batch::{Batch, Statement, Writes};
+
+mod linking;
+
+pub(crate) use linking::AuditLinker;
+
+/// How a write transaction appends to the chain.
+pub(crate) enum AuditChain<'a> {
+    /// SQLite, one writer at a time: each row is linked as it is written. The head as this
+    /// transaction last moved it, which no one else can move before the commit.
+    LinkedNow(&'a mut Option<(i64, String)>),
+    /// PostgreSQL: rows are written pending and linked after the commit (see [`linking`]);
+    /// set once this transaction wrote one.
+    LinkedAfterCommit(&'a mut bool),
+}
 use crate::{Store, StoreError, WriteTx};
 
 /// One thing that happened, as the caller describes it.
@@ -26,24 +40,38 @@ pub struct AuditEntry<'a> {
 
 /// Appends an entry inside the caller's transaction, so the record and the change it
 /// describes commit together or not at all.
-pub async fn append(tx: &mut WriteTx, entry: &AuditEntry<'_>) -> Result<i64, StoreError> {
+pub async fn append(tx: &mut WriteTx, entry: &AuditEntry<'_>) -> Result<(), StoreError> {
     append_after(tx, Batch::default(), entry).await
 }
 
-/// Runs `batch`, the change the entry describes, and appends the entry: in two round trips
-/// on SQLite (see [`Batch`]), in one when the transaction already appended an entry (acts
-/// written in a group, see `cases::ActQueue`).
+/// Runs `batch`, the change the entry describes, and appends the entry.
+///
+/// On PostgreSQL the entry goes into the batch with a pending sequence, and is linked into the
+/// chain after the commit (see [`linking`]): writers do not queue at the chain's head.
+///
+/// On SQLite, one writer at a time, it is linked here: in two round trips (see [`Batch`]), in
+/// one when the transaction already appended an entry (acts written in a group, see
+/// `cases::ActQueue`).
 pub(crate) async fn append_after(
     tx: &mut impl Writes,
     mut batch: Batch,
     entry: &AuditEntry<'_>,
-) -> Result<i64, StoreError> {
-    let (seq, prev_hash) = match tx.audit_head().take() {
+) -> Result<(), StoreError> {
+    let head = match tx.audit_chain() {
+        AuditChain::LinkedNow(head) => head.take(),
+        AuditChain::LinkedAfterCommit(pending) => {
+            *pending = true;
+            // the link, its sequence and hashes, is made after the commit
+            insert_row(&mut batch, "-nextval('audit_pending')", entry, ("", ""));
+            return batch.run(tx).await;
+        }
+    };
+    let (seq, prev_hash) = match head {
         // This transaction holds the head since it last moved it.
         Some((last, hash)) => (last + 1, hash),
         None => {
-            // Writing the head first takes its row lock (PostgreSQL) or the write lock
-            // (SQLite): concurrent appenders queue here and each sees the previous one's hash.
+            // Writing the head first takes the write lock: each appender sees the previous
+            // one's hash.
             let head = Statement::new(
                 "UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash",
             );
@@ -55,12 +83,31 @@ pub(crate) async fn append_after(
         }
     };
     let hash = link_hash(seq, entry, &prev_hash);
+    insert_row(&mut batch, "$9", entry, (&prev_hash, &hash)).bind(seq);
     batch
-        .statement(
-            "INSERT INTO audit_log (seq, at, actor, role, action, subject, detail, prev_hash, \
-             hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        )
+        .statement("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
         .bind(seq)
+        .bind(hash.as_str());
+    batch.run(tx).await?;
+    if let AuditChain::LinkedNow(head) = tx.audit_chain() {
+        *head = Some((seq, hash));
+    }
+    Ok(())
+}
+
+/// Adds the insert of `entry`'s row to `batch`: `seq` is the SQL of its sequence, and the row
+/// links to `prev_hash` with `hash`.
+fn insert_row<'b>(
+    batch: &'b mut Batch,
+    seq: &str,
+    entry: &AuditEntry<'_>,
+    (prev_hash, hash): (&str, &str),
+) -> &'b mut Statement {
+    batch
+        .statement(format!(
+            "INSERT INTO audit_log (at, actor, role, action, subject, detail, prev_hash, hash, \
+             seq) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, {seq})"
+        ))
         .bind(entry.at_millis)
         .bind(entry.actor)
         .bind(entry.role)
@@ -68,16 +115,11 @@ pub(crate) async fn append_after(
         .bind(entry.subject)
         .bind(entry.detail)
         .bind(prev_hash)
-        .bind(hash.as_str());
-    batch
-        .statement("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
-        .bind(seq)
-        .bind(hash.as_str());
-    batch.run(tx).await?;
-    *tx.audit_head() = Some((seq, hash));
-    Ok(seq)
+        .bind(hash)
 }
 
+/// The hash of the chain's row `seq`. PostgreSQL computes the same in `audit_link`
+/// (migration 0019), and [`verify`] checks both.
 fn link_hash(seq: i64, entry: &AuditEntry<'_>, prev_hash: &str) -> String {
     let mut hasher = Sha256::new();
     for part in [
@@ -104,8 +146,12 @@ pub enum Verification {
     Broken { seq: i64, reason: String },
 }
 
-/// Walks the whole chain in order and recomputes every link.
+/// Walks the whole chain in order and recomputes every link. On PostgreSQL, rows left pending
+/// (their server stopped between a commit and its linking) are linked first.
 pub async fn verify(store: &Store) -> Result<Verification, StoreError> {
+    if store.backend() == crate::db::Backend::Postgres {
+        linking::link_pending(store.pool()).await?;
+    }
     let head = sqlx::query::<Any>("SELECT seq, hash FROM audit_head WHERE id = 1")
         .fetch_one(store.pool())
         .await?;

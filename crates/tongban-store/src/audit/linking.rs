@@ -1,0 +1,147 @@
+//! PostgreSQL: audit rows are written pending and linked into the chain after their
+//! transaction commits, many at a time.
+//!
+//! Linking a row needs the chain's head, one row. Linked inside each writer's transaction, the
+//! head's row lock was held from the link to the commit, over the client's round trips in
+//! between, and every other writer queued behind it: at 1,000,000 stored cases most of
+//! PostgreSQL's backends were waiting for that lock (BENCHMARKS.md, stop 32). Now a writer
+//! inserts its row with a negative sequence (migration 0019) and, after its commit, waits for
+//! a linking round that began after it: one round links every row committed so far, in one
+//! transaction, whoever's they are. A request is answered with its rows linked, as before.
+//!
+//! Several app servers each link; their rounds take turns at the head's row lock, and a round
+//! finds what another linked already linked. Rows left pending (the server stopped between a
+//! commit and its round) are linked by the next round of any server, and by `audit::verify`.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use sqlx::{Any, AnyPool, Row};
+
+use super::{AuditEntry, link_hash};
+use crate::StoreError;
+use crate::db::value_lists;
+
+/// At most this many rows are linked in one statement.
+const MOST_IN_ROUND: i64 = 500;
+
+/// This server's linking rounds.
+pub(crate) struct AuditLinker {
+    pool: AnyPool,
+    /// commits with pending rows since the store opened, each numbered
+    committed: AtomicU64,
+    /// the number of the last commit known linked; held while a round runs
+    linked: tokio::sync::Mutex<u64>,
+}
+
+impl AuditLinker {
+    pub(crate) fn new(pool: AnyPool) -> AuditLinker {
+        AuditLinker {
+            pool,
+            committed: AtomicU64::new(0),
+            linked: tokio::sync::Mutex::new(0),
+        }
+    }
+
+    /// Called after a commit that wrote pending rows: returns once they are linked. A failed
+    /// round is logged, not returned: the commit stands, and the next round links its rows.
+    pub(crate) async fn link_committed(&self) {
+        let number = self.committed.fetch_add(1, Ordering::SeqCst) + 1;
+        let mut linked = self.linked.lock().await;
+        if *linked >= number {
+            // a round that began after this commit has linked it
+            return;
+        }
+        // Every commit numbered up to here ended before the round's first read.
+        let through = self.committed.load(Ordering::SeqCst);
+        match link_pending(&self.pool).await {
+            Ok(_) => *linked = through,
+            Err(error) => tracing::warn!(%error, "audit rows left pending for the next round"),
+        }
+    }
+}
+
+/// Links every pending row committed so far, in the order they were written; answers how
+/// many.
+pub(crate) async fn link_pending(pool: &AnyPool) -> Result<u64, StoreError> {
+    let mut total = 0;
+    loop {
+        let linked = link_some(pool).await?;
+        total += linked;
+        if linked < MOST_IN_ROUND as u64 {
+            return Ok(total);
+        }
+    }
+}
+
+/// One transaction: the head locked, up to [`MOST_IN_ROUND`] pending rows linked after it.
+async fn link_some(pool: &AnyPool) -> Result<u64, StoreError> {
+    let mut tx = pool.begin().await?;
+    let head = sqlx::query::<Any>("SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE")
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or_else(|| StoreError::corrupt("the audit log has no head row"))?;
+    let (mut seq, mut hash): (i64, String) = (head.try_get(0)?, head.try_get(1)?);
+    // Read after the head's lock was taken: another round's links are committed by then.
+    let pending = sqlx::query::<Any>(
+        "SELECT seq, at, actor, role, action, subject, detail FROM audit_log WHERE seq < 0 \
+         ORDER BY seq DESC LIMIT $1",
+    )
+    .bind(MOST_IN_ROUND)
+    .fetch_all(&mut *tx)
+    .await?;
+    if pending.is_empty() {
+        tx.rollback().await?;
+        return Ok(0);
+    }
+    let sql = format!(
+        "UPDATE audit_log SET seq = v.seq, prev_hash = v.prev_hash, hash = v.hash \
+         FROM (VALUES {}) AS v (pending, seq, prev_hash, hash) WHERE audit_log.seq = v.pending",
+        typed_value_lists(pending.len())
+    );
+    let mut update = sqlx::query::<Any>(sqlx::AssertSqlSafe(sql));
+    for row in &pending {
+        let (actor, role, action, subject, detail): (String, String, String, String, String) = (
+            row.try_get(2)?,
+            row.try_get(3)?,
+            row.try_get(4)?,
+            row.try_get(5)?,
+            row.try_get(6)?,
+        );
+        let entry = AuditEntry {
+            at_millis: row.try_get(1)?,
+            actor: &actor,
+            role: &role,
+            action: &action,
+            subject: &subject,
+            detail: &detail,
+        };
+        seq += 1;
+        let next = link_hash(seq, &entry, &hash);
+        let pending_seq: i64 = row.try_get(0)?;
+        update = update
+            .bind(pending_seq)
+            .bind(seq)
+            .bind(hash)
+            .bind(next.clone());
+        hash = next;
+    }
+    update.execute(&mut *tx).await?;
+    sqlx::query::<Any>("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
+        .bind(seq)
+        .bind(hash)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(pending.len() as u64)
+}
+
+/// [`value_lists`] of `(pending, seq, prev_hash, hash)`, the first row's values typed, as a
+/// `VALUES` list in `FROM` needs for PostgreSQL to compare them with the table's columns.
+fn typed_value_lists(rows: usize) -> String {
+    let lists = value_lists(rows, 4);
+    lists.replacen(
+        "($1, $2, $3, $4)",
+        "($1::BIGINT, $2::BIGINT, $3::TEXT, $4::TEXT)",
+        1,
+    )
+}
