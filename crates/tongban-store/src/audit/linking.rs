@@ -17,7 +17,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use sqlx::{Any, AnyPool, Row};
 
-use super::{AuditEntry, link_hash};
+use super::stored_link_hash;
 use crate::StoreError;
 use crate::db::value_lists;
 
@@ -100,23 +100,8 @@ async fn link_some(pool: &AnyPool) -> Result<u64, StoreError> {
     );
     let mut update = sqlx::query::<Any>(sqlx::AssertSqlSafe(sql));
     for row in &pending {
-        let (actor, role, action, subject, detail): (String, String, String, String, String) = (
-            row.try_get(2)?,
-            row.try_get(3)?,
-            row.try_get(4)?,
-            row.try_get(5)?,
-            row.try_get(6)?,
-        );
-        let entry = AuditEntry {
-            at_millis: row.try_get(1)?,
-            actor: &actor,
-            role: &role,
-            action: &action,
-            subject: &subject,
-            detail: &detail,
-        };
         seq += 1;
-        let next = link_hash(seq, &entry, &hash);
+        let next = stored_link_hash(seq, row, &hash)?;
         let pending_seq: i64 = row.try_get(0)?;
         update = update
             .bind(pending_seq)

@@ -3,6 +3,7 @@
 //! breaks the chain from there on, and `verify` names the first broken link.
 
 use sha2::{Digest, Sha256};
+use sqlx::any::AnyRow;
 use sqlx::{Any, Row};
 
 use crate::batch::{Batch, Statement, Writes};
@@ -139,6 +140,27 @@ fn link_hash(seq: i64, entry: &AuditEntry<'_>, prev_hash: &str) -> String {
     hex::encode(hasher.finalize())
 }
 
+/// [`link_hash`] of a stored row whose columns 1 to 6 are the entry's `at, actor, role,
+/// action, subject, detail`, linked as row `seq` after `prev_hash`.
+fn stored_link_hash(seq: i64, row: &AnyRow, prev_hash: &str) -> Result<String, StoreError> {
+    let (actor, role, action, subject, detail): (String, String, String, String, String) = (
+        row.try_get(2)?,
+        row.try_get(3)?,
+        row.try_get(4)?,
+        row.try_get(5)?,
+        row.try_get(6)?,
+    );
+    let entry = AuditEntry {
+        at_millis: row.try_get(1)?,
+        actor: &actor,
+        role: &role,
+        action: &action,
+        subject: &subject,
+        detail: &detail,
+    };
+    Ok(link_hash(seq, &entry, prev_hash))
+}
+
 /// The outcome of walking the chain.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Verification {
@@ -179,21 +201,6 @@ pub async fn verify(store: &Store) -> Result<Verification, StoreError> {
                     reason: format!("row {expected_seq} is missing (next row is {seq})"),
                 });
             }
-            let (actor, role, action, subject, detail): (String, String, String, String, String) = (
-                row.try_get(2)?,
-                row.try_get(3)?,
-                row.try_get(4)?,
-                row.try_get(5)?,
-                row.try_get(6)?,
-            );
-            let entry = AuditEntry {
-                at_millis: row.try_get(1)?,
-                actor: &actor,
-                role: &role,
-                action: &action,
-                subject: &subject,
-                detail: &detail,
-            };
             let stored_prev: String = row.try_get(7)?;
             let stored_hash: String = row.try_get(8)?;
             if stored_prev != prev_hash {
@@ -202,7 +209,7 @@ pub async fn verify(store: &Store) -> Result<Verification, StoreError> {
                     reason: "its link to the previous row does not match".into(),
                 });
             }
-            if link_hash(seq, &entry, &prev_hash) != stored_hash {
+            if stored_link_hash(seq, row, &prev_hash)? != stored_hash {
                 return Ok(Verification::Broken {
                     seq,
                     reason: "its content does not match its hash".into(),
