@@ -16,7 +16,7 @@ use crate::{StoreError, WriteTx};
 /// SQLite's writer thread, its own connection (`sqlite_writer::DirectTx`).
 pub(crate) trait Writes: Send + Sized {
     /// How this transaction appends to the audit chain (see `audit::append_after`).
-    fn audit_chain(&mut self) -> AuditChain<'_>;
+    fn audit_chain(&mut self) -> &mut AuditChain;
 
     /// Runs one statement; how many rows it changed.
     fn execute(
@@ -54,8 +54,8 @@ impl WriteTx {
 }
 
 impl Writes for WriteTx {
-    fn audit_chain(&mut self) -> AuditChain<'_> {
-        WriteTx::audit_chain(self)
+    fn audit_chain(&mut self) -> &mut AuditChain {
+        &mut self.audit_chain
     }
 
     async fn execute(&mut self, statement: Statement) -> Result<u64, StoreError> {

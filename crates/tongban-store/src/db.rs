@@ -24,13 +24,8 @@ pub struct WriteTx {
     /// SQLite: this server's turn to write (see [`Store::write`]), held until the end.
     _turn: Option<tokio::sync::OwnedMutexGuard<()>>,
     backend: Backend,
-    /// SQLite: the audit chain's head (sequence and hash) as this transaction last wrote it:
-    /// no one else can move it before the commit (see `audit::append_after`).
-    audit_head: Option<(i64, String)>,
-    /// PostgreSQL: where the audit rows this transaction wrote are linked after its commit.
-    linker: Option<Arc<AuditLinker>>,
-    /// PostgreSQL: whether this transaction wrote an audit row.
-    audit_pending: bool,
+    /// How this transaction appends to the audit chain (see `audit::append_after`).
+    pub(crate) audit_chain: AuditChain,
 }
 
 impl WriteTx {
@@ -41,19 +36,8 @@ impl WriteTx {
     /// Commits; on PostgreSQL returns once the audit rows written are linked into the chain.
     pub async fn commit(self) -> Result<(), sqlx::Error> {
         self.tx.commit().await?;
-        if self.audit_pending
-            && let Some(linker) = &self.linker
-        {
-            linker.link_committed().await;
-        }
+        self.audit_chain.committed().await;
         Ok(())
-    }
-
-    pub(crate) fn audit_chain(&mut self) -> AuditChain<'_> {
-        match self.linker {
-            Some(_) => AuditChain::LinkedAfterCommit(&mut self.audit_pending),
-            None => AuditChain::LinkedNow(&mut self.audit_head),
-        }
     }
 
     /// Ends the transaction having written nothing. Dropping it would too, but only queue
@@ -102,7 +86,7 @@ pub(crate) enum HotTx {
 }
 
 impl Writes for HotTx {
-    fn audit_chain(&mut self) -> AuditChain<'_> {
+    fn audit_chain(&mut self) -> &mut AuditChain {
         match self {
             HotTx::Direct(tx) => tx.audit_chain(),
             HotTx::Pooled(tx) => Writes::audit_chain(tx),
@@ -378,9 +362,7 @@ impl Store {
                     tx: self.pool.begin_with("BEGIN IMMEDIATE").await?,
                     _turn: Some(turn),
                     backend: self.backend,
-                    audit_head: None,
-                    linker: None,
-                    audit_pending: false,
+                    audit_chain: AuditChain::begin(None),
                 }
             }
             // The lock is taken in the round trip of the BEGIN (one simple query).
@@ -388,9 +370,7 @@ impl Store {
                 tx: self.pool.begin_with(postgres_begin).await?,
                 _turn: None,
                 backend: self.backend,
-                audit_head: None,
-                linker: self.audit_linker.clone(),
-                audit_pending: false,
+                audit_chain: AuditChain::begin(self.audit_linker.as_ref()),
             },
         })
     }

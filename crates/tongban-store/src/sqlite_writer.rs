@@ -57,7 +57,7 @@ pub(crate) fn open_direct(path: &Path, pragmas: &str) -> Result<Connection, Stor
 pub(crate) struct DirectTx {
     connection: Arc<WriterConnection>,
     _turn: tokio::sync::OwnedMutexGuard<()>,
-    audit_head: Option<(i64, String)>,
+    audit_chain: AuditChain,
     open: bool,
 }
 
@@ -72,7 +72,7 @@ impl DirectTx {
         Ok(DirectTx {
             connection,
             _turn: turn,
-            audit_head: None,
+            audit_chain: AuditChain::LinkedNow { head: None },
             open: true,
         })
     }
@@ -148,8 +148,8 @@ fn first_row(connection: &Connection, statement: &Statement) -> Result<Option<Ro
 }
 
 impl Writes for DirectTx {
-    fn audit_chain(&mut self) -> AuditChain<'_> {
-        AuditChain::LinkedNow(&mut self.audit_head)
+    fn audit_chain(&mut self) -> &mut AuditChain {
+        &mut self.audit_chain
     }
 
     async fn execute(&mut self, statement: Statement) -> Result<u64, StoreError> {

@@ -96,7 +96,7 @@ async fn link_some(pool: &AnyPool) -> Result<u64, StoreError> {
     let sql = format!(
         "UPDATE audit_log SET seq = v.seq, prev_hash = v.prev_hash, hash = v.hash \
          FROM (VALUES {}) AS v (pending, seq, prev_hash, hash) WHERE audit_log.seq = v.pending",
-        typed_value_lists(pending.len())
+        value_lists(pending.len(), 4)
     );
     let mut update = sqlx::query::<Any>(sqlx::AssertSqlSafe(sql));
     for row in &pending {
@@ -118,15 +118,4 @@ async fn link_some(pool: &AnyPool) -> Result<u64, StoreError> {
         .await?;
     tx.commit().await?;
     Ok(pending.len() as u64)
-}
-
-/// [`value_lists`] of `(pending, seq, prev_hash, hash)`, the first row's values typed, as a
-/// `VALUES` list in `FROM` needs for PostgreSQL to compare them with the table's columns.
-fn typed_value_lists(rows: usize) -> String {
-    let lists = value_lists(rows, 4);
-    lists.replacen(
-        "($1, $2, $3, $4)",
-        "($1::BIGINT, $2::BIGINT, $3::TEXT, $4::TEXT)",
-        1,
-    )
 }

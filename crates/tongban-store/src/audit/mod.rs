@@ -2,26 +2,55 @@
 //! hash covers its fields and the previous row's hash, so altering or removing any row
 //! breaks the chain from there on, and `verify` names the first broken link.
 
+use std::sync::Arc;
+
 use sha2::{Digest, Sha256};
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row};
 
 use crate::batch::{Batch, Statement, Writes};
+use crate::{Store, StoreError, WriteTx};
 
 mod linking;
 
 pub(crate) use linking::AuditLinker;
 
 /// How a write transaction appends to the chain.
-pub(crate) enum AuditChain<'a> {
-    /// SQLite, one writer at a time: each row is linked as it is written. The head as this
-    /// transaction last moved it, which no one else can move before the commit.
-    LinkedNow(&'a mut Option<(i64, String)>),
-    /// PostgreSQL: rows are written pending and linked after the commit (see [`linking`]);
-    /// set once this transaction wrote one.
-    LinkedAfterCommit(&'a mut bool),
+pub(crate) enum AuditChain {
+    /// SQLite, one writer at a time: each row is linked as it is written. `head`: the chain's
+    /// head as this transaction last moved it, which no one else can move before the commit.
+    LinkedNow { head: Option<(i64, String)> },
+    /// PostgreSQL: rows are written pending and linked after the commit by `linker` (see
+    /// [`linking`]); `pending` once this transaction wrote one.
+    LinkedAfterCommit {
+        linker: Arc<AuditLinker>,
+        pending: bool,
+    },
 }
-use crate::{Store, StoreError, WriteTx};
+
+impl AuditChain {
+    /// A transaction's chain as it begins: linked as written, or by `linker` after the commit.
+    pub(crate) fn begin(linker: Option<&Arc<AuditLinker>>) -> AuditChain {
+        match linker {
+            Some(linker) => AuditChain::LinkedAfterCommit {
+                linker: linker.clone(),
+                pending: false,
+            },
+            None => AuditChain::LinkedNow { head: None },
+        }
+    }
+
+    /// Called once the transaction committed: returns when the rows it wrote are linked.
+    pub(crate) async fn committed(&self) {
+        if let AuditChain::LinkedAfterCommit {
+            linker,
+            pending: true,
+        } = self
+        {
+            linker.link_committed().await;
+        }
+    }
+}
 
 /// One thing that happened, as the caller describes it.
 #[derive(Debug, Clone)]
@@ -59,8 +88,8 @@ pub(crate) async fn append_after(
     entry: &AuditEntry<'_>,
 ) -> Result<(), StoreError> {
     let head = match tx.audit_chain() {
-        AuditChain::LinkedNow(head) => head.take(),
-        AuditChain::LinkedAfterCommit(pending) => {
+        AuditChain::LinkedNow { head } => head.take(),
+        AuditChain::LinkedAfterCommit { pending, .. } => {
             *pending = true;
             // the link, its sequence and hashes, is made after the commit
             insert_row(&mut batch, "-nextval('audit_pending')", entry, ("", ""));
@@ -90,9 +119,9 @@ pub(crate) async fn append_after(
         .bind(seq)
         .bind(hash.as_str());
     batch.run(tx).await?;
-    if let AuditChain::LinkedNow(head) = tx.audit_chain() {
-        *head = Some((seq, hash));
-    }
+    *tx.audit_chain() = AuditChain::LinkedNow {
+        head: Some((seq, hash)),
+    };
     Ok(())
 }
 
@@ -119,8 +148,7 @@ fn insert_row<'b>(
         .bind(hash)
 }
 
-/// The hash of the chain's row `seq`. PostgreSQL computes the same in `audit_link`
-/// (migration 0019), and [`verify`] checks both.
+/// The hash of the chain's row `seq`.
 fn link_hash(seq: i64, entry: &AuditEntry<'_>, prev_hash: &str) -> String {
     let mut hasher = Sha256::new();
     for part in [
