@@ -9,7 +9,7 @@
 //! a linking round that began after it: one round links every row committed so far, in one
 //! transaction, whoever's they are. A request is answered with its rows linked, as before.
 //!
-//! Several app servers each link; their rounds take turns at the head's row lock, and a round
+//! Several app servers each link; their rounds take turns at an advisory lock, and a round
 //! finds what another linked already linked. Rows left pending (the server stopped between a
 //! commit and its round) are linked by the next round of any server, and by `audit::verify`.
 
@@ -73,30 +73,39 @@ pub(crate) async fn link_pending(pool: &AnyPool) -> Result<u64, StoreError> {
     }
 }
 
-/// One transaction: the head locked, up to [`MOST_IN_ROUND`] pending rows linked after it.
+/// Rounds take turns at this advisory lock, taken in the `BEGIN`'s round trip: "audit" in
+/// ASCII. Only rounds move the chain's head on PostgreSQL.
+const BEGIN_ROUND: &str = "BEGIN; SELECT pg_advisory_xact_lock(418581342580)";
+
+/// One transaction of four round trips: the rounds' turn taken, up to [`MOST_IN_ROUND`]
+/// pending rows read with the head, linked after it, the head moved, the commit.
 async fn link_some(pool: &AnyPool) -> Result<u64, StoreError> {
-    let mut tx = pool.begin().await?;
-    let head = sqlx::query::<Any>("SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE")
-        .fetch_optional(&mut *tx)
-        .await?
-        .ok_or_else(|| StoreError::corrupt("the audit log has no head row"))?;
-    let (mut seq, mut hash): (i64, String) = (head.try_get(0)?, head.try_get(1)?);
-    // Read after the head's lock was taken: another round's links are committed by then.
+    let mut tx = pool.begin_with(BEGIN_ROUND).await?;
+    // Read after the turn was taken: the round before is committed by then. Columns 0 to 6
+    // are the pending row's, as `stored_link_hash` reads them; no row when none is pending.
     let pending = sqlx::query::<Any>(
-        "SELECT seq, at, actor, role, action, subject, detail FROM audit_log WHERE seq < 0 \
-         ORDER BY seq DESC LIMIT $1",
+        "SELECT p.seq, p.at, p.actor, p.role, p.action, p.subject, p.detail, h.seq, h.hash \
+         FROM (SELECT seq, at, actor, role, action, subject, detail FROM audit_log \
+         WHERE seq < 0 ORDER BY seq DESC LIMIT $1) p CROSS JOIN audit_head h \
+         WHERE h.id = 1 ORDER BY p.seq DESC",
     )
     .bind(MOST_IN_ROUND)
     .fetch_all(&mut *tx)
     .await?;
-    if pending.is_empty() {
+    let Some(first) = pending.first() else {
         tx.rollback().await?;
         return Ok(0);
-    }
+    };
+    let (mut seq, mut hash): (i64, String) = (first.try_get(7)?, first.try_get(8)?);
+    let params = 4 * pending.len();
     let sql = format!(
-        "UPDATE audit_log SET seq = v.seq, prev_hash = v.prev_hash, hash = v.hash \
-         FROM (VALUES {}) AS v (pending, seq, prev_hash, hash) WHERE audit_log.seq = v.pending",
-        value_lists(pending.len(), 4)
+        "WITH linked AS (UPDATE audit_log SET seq = v.seq, prev_hash = v.prev_hash, \
+         hash = v.hash FROM (VALUES {}) AS v (pending, seq, prev_hash, hash) \
+         WHERE audit_log.seq = v.pending) \
+         UPDATE audit_head SET seq = ${}, hash = ${} WHERE id = 1",
+        value_lists(pending.len(), 4),
+        params + 1,
+        params + 2
     );
     let mut update = sqlx::query::<Any>(sqlx::AssertSqlSafe(sql));
     for row in &pending {
@@ -110,12 +119,7 @@ async fn link_some(pool: &AnyPool) -> Result<u64, StoreError> {
             .bind(next.clone());
         hash = next;
     }
-    update.execute(&mut *tx).await?;
-    sqlx::query::<Any>("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
-        .bind(seq)
-        .bind(hash)
-        .execute(&mut *tx)
-        .await?;
+    update.bind(seq).bind(hash).execute(&mut *tx).await?;
     tx.commit().await?;
     Ok(pending.len() as u64)
 }
