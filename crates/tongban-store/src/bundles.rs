@@ -303,97 +303,107 @@ pub async fn apply(
         }
     }
     let actor = &application.acting.actor.username;
-    let mut tx = store.write().await?;
-    if let Some(case_id) = cases::remembered(&mut tx, actor, idempotency_key).await? {
-        let id: Option<i64> =
-            sqlx::query::<Any>("SELECT bundle_application_id FROM cases WHERE id = $1")
-                .bind(case_id)
-                .fetch_one(&mut *tx)
-                .await?
-                .try_get(0)?;
-        return id.map(|id| (id, true)).ok_or_else(|| {
-            StoreError::conflict(
-                "该请求标识已用于其他申请",
-                "this idempotency key was used for another application",
-            )
-        });
-    }
     let sealed =
         key.seal(&serde_json::to_string(application.applicant).map_err(StoreError::corrupt)?);
     let masked = application.applicant.masked_name();
     let materials = serde_json::to_string(&application.materials).map_err(StoreError::corrupt)?;
     let at_millis = application.acting.at_millis;
-    let id: i64 = sqlx::query::<Any>(
-        "INSERT INTO bundle_applications (bundle_id, applicant_user_id, applicant_sealed, \
-         applicant_name_masked, applicant_kind, channel, materials, submitted_by, submitted_role, \
-         submitted_at, received_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
-    )
-    .bind(bundle.id)
-    .bind(application.applicant_user_id)
-    .bind(&sealed)
-    .bind(&masked)
-    .bind(application.applicant_kind.as_str())
-    .bind(application.channel.as_str())
-    .bind(&materials)
-    .bind(actor)
-    .bind(application.acting.role.as_str())
-    .bind(at_millis)
-    // the hall whose window took it in: members started later are received there too
-    .bind(match application.channel {
-        Channel::Window => application.acting.actor.department_id,
-        Channel::Online | Channel::Kiosk => None,
-    })
-    .fetch_one(&mut *tx)
-    .await?
-    .try_get(0)?;
-    let mut first_case = None;
-    for event in &starting {
-        let case_id = cases::insert_case(
-            &mut tx,
-            event,
-            &sealed,
-            &masked,
-            application.applicant_user_id,
-            Some(id),
+    // A second try finds the application of a key used meanwhile.
+    for _ in 0..2 {
+        let mut tx = store.write().await?;
+        if let Some(case_id) = cases::remembered(&mut tx, actor, idempotency_key).await? {
+            let id: Option<i64> =
+                sqlx::query::<Any>("SELECT bundle_application_id FROM cases WHERE id = $1")
+                    .bind(case_id)
+                    .fetch_one(&mut *tx)
+                    .await?
+                    .try_get(0)?;
+            return id.map(|id| (id, true)).ok_or_else(|| {
+                StoreError::conflict(
+                    "该请求标识已用于其他申请",
+                    "this idempotency key was used for another application",
+                )
+            });
+        }
+        let id: i64 = sqlx::query::<Any>(
+            "INSERT INTO bundle_applications (bundle_id, applicant_user_id, applicant_sealed, \
+             applicant_name_masked, applicant_kind, channel, materials, submitted_by, submitted_role, \
+             submitted_at, received_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
         )
+        .bind(bundle.id)
+        .bind(application.applicant_user_id)
+        .bind(&sealed)
+        .bind(&masked)
+        .bind(application.applicant_kind.as_str())
+        .bind(application.channel.as_str())
+        .bind(&materials)
+        .bind(actor)
+        .bind(application.acting.role.as_str())
+        .bind(at_millis)
+        // the hall whose window took it in: members started later are received there too
+        .bind(match application.channel {
+            Channel::Window => application.acting.actor.department_id,
+            Channel::Online | Channel::Kiosk => None,
+        })
+        .fetch_one(&mut *tx)
         .await?
-        .ok_or_else(|| StoreError::corrupt("a member started twice in a new application"))?;
-        first_case.get_or_insert(case_id);
-    }
-    if let Some(case_id) = first_case {
-        // the key was looked up above, under the same write lock
-        cases::remember(
+        .try_get(0)?;
+        let mut first_case = None;
+        for event in &starting {
+            let case_id = cases::insert_case(
+                &mut tx,
+                event,
+                &sealed,
+                &masked,
+                application.applicant_user_id,
+                Some(id),
+            )
+            .await?
+            .ok_or_else(|| StoreError::corrupt("a member started twice in a new application"))?;
+            first_case.get_or_insert(case_id);
+        }
+        if let Some(case_id) = first_case {
+            let kept = cases::remember(
+                &mut tx,
+                actor,
+                idempotency_key,
+                (case_id, 1),
+                at_millis,
+                None,
+            )
+            .await?;
+            if !kept {
+                // the same request landed meanwhile (PostgreSQL's writers work side by side)
+                tx.rollback().await?;
+                continue;
+            }
+        }
+        audit::append(
             &mut tx,
-            actor,
-            idempotency_key,
-            (case_id, 1),
-            at_millis,
-            None,
+            &AuditEntry {
+                at_millis,
+                actor,
+                role: application.acting.role.as_str(),
+                action: "bundle.apply",
+                subject: &format!("bundle_application:{id}"),
+                detail: &serde_json::json!({
+                    "bundle": bundle.definition.key,
+                    "version": bundle.version,
+                    "started": starting.iter().map(|e| match &e.change {
+                        tongban_domain::case::Change::Submitted { implementation_code, .. } => implementation_code.as_str(),
+                        _ => "",
+                    }).collect::<Vec<_>>(),
+                })
+                .to_string(),
+            },
         )
         .await?;
+        tx.commit().await?;
+        return Ok((id, false));
     }
-    audit::append(
-        &mut tx,
-        &AuditEntry {
-            at_millis,
-            actor,
-            role: application.acting.role.as_str(),
-            action: "bundle.apply",
-            subject: &format!("bundle_application:{id}"),
-            detail: &serde_json::json!({
-                "bundle": bundle.definition.key,
-                "version": bundle.version,
-                "started": starting.iter().map(|e| match &e.change {
-                    tongban_domain::case::Change::Submitted { implementation_code, .. } => implementation_code.as_str(),
-                    _ => "",
-                }).collect::<Vec<_>>(),
-            })
-            .to_string(),
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    Ok((id, false))
+    Err(StoreError::corrupt(
+        "an idempotency key was used meanwhile, and then not found",
+    ))
 }
 
 /// An application with its bundle and the cases of its members.

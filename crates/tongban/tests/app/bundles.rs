@@ -17,6 +17,7 @@ on_both!(
     the_job_starts_members_an_interrupted_request_left,
     a_citizen_applies_for_a_bundle_on_the_portal,
     members_started_later_are_received_at_the_hall_that_took_the_bundle_in,
+    a_bundle_applied_for_at_once_with_one_key_is_stored_once,
 );
 
 const BUNDLE: &str = "open-restaurant";
@@ -493,4 +494,56 @@ async fn members_started_later_are_received_at_the_hall_that_took_the_bundle_in(
             .json();
         assert_eq!(received_at(shown), songxi, "{name}");
     }
+}
+
+/// The same application sent three times at once with one idempotency key: stored once, and
+/// each answer names it. On PostgreSQL the three are held at the key's insert until all have
+/// stored their application (see `cases::applications_at_once_are_each_stored_once`).
+async fn a_bundle_applied_for_at_once_with_one_key_is_stored_once(app: TestApp) {
+    use sqlx::Connection;
+    let (_, body) = application(&app).await;
+    let citizen = app.token("citizen").await;
+    let apply = || {
+        let request = axum::http::Request::post(format!("/api/v1/bundles/{BUNDLE}/applications"))
+            .header("authorization", format!("Bearer {citizen}"))
+            .header("content-type", "application/json")
+            .header("idempotency-key", "bundle-once")
+            .body(axum::body::Body::from(body.to_string()))
+            .unwrap();
+        app.send(request)
+    };
+    let postgres = app.store.backend() == tongban_store::Backend::Postgres;
+    let mut holder = sqlx::AnyConnection::connect(&app.db_url).await.unwrap();
+    if postgres {
+        sqlx::raw_sql("BEGIN; LOCK TABLE idempotency_keys IN SHARE MODE")
+            .execute(&mut holder)
+            .await
+            .unwrap();
+    }
+    let release = async {
+        if postgres {
+            let waiting = "SELECT COUNT(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation \
+                           WHERE c.relname = 'idempotency_keys' AND NOT l.granted";
+            while raw_count(&app.db_url, waiting).await < 3 {
+                tokio::task::yield_now().await;
+            }
+            sqlx::raw_sql("COMMIT").execute(&mut holder).await.unwrap();
+        }
+    };
+    let (a, b, c, ()) = tokio::join!(apply(), apply(), apply(), release);
+    let answers = [a, b, c];
+    let created = answers
+        .iter()
+        .filter(|a| a.status == StatusCode::CREATED)
+        .count();
+    assert_eq!(created, 1, "{:?}", answers.map(|a| a.body));
+    let id = &answers[0].json()["id"];
+    for answer in &answers {
+        assert!(answer.status.is_success(), "{}", answer.body);
+        assert_eq!(&answer.json()["id"], id);
+    }
+    assert_eq!(
+        raw_count(&app.db_url, "SELECT COUNT(*) FROM bundle_applications").await,
+        1
+    );
 }

@@ -22,6 +22,7 @@ on_both!(
     of_two_simultaneous_acts_exactly_one_wins,
     a_retried_act_does_not_act_twice,
     acts_at_once_are_each_written_once_on_an_intact_chain,
+    applications_at_once_are_each_stored_once,
     an_act_read_before_a_tick_is_not_written_after_it,
     the_applicant_is_sealed_at_rest,
 );
@@ -574,6 +575,58 @@ async fn behind_a_held_write(
         outcomes.push(task.await.unwrap());
     }
     outcomes
+}
+
+/// Applications sent at once, three of them with the same idempotency key: one case for the
+/// key, whose id all three answer, and one for each other. On PostgreSQL, whose writers work
+/// side by side, the keyed ones are held at the key's insert (a lock on its table, which
+/// reads pass) until all three have looked the key up and stored their case: then they race
+/// to remember it, and the two that lose find the winner's case.
+async fn applications_at_once_are_each_stored_once(app: TestApp) {
+    use sqlx::Connection;
+    let key = DataKey::from_hex(KEY).unwrap();
+    let postgres = app.store.backend() == tongban_store::Backend::Postgres;
+    let mut holder = sqlx::AnyConnection::connect(&app.db_url).await.unwrap();
+    if postgres {
+        sqlx::raw_sql("BEGIN; LOCK TABLE idempotency_keys IN SHARE MODE")
+            .execute(&mut holder)
+            .await
+            .unwrap();
+    }
+    let release = async {
+        if postgres {
+            let waiting = "SELECT COUNT(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation \
+                           WHERE c.relname = 'idempotency_keys' AND NOT l.granted";
+            while raw_count(&app.db_url, waiting).await < 3 {
+                tokio::task::yield_now().await;
+            }
+            sqlx::raw_sql("COMMIT").execute(&mut holder).await.unwrap();
+        }
+    };
+    let (a, b, c, d, e, ()) = tokio::join!(
+        submitted(&app, &key, Some("apply-once")),
+        submitted(&app, &key, None),
+        submitted(&app, &key, Some("apply-once")),
+        submitted(&app, &key, None),
+        submitted(&app, &key, Some("apply-once")),
+        release,
+    );
+    let keyed = [a, c, e];
+    assert!(keyed.iter().all(|(id, _)| *id == a.0), "{keyed:?}");
+    assert_eq!(keyed.iter().filter(|(_, repeated)| !repeated).count(), 1);
+    assert!(!b.1 && !d.1 && b.0 != d.0 && b.0 != a.0 && d.0 != a.0);
+    assert_eq!(
+        raw_count(&app.db_url, "SELECT COUNT(*) FROM cases").await,
+        3
+    );
+    assert_eq!(
+        raw_count(&app.db_url, "SELECT COUNT(*) FROM case_events").await,
+        3
+    );
+    assert!(matches!(
+        tongban_store::audit::verify(&app.store).await.unwrap(),
+        tongban_store::audit::Verification::Intact { .. }
+    ));
 }
 
 /// Ends a held write having written nothing.
