@@ -9,7 +9,9 @@ use tongban_domain::access::Role;
 use tongban_store::bundles;
 
 use crate::cases::{KEY, context};
-use crate::helpers::{SCAN, TestApp, department_staff, form_fields, raw_count, set, uploaded_scan};
+use crate::helpers::{
+    SCAN, TestApp, department_staff, form_fields, key_inserts_held, raw_count, set, uploaded_scan,
+};
 use crate::on_both;
 
 on_both!(
@@ -498,9 +500,8 @@ async fn members_started_later_are_received_at_the_hall_that_took_the_bundle_in(
 
 /// The same application sent three times at once with one idempotency key: stored once, and
 /// each answer names it. On PostgreSQL the three are held at the key's insert until all have
-/// stored their application (see `cases::applications_at_once_are_each_stored_once`).
+/// stored their application (see `key_inserts_held`).
 async fn a_bundle_applied_for_at_once_with_one_key_is_stored_once(app: TestApp) {
-    use sqlx::Connection;
     let (_, body) = application(&app).await;
     let citizen = app.token("citizen").await;
     let apply = || {
@@ -512,24 +513,7 @@ async fn a_bundle_applied_for_at_once_with_one_key_is_stored_once(app: TestApp) 
             .unwrap();
         app.send(request)
     };
-    let postgres = app.store.backend() == tongban_store::Backend::Postgres;
-    let mut holder = sqlx::AnyConnection::connect(&app.db_url).await.unwrap();
-    if postgres {
-        sqlx::raw_sql("BEGIN; LOCK TABLE idempotency_keys IN SHARE MODE")
-            .execute(&mut holder)
-            .await
-            .unwrap();
-    }
-    let release = async {
-        if postgres {
-            let waiting = "SELECT COUNT(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation \
-                           WHERE c.relname = 'idempotency_keys' AND NOT l.granted";
-            while raw_count(&app.db_url, waiting).await < 3 {
-                tokio::task::yield_now().await;
-            }
-            sqlx::raw_sql("COMMIT").execute(&mut holder).await.unwrap();
-        }
-    };
+    let release = key_inserts_held(&app, 3).await;
     let (a, b, c, ()) = tokio::join!(apply(), apply(), apply(), release);
     let answers = [a, b, c];
     let created = answers

@@ -12,7 +12,7 @@ use tongban_store::catalog;
 use tongban_store::sealed::DataKey;
 
 use crate::helpers::{
-    TestApp, market_item, raw_count, raw_execute, upload_case_file, uploaded_scan,
+    TestApp, key_inserts_held, market_item, raw_count, raw_execute, upload_case_file, uploaded_scan,
 };
 use crate::on_both;
 
@@ -583,26 +583,8 @@ async fn behind_a_held_write(
 /// reads pass) until all three have looked the key up and stored their case: then they race
 /// to remember it, and the two that lose find the winner's case.
 async fn applications_at_once_are_each_stored_once(app: TestApp) {
-    use sqlx::Connection;
     let key = DataKey::from_hex(KEY).unwrap();
-    let postgres = app.store.backend() == tongban_store::Backend::Postgres;
-    let mut holder = sqlx::AnyConnection::connect(&app.db_url).await.unwrap();
-    if postgres {
-        sqlx::raw_sql("BEGIN; LOCK TABLE idempotency_keys IN SHARE MODE")
-            .execute(&mut holder)
-            .await
-            .unwrap();
-    }
-    let release = async {
-        if postgres {
-            let waiting = "SELECT COUNT(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation \
-                           WHERE c.relname = 'idempotency_keys' AND NOT l.granted";
-            while raw_count(&app.db_url, waiting).await < 3 {
-                tokio::task::yield_now().await;
-            }
-            sqlx::raw_sql("COMMIT").execute(&mut holder).await.unwrap();
-        }
-    };
+    let release = key_inserts_held(&app, 3).await;
     let (a, b, c, d, e, ()) = tokio::join!(
         submitted(&app, &key, Some("apply-once")),
         submitted(&app, &key, None),

@@ -714,3 +714,31 @@ pub fn asked_files(guide: &tongban_domain::guide::Guide) -> Vec<usize> {
         .filter(|&i| guide.materials[i].required && guide.materials[i].sharing_source.is_none())
         .collect()
 }
+
+/// PostgreSQL: holds every insert of an idempotency key (a lock on its table, which reads
+/// pass) and answers the future that lets them go once `waiting` requests wait for it. On
+/// SQLite, whose one writer takes requests in turn, nothing is held.
+pub async fn key_inserts_held(
+    app: &TestApp,
+    waiting: i64,
+) -> impl std::future::Future<Output = ()> + '_ {
+    use sqlx::Connection;
+    let postgres = app.store.backend() == tongban_store::Backend::Postgres;
+    let mut holder = sqlx::AnyConnection::connect(&app.db_url).await.unwrap();
+    if postgres {
+        sqlx::raw_sql("BEGIN; LOCK TABLE idempotency_keys IN SHARE MODE")
+            .execute(&mut holder)
+            .await
+            .unwrap();
+    }
+    async move {
+        if postgres {
+            let queued = "SELECT COUNT(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation \
+                          WHERE c.relname = 'idempotency_keys' AND NOT l.granted";
+            while raw_count(&app.db_url, queued).await < waiting {
+                tokio::task::yield_now().await;
+            }
+            sqlx::raw_sql("COMMIT").execute(&mut holder).await.unwrap();
+        }
+    }
+}
