@@ -733,8 +733,11 @@ pub async fn key_inserts_held(
     }
     async move {
         if postgres {
+            // this test's database only: tests run side by side, each in a database of its own
             let queued = "SELECT COUNT(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation \
-                          WHERE c.relname = 'idempotency_keys' AND NOT l.granted";
+                          JOIN pg_database d ON d.oid = l.database \
+                          WHERE d.datname = current_database() \
+                          AND c.relname = 'idempotency_keys' AND NOT l.granted";
             while raw_count(&app.db_url, queued).await < waiting {
                 tokio::task::yield_now().await;
             }
