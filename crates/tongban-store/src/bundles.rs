@@ -303,107 +303,119 @@ pub async fn apply(
         }
     }
     let actor = &application.acting.actor.username;
+    let mut tx = store.write().await?;
+    if let Some(id) = application_of_key(&mut tx, actor, idempotency_key).await? {
+        return Ok((id, true));
+    }
     let sealed =
         key.seal(&serde_json::to_string(application.applicant).map_err(StoreError::corrupt)?);
     let masked = application.applicant.masked_name();
     let materials = serde_json::to_string(&application.materials).map_err(StoreError::corrupt)?;
     let at_millis = application.acting.at_millis;
-    // A second try finds the application of a key used meanwhile.
-    for _ in 0..2 {
-        let mut tx = store.write().await?;
-        if let Some(case_id) = cases::remembered(&mut tx, actor, idempotency_key).await? {
-            let id: Option<i64> =
-                sqlx::query::<Any>("SELECT bundle_application_id FROM cases WHERE id = $1")
-                    .bind(case_id)
-                    .fetch_one(&mut *tx)
-                    .await?
-                    .try_get(0)?;
-            return id.map(|id| (id, true)).ok_or_else(|| {
-                StoreError::conflict(
-                    "该请求标识已用于其他申请",
-                    "this idempotency key was used for another application",
-                )
-            });
-        }
-        let id: i64 = sqlx::query::<Any>(
-            "INSERT INTO bundle_applications (bundle_id, applicant_user_id, applicant_sealed, \
-             applicant_name_masked, applicant_kind, channel, materials, submitted_by, submitted_role, \
-             submitted_at, received_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
-        )
-        .bind(bundle.id)
-        .bind(application.applicant_user_id)
-        .bind(&sealed)
-        .bind(&masked)
-        .bind(application.applicant_kind.as_str())
-        .bind(application.channel.as_str())
-        .bind(&materials)
-        .bind(actor)
-        .bind(application.acting.role.as_str())
-        .bind(at_millis)
-        // the hall whose window took it in: members started later are received there too
-        .bind(match application.channel {
-            Channel::Window => application.acting.actor.department_id,
-            Channel::Online | Channel::Kiosk => None,
-        })
-        .fetch_one(&mut *tx)
-        .await?
-        .try_get(0)?;
-        let mut first_case = None;
-        for event in &starting {
-            let case_id = cases::insert_case(
-                &mut tx,
-                event,
-                &sealed,
-                &masked,
-                application.applicant_user_id,
-                Some(id),
-            )
-            .await?
-            .ok_or_else(|| StoreError::corrupt("a member started twice in a new application"))?;
-            first_case.get_or_insert(case_id);
-        }
-        if let Some(case_id) = first_case {
-            let kept = cases::remember(
-                &mut tx,
-                actor,
-                idempotency_key,
-                (case_id, 1),
-                at_millis,
-                None,
-            )
-            .await?;
-            if !kept {
-                // the same request landed meanwhile (PostgreSQL's writers work side by side)
-                tx.rollback().await?;
-                continue;
-            }
-        }
-        audit::append(
+    let id: i64 = sqlx::query::<Any>(
+        "INSERT INTO bundle_applications (bundle_id, applicant_user_id, applicant_sealed, \
+         applicant_name_masked, applicant_kind, channel, materials, submitted_by, submitted_role, \
+         submitted_at, received_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+    )
+    .bind(bundle.id)
+    .bind(application.applicant_user_id)
+    .bind(&sealed)
+    .bind(&masked)
+    .bind(application.applicant_kind.as_str())
+    .bind(application.channel.as_str())
+    .bind(&materials)
+    .bind(actor)
+    .bind(application.acting.role.as_str())
+    .bind(at_millis)
+    // the hall whose window took it in: members started later are received there too
+    .bind(match application.channel {
+        Channel::Window => application.acting.actor.department_id,
+        Channel::Online | Channel::Kiosk => None,
+    })
+    .fetch_one(&mut *tx)
+    .await?
+    .try_get(0)?;
+    let mut first_case = None;
+    for event in &starting {
+        let case_id = cases::insert_case(
             &mut tx,
-            &AuditEntry {
-                at_millis,
-                actor,
-                role: application.acting.role.as_str(),
-                action: "bundle.apply",
-                subject: &format!("bundle_application:{id}"),
-                detail: &serde_json::json!({
-                    "bundle": bundle.definition.key,
-                    "version": bundle.version,
-                    "started": starting.iter().map(|e| match &e.change {
-                        tongban_domain::case::Change::Submitted { implementation_code, .. } => implementation_code.as_str(),
-                        _ => "",
-                    }).collect::<Vec<_>>(),
-                })
-                .to_string(),
-            },
+            event,
+            &sealed,
+            &masked,
+            application.applicant_user_id,
+            Some(id),
+        )
+        .await?
+        .ok_or_else(|| StoreError::corrupt("a member started twice in a new application"))?;
+        first_case.get_or_insert(case_id);
+    }
+    if let Some(case_id) = first_case {
+        let kept = cases::remember(
+            &mut tx,
+            actor,
+            idempotency_key,
+            (case_id, 1),
+            at_millis,
+            None,
         )
         .await?;
-        tx.commit().await?;
-        return Ok((id, false));
+        if !kept {
+            // The same request landed meanwhile (PostgreSQL's writers work side by side):
+            // this one's application is undone, and answered with that one's.
+            tx.rollback().await?;
+            let mut tx = store.write().await?;
+            let id = application_of_key(&mut tx, actor, idempotency_key).await?;
+            return id.map(|id| (id, true)).ok_or_else(|| {
+                StoreError::corrupt("an idempotency key was used meanwhile, and then not found")
+            });
+        }
     }
-    Err(StoreError::corrupt(
-        "an idempotency key was used meanwhile, and then not found",
-    ))
+    audit::append(
+        &mut tx,
+        &AuditEntry {
+            at_millis,
+            actor,
+            role: application.acting.role.as_str(),
+            action: "bundle.apply",
+            subject: &format!("bundle_application:{id}"),
+            detail: &serde_json::json!({
+                "bundle": bundle.definition.key,
+                "version": bundle.version,
+                "started": starting.iter().map(|e| match &e.change {
+                    tongban_domain::case::Change::Submitted { implementation_code, .. } => implementation_code.as_str(),
+                    _ => "",
+                }).collect::<Vec<_>>(),
+            })
+            .to_string(),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok((id, false))
+}
+
+/// The application an earlier request with this idempotency key stored (a conflict when the
+/// key stored something else), or None.
+async fn application_of_key(
+    tx: &mut WriteTx,
+    actor: &str,
+    idempotency_key: Option<&str>,
+) -> Result<Option<i64>, StoreError> {
+    let Some(case_id) = cases::remembered(tx, actor, idempotency_key).await? else {
+        return Ok(None);
+    };
+    let id: Option<i64> =
+        sqlx::query::<Any>("SELECT bundle_application_id FROM cases WHERE id = $1")
+            .bind(case_id)
+            .fetch_one(&mut **tx)
+            .await?
+            .try_get(0)?;
+    id.map(Some).ok_or_else(|| {
+        StoreError::conflict(
+            "该请求标识已用于其他申请",
+            "this idempotency key was used for another application",
+        )
+    })
 }
 
 /// An application with its bundle and the cases of its members.
