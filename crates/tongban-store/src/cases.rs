@@ -261,92 +261,57 @@ pub async fn submit(
             "the submission names another implementation than the published one",
         ));
     }
-    let submission = Submission {
-        event: event.clone(),
-        applicant_sealed: key.seal(&serde_json::to_string(applicant).map_err(StoreError::corrupt)?),
-        applicant_name_masked: applicant.masked_name(),
-        applicant_user_id,
-        idempotency_key: idempotency_key.map(str::to_owned),
-    };
+    let sealed = key.seal(&serde_json::to_string(applicant).map_err(StoreError::corrupt)?);
+    let masked_name = applicant.masked_name();
+    let (written, masked) = (event.clone(), masked_name.clone());
+    let idempotency_key = idempotency_key.map(str::to_owned);
     let writing = store.clone();
     let job = async move {
-        let submitted = record_submission(&writing, &submission).await;
-        (submission, submitted)
+        let mut tx = writing.write_hot().await?;
+        let idempotency_key = idempotency_key.as_deref();
+        if let Some(id) = remembered(&mut tx, &written.actor, idempotency_key).await? {
+            tx.rollback().await?;
+            return Ok((id, true));
+        }
+        let id = insert_case(&mut tx, &written, &sealed, &masked, applicant_user_id, None)
+            .await?
+            .ok_or_else(|| StoreError::corrupt("a case outside any bundle conflicted"))?;
+        let kept = remember(
+            &mut tx,
+            &written.actor,
+            idempotency_key,
+            (id, 1),
+            written.at_millis,
+            None,
+        )
+        .await?;
+        if !kept {
+            // The same request landed meanwhile (PostgreSQL's writers work side by side):
+            // this one's case is undone, and answered with that one's.
+            tx.rollback().await?;
+            let mut tx = writing.write_hot().await?;
+            let id = remembered(&mut tx, &written.actor, idempotency_key).await?;
+            tx.rollback().await?;
+            return id.map(|id| (id, true)).ok_or_else(|| {
+                StoreError::corrupt("an idempotency key was used meanwhile, and then not found")
+            });
+        }
+        tx.commit().await?;
+        Ok::<_, StoreError>((id, false))
     };
-    let (submission, submitted) = store.on_writer(job).await;
-    let (id, repeated) = submitted?;
+    let (id, repeated) = store.on_writer(job).await?;
     // the answer to the application reads it at once, as does its acceptance
     if !repeated && let Some(case) = Case::submitted(event) {
         store.case_memory().remember(StoredCase {
             id,
             case,
-            events: vec![submission.event],
-            applicant_name_masked: submission.applicant_name_masked,
+            events: vec![event.clone()],
+            applicant_name_masked: masked_name,
             applicant_user_id,
             bundle_application_id: None,
         });
     }
     Ok((id, repeated))
-}
-
-/// A new case as the writer stores it: its submission event and applicant, sealed.
-struct Submission {
-    event: CaseEvent,
-    applicant_sealed: String,
-    applicant_name_masked: String,
-    applicant_user_id: Option<i64>,
-    idempotency_key: Option<String>,
-}
-
-/// Stores a submission in a transaction of its own: the case's id, and whether its
-/// idempotency key had stored it before (then nothing is written).
-async fn record_submission(
-    store: &Store,
-    submission: &Submission,
-) -> Result<(i64, bool), StoreError> {
-    // A second try finds the case of a key used meanwhile.
-    for _ in 0..2 {
-        let mut tx = store.write_hot().await?;
-        match write_submission(&mut tx, submission).await? {
-            Some((id, repeated)) => {
-                if repeated {
-                    tx.rollback().await?;
-                } else {
-                    tx.commit().await?;
-                }
-                return Ok((id, repeated));
-            }
-            None => tx.rollback().await?,
-        }
-    }
-    Err(StoreError::corrupt(
-        "an idempotency key was used meanwhile, and then not found",
-    ))
-}
-
-/// Writes a submission into `tx`, leaving its end to the caller: as [`record_submission`]
-/// answers, or None when the same request landed meanwhile (PostgreSQL's writers work side by
-/// side): then the case written must be rolled back.
-async fn write_submission(
-    tx: &mut impl Writes,
-    submission: &Submission,
-) -> Result<Option<(i64, bool)>, StoreError> {
-    let (event, key) = (&submission.event, submission.idempotency_key.as_deref());
-    if let Some(id) = remembered(tx, &event.actor, key).await? {
-        return Ok(Some((id, true)));
-    }
-    let id = insert_case(
-        tx,
-        event,
-        &submission.applicant_sealed,
-        &submission.applicant_name_masked,
-        submission.applicant_user_id,
-        None,
-    )
-    .await?
-    .ok_or_else(|| StoreError::corrupt("a case outside any bundle conflicted"))?;
-    let kept = remember(tx, &event.actor, key, (id, 1), event.at_millis, None).await?;
-    Ok(kept.then_some((id, false)))
 }
 
 /// Inserts a case from its submission event, its applicant already sealed; with a bundle

@@ -72,7 +72,7 @@ impl DirectTx {
         Ok(DirectTx {
             connection,
             _turn: turn,
-            audit_chain: AuditChain::LinkedNow { head: None },
+            audit_chain: AuditChain::begin(None),
             open: true,
         })
     }
