@@ -110,6 +110,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "audit_linked_after_commit",
         sql: include_str!("../migrations/0019_audit_linked_after_commit.sql"),
     },
+    Migration {
+        version: 20,
+        name: "audit_pending_rows",
+        sql: include_str!("../migrations/0020_audit_pending_rows.sql"),
+    },
 ];
 
 /// An arbitrary constant: the PostgreSQL advisory lock that keeps several starting app

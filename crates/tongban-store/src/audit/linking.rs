@@ -5,9 +5,10 @@
 //! head's row lock was held from the link to the commit, over the client's round trips in
 //! between, and every other writer queued behind it: at 1,000,000 stored cases most of
 //! PostgreSQL's backends were waiting for that lock (BENCHMARKS.md, stop 32). Now a writer
-//! inserts its row with a negative sequence (migration 0019) and, after its commit, waits for
-//! a linking round that began after it: one round links every row committed so far, in one
-//! transaction, whoever's they are. A request is answered with its rows linked, as before.
+//! inserts its row into `audit_log_pending` (migrations 0019 and 0020) and, after its commit,
+//! waits for a linking round that began after it: one round moves every row committed so far
+//! into `audit_log`, linked, in one transaction, whoever's they are. A request is answered
+//! with its rows linked, as before.
 //!
 //! Several app servers each link; their rounds take turns at an advisory lock, and a round
 //! finds what another linked already linked. Rows left pending (the server stopped between a
@@ -78,16 +79,17 @@ pub(crate) async fn link_pending(pool: &AnyPool) -> Result<u64, StoreError> {
 const BEGIN_ROUND: &str = "BEGIN; SELECT pg_advisory_xact_lock(418581342580)";
 
 /// One transaction of four round trips: the rounds' turn taken, up to [`MOST_IN_ROUND`]
-/// pending rows read with the head, linked after it, the head moved, the commit.
+/// pending rows read with the head, moved into the chain after it and the head moved, the
+/// commit.
 async fn link_some(pool: &AnyPool) -> Result<u64, StoreError> {
     let mut tx = pool.begin_with(BEGIN_ROUND).await?;
     // Read after the turn was taken: the round before is committed by then. Columns 0 to 6
     // are the pending row's, as `stored_link_hash` reads them; no row when none is pending.
     let pending = sqlx::query::<Any>(
-        "SELECT p.seq, p.at, p.actor, p.role, p.action, p.subject, p.detail, h.seq, h.hash \
-         FROM (SELECT seq, at, actor, role, action, subject, detail FROM audit_log \
-         WHERE seq < 0 ORDER BY seq DESC LIMIT $1) p CROSS JOIN audit_head h \
-         WHERE h.id = 1 ORDER BY p.seq DESC",
+        "SELECT p.pending, p.at, p.actor, p.role, p.action, p.subject, p.detail, h.seq, h.hash \
+         FROM (SELECT pending, at, actor, role, action, subject, detail FROM audit_log_pending \
+         ORDER BY pending LIMIT $1) p CROSS JOIN audit_head h WHERE h.id = 1 \
+         ORDER BY p.pending",
     )
     .bind(MOST_IN_ROUND)
     .fetch_all(&mut *tx)
@@ -98,10 +100,15 @@ async fn link_some(pool: &AnyPool) -> Result<u64, StoreError> {
     };
     let (mut seq, mut hash): (i64, String) = (first.try_get(7)?, first.try_get(8)?);
     let params = 4 * pending.len();
+    // The pending rows' fields are copied within PostgreSQL; only the links are sent.
     let sql = format!(
-        "WITH linked AS (UPDATE audit_log SET seq = v.seq, prev_hash = v.prev_hash, \
-         hash = v.hash FROM (VALUES {}) AS v (pending, seq, prev_hash, hash) \
-         WHERE audit_log.seq = v.pending) \
+        "WITH moved AS (DELETE FROM audit_log_pending p \
+         USING (VALUES {}) AS v (pending, seq, prev_hash, hash) WHERE p.pending = v.pending \
+         RETURNING v.seq, p.at, p.actor, p.role, p.action, p.subject, p.detail, v.prev_hash, \
+         v.hash), \
+         linked AS (INSERT INTO audit_log \
+         (seq, at, actor, role, action, subject, detail, prev_hash, hash) \
+         SELECT * FROM moved) \
          UPDATE audit_head SET seq = ${}, hash = ${} WHERE id = 1",
         value_lists(pending.len(), 4),
         params + 1,
@@ -111,9 +118,9 @@ async fn link_some(pool: &AnyPool) -> Result<u64, StoreError> {
     for row in &pending {
         seq += 1;
         let next = stored_link_hash(seq, row, &hash)?;
-        let pending_seq: i64 = row.try_get(0)?;
+        let pending_number: i64 = row.try_get(0)?;
         update = update
-            .bind(pending_seq)
+            .bind(pending_number)
             .bind(seq)
             .bind(hash)
             .bind(next.clone());

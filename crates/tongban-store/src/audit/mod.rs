@@ -92,7 +92,11 @@ pub(crate) async fn append_after(
         AuditChain::LinkedAfterCommit { pending, .. } => {
             *pending = true;
             // the link, its sequence and hashes, is made after the commit
-            insert_row(&mut batch, "-nextval('audit_pending')", entry, ("", ""));
+            let pending = batch.statement(
+                "INSERT INTO audit_log_pending (at, actor, role, action, subject, detail) \
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+            );
+            bind_entry(pending, entry);
             return batch.run(tx).await;
         }
     };
@@ -113,7 +117,7 @@ pub(crate) async fn append_after(
         }
     };
     let hash = link_hash(seq, entry, &prev_hash);
-    insert_row(&mut batch, "$9", entry, (&prev_hash, &hash)).bind(seq);
+    insert_linked(&mut batch, seq, entry, &prev_hash, &hash);
     batch
         .statement("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
         .bind(seq)
@@ -125,27 +129,28 @@ pub(crate) async fn append_after(
     Ok(())
 }
 
-/// Adds the insert of `entry`'s row to `batch`: `seq` is the SQL of its sequence, and the row
-/// links to `prev_hash` with `hash`.
-fn insert_row<'b>(
-    batch: &'b mut Batch,
-    seq: &str,
-    entry: &AuditEntry<'_>,
-    (prev_hash, hash): (&str, &str),
-) -> &'b mut Statement {
-    batch
-        .statement(format!(
-            "INSERT INTO audit_log (at, actor, role, action, subject, detail, prev_hash, hash, \
-             seq) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, {seq})"
-        ))
+/// Adds the insert of `entry`'s row to `batch`, linked as row `seq` after `prev_hash` with
+/// `hash`.
+fn insert_linked(batch: &mut Batch, seq: i64, entry: &AuditEntry<'_>, prev_hash: &str, hash: &str) {
+    let linked = batch.statement(
+        "INSERT INTO audit_log (at, actor, role, action, subject, detail, prev_hash, hash, seq) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    );
+    bind_entry(linked, entry)
+        .bind(prev_hash)
+        .bind(hash)
+        .bind(seq);
+}
+
+/// Binds `entry`'s fields, in the order of `audit_log`'s columns, as `$1` to `$6`.
+fn bind_entry<'s>(statement: &'s mut Statement, entry: &AuditEntry<'_>) -> &'s mut Statement {
+    statement
         .bind(entry.at_millis)
         .bind(entry.actor)
         .bind(entry.role)
         .bind(entry.action)
         .bind(entry.subject)
         .bind(entry.detail)
-        .bind(prev_hash)
-        .bind(hash)
 }
 
 /// The hash of the chain's row `seq`.

@@ -56,9 +56,8 @@ async fn a_row_left_pending_is_linked_before_the_chain_is_walked() {
     };
     raw_execute(
         &app.db_url,
-        "INSERT INTO audit_log (at, actor, role, action, subject, detail, prev_hash, hash, seq) \
-         VALUES (1, 'clerk', 'window_clerk', 'test.left_pending', 'case:1', '{}', '', '', \
-         -nextval('audit_pending'))",
+        "INSERT INTO audit_log_pending (at, actor, role, action, subject, detail) \
+         VALUES (1, 'clerk', 'window_clerk', 'test.left_pending', 'case:1', '{}')",
     )
     .await;
     assert_eq!(
@@ -70,6 +69,48 @@ async fn a_row_left_pending_is_linked_before_the_chain_is_walked() {
         rows + 1
     );
     assert_eq!(raw_count(&app.db_url, &linked).await, 1);
-    let pending = "SELECT COUNT(*) FROM audit_log WHERE seq < 0";
+    let pending = "SELECT COUNT(*) FROM audit_log_pending";
     assert_eq!(raw_count(&app.db_url, pending).await, 0);
+}
+
+/// Before migration 0020 a pending row waited in `audit_log` with a negative sequence. One
+/// left there by a server stopped before its round is moved to the pending rows by the
+/// migration, and linked in the order it was written.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_row_left_pending_before_its_own_table_is_linked_after_the_migration() {
+    let Some(app) = spawn_app(Db::Postgres).await else {
+        return;
+    };
+    let Verification::Intact { rows } = verify(&app.store).await.unwrap() else {
+        panic!("fresh chain broken")
+    };
+    // the schema as migration 0019 left it, with two rows pending
+    raw_execute(
+        &app.db_url,
+        "DROP TABLE audit_log_pending; DELETE FROM schema_migrations WHERE version = 20; \
+         INSERT INTO audit_log (at, actor, role, action, subject, detail, prev_hash, hash, seq) \
+         VALUES (1, 'clerk', 'window_clerk', 'test.first', 'case:1', '{}', '', '', \
+         -nextval('audit_pending')), \
+         (2, 'clerk', 'window_clerk', 'test.second', 'case:1', '{}', '', '', \
+         -nextval('audit_pending'))",
+    )
+    .await;
+    assert_eq!(tongban_store::migrate::run(&app.store).await.unwrap(), 1);
+    let pending = "SELECT COUNT(*) FROM audit_log_pending";
+    assert_eq!(raw_count(&app.db_url, pending).await, 2);
+    assert_eq!(
+        raw_count(&app.db_url, "SELECT COUNT(*) FROM audit_log WHERE seq < 0").await,
+        0
+    );
+    assert_eq!(
+        verify(&app.store).await.unwrap(),
+        Verification::Intact { rows: rows + 2 }
+    );
+    let in_order = format!(
+        "SELECT COUNT(*) FROM audit_log WHERE (seq = {} AND action = 'test.first') \
+         OR (seq = {} AND action = 'test.second')",
+        rows + 1,
+        rows + 2
+    );
+    assert_eq!(raw_count(&app.db_url, &in_order).await, 2);
 }
