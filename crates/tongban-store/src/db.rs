@@ -488,9 +488,11 @@ mod tests {
 
     #[tokio::test]
     async fn reads_by_key_run_on_the_read_connections_of_a_file_only() {
-        let path =
-            std::env::temp_dir().join(format!("tongban-read-now-{}.sqlite", std::process::id()));
-        let _ = std::fs::remove_file(&path);
+        // a directory of its own, removed at the end with the database's WAL files
+        let dir = std::env::temp_dir().join(format!("tongban-read-now-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("store.sqlite");
         let file = Store::connect(&format!("sqlite://{}", path.display()))
             .await
             .unwrap();
@@ -503,6 +505,8 @@ mod tests {
             assert_eq!(matches!(rows[0], Row::Direct(_)), direct);
             assert_eq!(rows[0].get::<i64>(0).unwrap(), 42);
         }
+        drop(file);
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

@@ -23,23 +23,29 @@ pub(crate) struct CaseTurns {
 pub struct CaseTurn {
     case_id: i64,
     turns: Arc<CaseTurns>,
-    /// taken before the drop removes the case's entry
+    /// the case's entry in the map
+    entry: Arc<tokio::sync::Mutex<()>>,
+    /// `None` while the request waits for its turn
     guard: Option<OwnedMutexGuard<()>>,
 }
 
 impl CaseTurns {
-    /// Waits for the turn at case `case_id`.
+    /// Waits for the turn at case `case_id`. A request that goes away while it waits drops
+    /// its turn unheld, which removes the case's entry as an ended turn does.
     pub(crate) async fn take(turns: &Arc<CaseTurns>, case_id: i64) -> CaseTurn {
-        let turn = turns
+        let entry = turns
             .lock()
             .entry(case_id)
             .or_insert_with(|| Arc::new(tokio::sync::Mutex::new(())))
             .clone();
-        CaseTurn {
+        let mut turn = CaseTurn {
             case_id,
             turns: turns.clone(),
-            guard: Some(turn.lock_owned().await),
-        }
+            entry,
+            guard: None,
+        };
+        turn.guard = Some(turn.entry.clone().lock_owned().await);
+        turn
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<i64, Arc<tokio::sync::Mutex<()>>>> {
@@ -58,16 +64,12 @@ impl CaseTurns {
 impl Drop for CaseTurn {
     fn drop(&mut self) {
         let mut held = self.turns.lock();
+        self.guard.take();
         // The entry is shared by the map, this turn and each request waiting; waiting ones
-        // clone it under the map's lock, so none can appear while it is held here. (A request
-        // gone away while waiting may leave the entry behind; the case's next turn removes it.)
-        if held
-            .get(&self.case_id)
-            .is_some_and(|turn| Arc::strong_count(turn) == 2)
-        {
+        // clone it under the map's lock, so none can appear while it is held here.
+        if Arc::strong_count(&self.entry) == 2 {
             held.remove(&self.case_id);
         }
-        self.guard.take();
     }
 }
 
@@ -91,6 +93,21 @@ mod tests {
         let second = second.await;
         drop((second, other));
         assert_eq!(turns.cases_held(), 0, "every case left with its last turn");
+    }
+
+    #[tokio::test]
+    async fn a_request_gone_away_while_waiting_leaves_no_entry_behind() {
+        let turns = Arc::new(CaseTurns::default());
+        let first = CaseTurns::take(&turns, 7).await;
+        let mut second = Box::pin(CaseTurns::take(&turns, 7));
+        assert!(poll_once(second.as_mut()).await.is_none());
+        // the turn passes to the second request, which is gone before it is polled again
+        drop(first);
+        drop(second);
+        assert_eq!(turns.cases_held(), 0);
+        let third = CaseTurns::take(&turns, 7).await;
+        drop(third);
+        assert_eq!(turns.cases_held(), 0);
     }
 
     /// Polls `future` once: its output if it was ready.

@@ -12,7 +12,8 @@ use tongban_store::catalog;
 use tongban_store::sealed::DataKey;
 
 use crate::helpers::{
-    TestApp, key_inserts_held, market_item, raw_count, raw_execute, upload_case_file, uploaded_scan,
+    TestApp, key_inserts_held, market_item, raw_count, raw_execute, upload_case_file,
+    uploaded_scan, wait_for,
 };
 use crate::on_both;
 
@@ -558,18 +559,20 @@ async fn behind_a_held_write(
         .collect();
     match app.store.backend() {
         tongban_store::Backend::Sqlite => {
-            while app.store.acts_queued() < all {
-                tokio::task::yield_now().await;
-            }
+            let what = format!("{all} acts queued for the writer");
+            wait_for(&what, async || app.store.acts_queued() >= all).await;
         }
         tongban_store::Backend::Postgres => {
             let waiting = "SELECT COUNT(*) FROM pg_locks l JOIN pg_database d ON d.oid = l.database \
                            WHERE d.datname = current_database() AND l.locktype = 'advisory' \
                            AND NOT l.granted";
             let finished = || tasks.iter().filter(|t| t.is_finished()).count() as i64;
-            while finished() + raw_count(&app.db_url, waiting).await < tasks.len() as i64 {
-                tokio::task::yield_now().await;
-            }
+            let acts = tasks.len() as i64;
+            let what = format!("{acts} acts written or waiting for the held write");
+            wait_for(&what, async || {
+                finished() + raw_count(&app.db_url, waiting).await >= acts
+            })
+            .await;
         }
     }
     end(turn).await;

@@ -715,6 +715,21 @@ pub fn asked_files(guide: &tongban_domain::guide::Guide) -> Vec<usize> {
         .collect()
 }
 
+/// Waits until `ready` answers true, yielding in between. A test that sets up a race waits
+/// for the racers to reach their marks; if a change stops them getting there, it fails naming
+/// `what` after a minute instead of hanging.
+pub async fn wait_for(what: &str, mut ready: impl AsyncFnMut() -> bool) {
+    let waiting = async {
+        while !ready().await {
+            tokio::task::yield_now().await;
+        }
+    };
+    let limit = std::time::Duration::from_secs(60);
+    if tokio::time::timeout(limit, waiting).await.is_err() {
+        panic!("waited a minute for {what}");
+    }
+}
+
 /// PostgreSQL: holds every insert of an idempotency key (a lock on its table, which reads
 /// pass) and answers the future that lets them go once `waiting` requests wait for it. On
 /// SQLite, whose one writer takes requests in turn, nothing is held.
@@ -738,9 +753,11 @@ pub async fn key_inserts_held(
                           JOIN pg_database d ON d.oid = l.database \
                           WHERE d.datname = current_database() \
                           AND c.relname = 'idempotency_keys' AND NOT l.granted";
-            while raw_count(&app.db_url, queued).await < waiting {
-                tokio::task::yield_now().await;
-            }
+            let what = format!("{waiting} requests waiting to insert their idempotency key");
+            wait_for(&what, async || {
+                raw_count(&app.db_url, queued).await >= waiting
+            })
+            .await;
             sqlx::raw_sql("COMMIT").execute(&mut holder).await.unwrap();
         }
     }
