@@ -8,10 +8,16 @@ use crate::on_both;
 
 on_both!(tampering_is_detected);
 
+/// The rows of the app's chain, which must be intact.
+async fn intact_rows(app: &TestApp) -> i64 {
+    match verify(&app.store).await.unwrap() {
+        Verification::Intact { rows } => rows,
+        broken => panic!("fresh chain broken: {broken:?}"),
+    }
+}
+
 async fn tampering_is_detected(app: TestApp) {
-    let Verification::Intact { rows } = verify(&app.store).await.unwrap() else {
-        panic!("fresh chain broken")
-    };
+    let rows = intact_rows(&app).await;
     assert!(rows >= 3, "the demo city's history is audited: {rows} rows");
 
     raw_execute(
@@ -31,9 +37,7 @@ async fn tampering_is_detected(app: TestApp) {
 on_both!(removing_the_last_row_is_detected);
 
 async fn removing_the_last_row_is_detected(app: TestApp) {
-    let Verification::Intact { rows } = verify(&app.store).await.unwrap() else {
-        panic!("fresh chain broken")
-    };
+    let rows = intact_rows(&app).await;
     raw_execute(
         &app.db_url,
         &format!("DELETE FROM audit_log WHERE seq = {rows}"),
@@ -51,9 +55,7 @@ async fn a_row_left_pending_is_linked_before_the_chain_is_walked() {
     let Some(app) = spawn_app(Db::Postgres).await else {
         return;
     };
-    let Verification::Intact { rows } = verify(&app.store).await.unwrap() else {
-        panic!("fresh chain broken")
-    };
+    let rows = intact_rows(&app).await;
     raw_execute(
         &app.db_url,
         "INSERT INTO audit_log_pending (at, actor, role, action, subject, detail) \
@@ -81,9 +83,7 @@ async fn a_row_left_pending_before_its_own_table_is_linked_after_the_migration()
     let Some(app) = spawn_app(Db::Postgres).await else {
         return;
     };
-    let Verification::Intact { rows } = verify(&app.store).await.unwrap() else {
-        panic!("fresh chain broken")
-    };
+    let rows = intact_rows(&app).await;
     // the schema as migration 0019 left it, with two rows pending
     raw_execute(
         &app.db_url,
