@@ -31,7 +31,8 @@ pub struct CaseTurn {
 
 impl CaseTurns {
     /// Waits for the turn at case `case_id`. A request that goes away while it waits drops
-    /// its turn unheld, which removes the case's entry as an ended turn does.
+    /// its turn unheld (after the lock's future it waited on, which held the entry too), and
+    /// that removes the case's entry as an ended turn does.
     pub(crate) async fn take(turns: &Arc<CaseTurns>, case_id: i64) -> CaseTurn {
         let entry = turns
             .lock()

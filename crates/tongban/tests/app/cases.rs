@@ -468,7 +468,7 @@ async fn acts_at_once_are_each_written_once_on_an_intact_chain(app: TestApp) {
     )
     .await;
     assert_eq!(audited, 8 + 3, "each act audited once");
-    if app.db_url.starts_with("postgres") {
+    if app.store.backend() == tongban_store::Backend::Postgres {
         // SQLite links each row as it is written
         let pending = raw_count(&app.db_url, "SELECT COUNT(*) FROM audit_log_pending").await;
         assert_eq!(
