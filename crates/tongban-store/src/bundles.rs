@@ -360,14 +360,12 @@ pub async fn apply(
         )
         .await?;
         if !kept {
-            // The same request landed meanwhile (PostgreSQL's writers work side by side):
-            // this one's application is undone, and answered with that one's.
+            // the same request landed meanwhile: this one's application is undone
             tx.rollback().await?;
             let mut tx = store.write().await?;
-            let id = application_of_key(&mut tx, actor, idempotency_key).await?;
-            return id.map(|id| (id, true)).ok_or_else(|| {
-                StoreError::corrupt("an idempotency key was used meanwhile, and then not found")
-            });
+            let found = application_of_key(&mut tx, actor, idempotency_key).await?;
+            tx.rollback().await?;
+            return cases::answer_of_key_taken(found);
         }
     }
     audit::append(

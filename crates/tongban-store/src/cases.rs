@@ -161,6 +161,15 @@ fn remembered_case(actor: &str, key: &str) -> Statement {
         .with(key)
 }
 
+/// The answer to a request whose idempotency key another request took while it was written
+/// (PostgreSQL's writers work side by side): `found`, that request's id, looked up after this
+/// one's write was rolled back, answered as any repeated request is.
+pub(crate) fn answer_of_key_taken(found: Option<i64>) -> Result<(i64, bool), StoreError> {
+    found.map(|id| (id, true)).ok_or_else(|| {
+        StoreError::corrupt("an idempotency key was used meanwhile, and then not found")
+    })
+}
+
 /// Remembers what a request with this key did (nothing without a key); false when the
 /// actor already made a request with this key, which stays as it was.
 pub(crate) async fn remember(
@@ -286,15 +295,12 @@ pub async fn submit(
         )
         .await?;
         if !kept {
-            // The same request landed meanwhile (PostgreSQL's writers work side by side):
-            // this one's case is undone, and answered with that one's.
+            // the same request landed meanwhile: this one's case is undone
             tx.rollback().await?;
             let mut tx = writing.write_hot().await?;
-            let id = remembered(&mut tx, &written.actor, idempotency_key).await?;
+            let found = remembered(&mut tx, &written.actor, idempotency_key).await?;
             tx.rollback().await?;
-            return id.map(|id| (id, true)).ok_or_else(|| {
-                StoreError::corrupt("an idempotency key was used meanwhile, and then not found")
-            });
+            return answer_of_key_taken(found);
         }
         tx.commit().await?;
         Ok::<_, StoreError>((id, false))
