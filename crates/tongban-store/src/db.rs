@@ -7,7 +7,7 @@ use std::sync::Once;
 use std::time::Duration;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
-use sqlx::{Any, AnyConnection, AnyPool, Executor, Transaction};
+use sqlx::{Any, AnyConnection, AnyPool, Connection, Executor, Transaction};
 
 use crate::StoreError;
 use crate::audit::{AuditChain, AuditLinker};
@@ -197,6 +197,9 @@ const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NO
      PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; \
      PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;";
 
+/// PostgreSQL: a pooled connection idle longer than this is checked before use.
+const POSTGRES_IDLE_BEFORE_CHECK: Duration = Duration::from_secs(1);
+
 /// A thread of its own, with a single-threaded async runtime, for SQLite's write
 /// transactions. Each statement is a round trip to the connection's worker thread; the task
 /// it wakes, on a busy request runtime, waits behind the other requests' tasks in the
@@ -256,7 +259,20 @@ impl Store {
                         Ok(())
                     })
                 }),
-            Backend::Postgres => AnyPoolOptions::new().max_connections(16),
+            Backend::Postgres => AnyPoolOptions::new()
+                .max_connections(16)
+                // A connection in steady use cannot have gone stale unnoticed; checking it
+                // on every use cost each statement outside a transaction a second round
+                // trip. One left idle a while (the server may have restarted) is checked.
+                .test_before_acquire(false)
+                .before_acquire(|conn, meta| {
+                    Box::pin(async move {
+                        if meta.idle_for > POSTGRES_IDLE_BEFORE_CHECK {
+                            conn.ping().await?;
+                        }
+                        Ok(true)
+                    })
+                }),
         };
         let pool = pool_options
             .acquire_timeout(Duration::from_secs(10))
