@@ -261,9 +261,10 @@ impl Store {
                 }),
             Backend::Postgres => AnyPoolOptions::new()
                 .max_connections(16)
-                // A connection in steady use cannot have gone stale unnoticed; checking it
-                // on every use cost each statement outside a transaction a second round
-                // trip. One left idle a while (the server may have restarted) is checked.
+                // Checking a connection on every use (sqlx's default) cost every statement
+                // outside a transaction a second round trip. One left idle a while (the
+                // server may have restarted meanwhile) is still checked; one the server
+                // closed within the last second fails its statement, as one in use then does.
                 .test_before_acquire(false)
                 .before_acquire(|conn, meta| {
                     Box::pin(async move {
