@@ -261,8 +261,8 @@ impl Store {
                 }),
             Backend::Postgres => AnyPoolOptions::new()
                 .max_connections(16)
-                // Checking a connection on every use (sqlx's default) cost every statement
-                // outside a transaction a second round trip. One left idle a while (the
+                // Checking a connection on every use (sqlx's default) cost every read and
+                // every transaction a second round trip. One left idle a while (the
                 // server may have restarted meanwhile) is still checked; one the server
                 // closed within the last second fails its statement, as one in use then does.
                 .test_before_acquire(false)
